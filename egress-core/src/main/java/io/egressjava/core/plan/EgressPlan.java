@@ -1,0 +1,68 @@
+package io.egressjava.core.plan;
+
+import io.egressjava.core.naming.Placeholders;
+import io.egressjava.core.plan.PlannedOutputs.FileOutput;
+import io.egressjava.core.plan.PlannedOutputs.ImageOutput;
+import io.egressjava.core.plan.PlannedOutputs.SegmentOutput;
+import io.egressjava.core.plan.PlannedOutputs.StreamOutput;
+import java.time.Duration;
+import java.util.List;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+
+/**
+ * Everything decided from a request before any process, socket or native object exists
+ * (architecture.md §1). Immutable; built by {@link EgressPlanner}.
+ *
+ * @param info the EgressInfo to report first: STARTING, request copy redacted, results named
+ * @param sessionLimit the shortest session limit for these outputs, or zero for none
+ */
+public record EgressPlan(
+    String egressId,
+    String roomId,
+    String roomName,
+    RequestType requestType,
+    LivekitEgress.EgressSourceType sourceType,
+    int retryCount,
+    String token,
+    String wsUrl,
+    Source source,
+    boolean passthrough,
+    Audio audio,
+    Video video,
+    Encoding encoding,
+    FileOutput file,
+    SegmentOutput segments,
+    StreamOutput stream,
+    List<ImageOutput> images,
+    Duration sessionLimit,
+    boolean manifest,
+    Naming naming,
+    EgressInfo info) {
+
+  /** What to capture: a web page, or tracks of a room. Unused fields are empty. */
+  public record Source(
+      String webUrl,
+      String layout,
+      boolean awaitStartSignal,
+      String trackId,
+      String audioTrackId,
+      String videoTrackId,
+      String identity,
+      boolean screenShare,
+      boolean captureAllAudio,
+      List<LivekitEgress.AudioRoute> audioRoutes,
+      LivekitEgress.AudioMixing audioMixing) {}
+
+  /** {@code codec} is the output codec (null when audio is off or passed through). */
+  public record Audio(boolean enabled, boolean transcode, MediaCodec codec) {}
+
+  public record Video(boolean enabled, boolean decode, MediaCodec codec) {}
+
+  /** How outputs without explicit names are named: identifier and placeholder values. */
+  public record Naming(String identifier, Placeholders placeholders) {}
+
+  public boolean hasOutputs() {
+    return file != null || segments != null || stream != null || !images.isEmpty();
+  }
+}

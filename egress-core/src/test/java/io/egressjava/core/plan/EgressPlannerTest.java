@@ -1,0 +1,521 @@
+package io.egressjava.core.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.egressjava.api.compat.ProtocolCompat;
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.api.config.StorageConfig;
+import io.egressjava.api.errors.EgressException;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.rpc.StartEgressRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.DirectFileOutput;
+import livekit.LivekitEgress.EncodedFileOutput;
+import livekit.LivekitEgress.EncodedFileType;
+import livekit.LivekitEgress.EncodingOptions;
+import livekit.LivekitEgress.ImageOutput;
+import livekit.LivekitEgress.ParticipantEgressRequest;
+import livekit.LivekitEgress.RoomCompositeEgressRequest;
+import livekit.LivekitEgress.SegmentedFileOutput;
+import livekit.LivekitEgress.StreamOutput;
+import livekit.LivekitEgress.StreamProtocol;
+import livekit.LivekitEgress.TrackCompositeEgressRequest;
+import livekit.LivekitEgress.TrackEgressRequest;
+import livekit.LivekitEgress.WebEgressRequest;
+import livekit.LivekitModels;
+import org.junit.jupiter.api.Test;
+
+class EgressPlannerTest {
+  // 2022-10-04T01:13:06.789Z
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2022-10-04T01:13:06.789Z"), ZoneId.of("UTC"));
+  static final EgressConfig CONFIG = config("""
+      api_key: devkey
+      api_secret: secret
+      ws_url: ws://127.0.0.1:7880
+      redis: {address: 127.0.0.1:6379}
+      """);
+
+  static EgressConfig config(String yaml) {
+    return EgressConfigLoader.fromYaml(yaml, Map.of()).config();
+  }
+
+  static EgressPlan plan(StartEgressRequest r) {
+    return new EgressPlanner(CONFIG, CLOCK).plan(r);
+  }
+
+  static EgressPlan plan(EgressConfig c, StartEgressRequest r) {
+    return new EgressPlanner(c, CLOCK).plan(r);
+  }
+
+  static StartEgressRequest.Builder base() {
+    return StartEgressRequest.newBuilder().setEgressId("EG_test").setRoomId("RM_room");
+  }
+
+  static StartEgressRequest room(UnaryOperator<RoomCompositeEgressRequest.Builder> f) {
+    return base().setRoomComposite(f.apply(RoomCompositeEgressRequest.newBuilder().setRoomName("my-room"))).build();
+  }
+
+  static StartEgressRequest web(UnaryOperator<WebEgressRequest.Builder> f) {
+    return base().setRoomId("").setWeb(f.apply(WebEgressRequest.newBuilder().setUrl("https://example.com/page"))).build();
+  }
+
+  static StartEgressRequest participant(UnaryOperator<ParticipantEgressRequest.Builder> f) {
+    return base().setParticipant(f.apply(ParticipantEgressRequest.newBuilder().setRoomName("my-room").setIdentity("alice"))).build();
+  }
+
+  static StartEgressRequest trackComposite(UnaryOperator<TrackCompositeEgressRequest.Builder> f) {
+    return base().setTrackComposite(f.apply(TrackCompositeEgressRequest.newBuilder().setRoomName("my-room")
+        .setAudioTrackId("TR_a").setVideoTrackId("TR_v"))).build();
+  }
+
+  static StartEgressRequest track(UnaryOperator<TrackEgressRequest.Builder> f) {
+    return base().setTrack(f.apply(TrackEgressRequest.newBuilder().setRoomName("my-room").setTrackId("TR_a"))).build();
+  }
+
+  static StartEgressRequest v2(UnaryOperator<LivekitEgress.StartEgressRequest.Builder> f) {
+    return base().setEgress(f.apply(LivekitEgress.StartEgressRequest.newBuilder().setRoomName("my-room"))).build();
+  }
+
+  static EncodedFileOutput mp4(String path) {
+    return EncodedFileOutput.newBuilder().setFileType(EncodedFileType.MP4).setFilepath(path).build();
+  }
+
+  static StreamOutput rtmp(String... urls) {
+    return StreamOutput.newBuilder().setProtocol(StreamProtocol.RTMP).addAllUrls(List.of(urls)).build();
+  }
+
+  static SegmentedFileOutput hls(String prefix, String playlist) {
+    return SegmentedFileOutput.newBuilder().setFilenamePrefix(prefix).setPlaylistName(playlist).build();
+  }
+
+  static void fails(StartEgressRequest r, PsrpcCode code, String message) {
+    fails(CONFIG, r, code, message);
+  }
+
+  static void fails(EgressConfig c, StartEgressRequest r, PsrpcCode code, String message) {
+    assertThatThrownBy(() -> plan(c, r))
+        .isInstanceOf(EgressException.class)
+        .hasMessage(message)
+        .satisfies(e -> assertThat(((EgressException) e).code()).isEqualTo(code));
+  }
+
+  static final PsrpcCode INVALID = PsrpcCode.INVALID_ARGUMENT;
+
+  // ---- common --------------------------------------------------------------------------------
+
+  @Test
+  void egressIdIsRequired() {
+    fails(base().setEgressId("").setRoomComposite(RoomCompositeEgressRequest.newBuilder().setRoomName("r")).build(),
+        INVALID, "request has missing or invalid field: egressID");
+    fails(base().build(), INVALID, "request has missing or invalid field: request");
+  }
+
+  @Test
+  void replayIsNotSupported() {
+    fails(base().setReplay(LivekitEgress.ExportReplayRequest.newBuilder().setReplayId("R")).build(),
+        INVALID, "replay export is not yet supported");
+  }
+
+  // ---- room composite ------------------------------------------------------------------------
+
+  @Test
+  void roomCompositeToMp4() {
+    EgressPlan p = plan(room(b -> b.setLayout("grid").addFileOutputs(mp4(""))));
+    assertThat(p.requestType()).isEqualTo(RequestType.ROOM_COMPOSITE);
+    assertThat(p.sourceType()).isEqualTo(LivekitEgress.EgressSourceType.EGRESS_SOURCE_TYPE_WEB);
+    assertThat(p.source().awaitStartSignal()).isTrue();
+    assertThat(p.file().storagePath()).isEqualTo("my-room-2022-10-04T011306.mp4");
+    assertThat(p.audio()).isEqualTo(new EgressPlan.Audio(true, true, MediaCodec.AAC));
+    assertThat(p.video()).isEqualTo(new EgressPlan.Video(true, true, MediaCodec.H264));
+    assertThat(p.encoding()).isEqualTo(Encoding.DEFAULT);
+    assertThat(p.wsUrl()).isEqualTo("ws://127.0.0.1:7880");
+    assertThat(p.source().webUrl())
+        .startsWith("http://localhost:7980/?layout=grid&token=ey")
+        .endsWith("&url=ws%3A%2F%2F127.0.0.1%3A7880");
+    EgressInfoAssert.startingInfo(p);
+    assertThat(p.info().getFileResults(0).getFilename()).isEqualTo("my-room-2022-10-04T011306.mp4");
+    assertThat(p.info().getFile().getFilename()).isEqualTo("my-room-2022-10-04T011306.mp4"); // deprecated single result
+    assertThat(p.manifest()).isTrue();
+  }
+
+  @Test
+  void roomCompositeAudioOnlyWithoutLayoutUsesTheSdkAndOgg() {
+    EgressPlan p = plan(room(b -> b.setAudioOnly(true).addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("a/"))));
+    assertThat(p.sourceType()).isEqualTo(LivekitEgress.EgressSourceType.EGRESS_SOURCE_TYPE_SDK);
+    assertThat(p.file().type()).isEqualTo(OutputType.OGG);
+    assertThat(p.file().storagePath()).isEqualTo("a/my-room-2022-10-04T011306.ogg");
+    assertThat(p.audio().codec()).isEqualTo(MediaCodec.OPUS);
+    assertThat(p.video().enabled()).isFalse();
+  }
+
+  @Test
+  void roomCompositeInvalid() {
+    fails(room(b -> b.setAudioOnly(true).setVideoOnly(true).addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: audio_only and video_only");
+    fails(room(b -> b.setCustomBaseUrl("ftp://x/").addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: template base url");
+    fails(room(b -> b), INVALID, "request has missing or invalid field: output");
+    fails(room(b -> b.addFileOutputs(mp4("a")).addFileOutputs(mp4("b"))), INVALID,
+        "request has missing or invalid field: multiple file outputs");
+    fails(room(b -> b.setPresetValue(Encoding.PRESET_PASSTHROUGH).addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: preset");
+  }
+
+  @Test
+  void missingConnectionInfo() {
+    EgressConfig noKeys = config("redis: {address: x}\nws_url: ws://h");
+    fails(noKeys, room(b -> b.addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: token or api key/secret");
+    EgressConfig noUrl = config("redis: {address: x}\napi_key: k\napi_secret: s");
+    fails(noUrl, room(b -> b.addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: ws_url");
+    // the request's own token and URL are enough
+    EgressPlan p = plan(noKeys, room(b -> b.addFileOutputs(mp4(""))).toBuilder().setToken("t").build());
+    assertThat(p.token()).isEqualTo("t");
+  }
+
+  @Test
+  void mintedTokenIsAHiddenRecorder() {
+    EgressPlan p = plan(track(b -> b.setFile(DirectFileOutput.newBuilder().setFilepath("x"))));
+    String[] parts = p.token().split("\\.");
+    String claims = new String(Base64.getUrlDecoder().decode(parts[1]));
+    assertThat(claims).contains("\"iss\":\"devkey\"", "\"sub\":\"EG_test\"", "\"kind\":\"egress\"",
+        "\"roomJoin\":true", "\"room\":\"my-room\"", "\"canSubscribe\":true", "\"canPublish\":false",
+        "\"hidden\":true", "\"recorder\":true", "\"exp\":" + (CLOCK.instant().getEpochSecond() + 86400));
+  }
+
+  // ---- web -------------------------------------------------------------------------------------
+
+  @Test
+  void webToHls() {
+    EgressPlan p = plan(web(b -> b.setAwaitStartSignal(true).addSegmentOutputs(hls("", ""))));
+    assertThat(p.requestType()).isEqualTo(RequestType.WEB);
+    assertThat(p.source().webUrl()).isEqualTo("https://example.com/page");
+    assertThat(p.token()).isEmpty();
+    assertThat(p.segments().names().playlistFilename()).isEqualTo("web-2022-10-04T011306.m3u8");
+    assertThat(p.segments().segmentDurationSeconds()).isEqualTo(4);
+    assertThat(p.info().getSegmentResults(0).getPlaylistName()).isEqualTo("web-2022-10-04T011306.m3u8");
+  }
+
+  @Test
+  void webInvalid() {
+    fails(web(b -> b.setUrl("").addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: web url");
+    fails(web(b -> b.setUrl("file:///etc/passwd").addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: web url");
+  }
+
+  // ---- participant ---------------------------------------------------------------------------
+
+  @Test
+  void participantToStreamAndFile() {
+    EgressPlan p = plan(participant(b -> b.setScreenShare(true).addFileOutputs(mp4("{room_name}/rec"))
+        .addStreamOutputs(rtmp("rtmp://127.0.0.1:1935/live/streamkey"))));
+    assertThat(p.requestType()).isEqualTo(RequestType.PARTICIPANT);
+    assertThat(p.source().identity()).isEqualTo("alice");
+    assertThat(p.source().screenShare()).isTrue();
+    assertThat(p.file().storagePath()).isEqualTo("my-room/rec.mp4");
+    assertThat(p.encoding().keyFrameInterval()).isEqualTo(4.0); // streams default to 4 s
+    assertThat(p.stream().targets().get(0).redacted()).isEqualTo("rtmp://127.0.0.1:1935/live/{str...key}");
+    assertThat(p.info().getStreamResults(0).getUrl()).isEqualTo("rtmp://127.0.0.1:1935/live/{str...key}");
+    assertThat(p.info().getStreamResults(0).getStartedAt()).isZero(); // RTMP starts when connected
+    assertThat(p.info().hasFile()).isFalse(); // two kinds: no deprecated single result
+  }
+
+  @Test
+  void participantInvalid() {
+    fails(participant(b -> b.setIdentity("").addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: identity");
+  }
+
+  // ---- track composite -----------------------------------------------------------------------
+
+  @Test
+  void trackCompositeToSegmentsWithAdvancedOptions() {
+    EgressPlan p = plan(trackComposite(b -> b.setAdvanced(EncodingOptions.newBuilder().setWidth(640).setHeight(360)
+        .setFramerate(25).setVideoBitrate(1200).setKeyFrameInterval(2).setVideoCodec(LivekitModels.VideoCodec.H264_HIGH))
+        .addSegmentOutputs(hls("seg/{room_name}", "seg/index.m3u8"))));
+    assertThat(p.encoding()).isEqualTo(new Encoding(640, 360, 24, 25, 1200, 0, "high", 128, 44100));
+    assertThat(p.segments().names().segmentPrefix()).isEqualTo("my-room");
+    assertThat(p.segments().names().storageDir()).isEqualTo("seg/");
+    assertThat(p.source().audioTrackId()).isEqualTo("TR_a");
+    assertThat(p.source().videoTrackId()).isEqualTo("TR_v");
+  }
+
+  @Test
+  void trackCompositeInvalid() {
+    fails(trackComposite(b -> b.setAudioTrackId("").setVideoTrackId("").addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: audio_track_id or video_track_id");
+    fails(trackComposite(b -> b.setAdvanced(EncodingOptions.newBuilder().setWidth(15)).addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: width");
+    fails(trackComposite(b -> b.setAdvanced(EncodingOptions.newBuilder().setHeight(721)).addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: height");
+    fails(trackComposite(b -> b.setAdvanced(EncodingOptions.newBuilder().setDepth(12)).addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: depth");
+  }
+
+  // ---- track -----------------------------------------------------------------------------------
+
+  @Test
+  void trackToFileIsPassthroughWithTheContainerChosenLater() {
+    EgressPlan p = plan(track(b -> b.setFile(DirectFileOutput.newBuilder().setFilepath("{track_type}-{track_id}"))));
+    assertThat(p.passthrough()).isTrue();
+    assertThat(p.file().type()).isEqualTo(OutputType.UNKNOWN_FILE);
+    assertThat(p.file().storagePath()).isNull();
+    assertThat(p.file().template()).isEqualTo("{track_type}-{track_id}");
+    assertThat(p.source().trackId()).isEqualTo("TR_a");
+    assertThat(p.audio().codec()).isNull();
+  }
+
+  @Test
+  void trackToWebsocket() {
+    EgressPlan p = plan(track(b -> b.setWebsocketUrl("wss://127.0.0.1:8080/audio?key=supersecret")));
+    assertThat(p.stream().type()).isEqualTo(OutputType.RAW);
+    assertThat(p.stream().targets().get(0).url()).isEqualTo("wss://127.0.0.1:8080/audio?key=supersecret");
+    assertThat(p.info().getTrack().getWebsocketUrl()).isEqualTo("wss://127.0.0.1:8080/audio?key={sup...ret}");
+    assertThat(p.info().getStreamResults(0).getStartedAt()).isEqualTo(p.info().getStartedAt());
+  }
+
+  @Test
+  void trackInvalid() {
+    fails(track(b -> b.setTrackId("").setFile(DirectFileOutput.newBuilder())), INVALID, "request has missing or invalid field: track_id");
+    fails(track(b -> b), INVALID, "request has missing or invalid field: output");
+    fails(track(b -> b.setWebsocketUrl("http://127.0.0.1/x")), INVALID, "invalid url http://127.0.0.1/x: invalid scheme");
+  }
+
+  // ---- v2 --------------------------------------------------------------------------------------
+
+  @Test
+  void v2TemplateWithStorageOverrides() {
+    var s3 = LivekitEgress.StorageConfig.newBuilder().setS3(LivekitEgress.S3Upload.newBuilder()
+        .setBucket("req").setAccessKey("AK").setSecret("SK")).build();
+    var gcp = LivekitEgress.StorageConfig.newBuilder().setGcp(LivekitEgress.GCPUpload.newBuilder().setBucket("out")).build();
+    EgressPlan p = plan(v2(b -> b.setTemplate(LivekitEgress.TemplateSource.newBuilder().setLayout("speaker"))
+        .setStorage(s3)
+        .addOutputs(LivekitEgress.Output.newBuilder().setFile(LivekitEgress.FileOutput.newBuilder().setFilepath("f.mp4")))
+        .addOutputs(LivekitEgress.Output.newBuilder().setImages(ImageOutput.newBuilder().setFilenamePrefix("img/t"))
+            .setStorage(gcp))));
+    assertThat(p.requestType()).isEqualTo(RequestType.TEMPLATE);
+    assertThat(((StorageConfig.S3) p.file().storage().provider()).bucket()).isEqualTo("req");
+    assertThat(((StorageConfig.Gcp) p.images().get(0).storage().provider()).bucket()).isEqualTo("out");
+    assertThat(p.images().get(0).width()).isEqualTo(1280); // web-rendered: the encoding size
+    // request copy in EgressInfo field 29 with secrets redacted
+    var copy = ProtocolCompat.v2Request(p.info());
+    assertThat(copy.getStorage().getS3().getAccessKey()).isEqualTo("{access_key}");
+    assertThat(copy.getStorage().getS3().getSecret()).isEqualTo("{secret}");
+  }
+
+  @Test
+  void v2MediaWithRoutesAndWebsocketDropsVideo() {
+    var audio = ProtocolCompat.audioConfig(false, List.of(LivekitEgress.AudioRoute.newBuilder().setParticipantIdentity("bob").build()));
+    EgressPlan p = plan(v2(b -> b.setMedia(LivekitEgress.MediaSource.newBuilder().setVideoTrackId("TR_v").setAudio(audio))
+        .addOutputs(LivekitEgress.Output.newBuilder().setStream(StreamOutput.newBuilder().addUrls("ws://127.0.0.1:9/a")))));
+    assertThat(p.requestType()).isEqualTo(RequestType.MEDIA);
+    assertThat(p.video().enabled()).isFalse();
+    assertThat(p.audio().codec()).isEqualTo(MediaCodec.RAW_AUDIO);
+    assertThat(p.source().audioRoutes()).hasSize(1);
+  }
+
+  @Test
+  void v2PassthroughMedia() {
+    EgressPlan p = plan(v2(b -> b.setPresetValue(Encoding.PRESET_PASSTHROUGH)
+        .setMedia(LivekitEgress.MediaSource.newBuilder().setVideoTrackId("TR_v"))
+        .addOutputs(LivekitEgress.Output.newBuilder().setFile(LivekitEgress.FileOutput.newBuilder()))));
+    assertThat(p.passthrough()).isTrue();
+    assertThat(p.source().trackId()).isEqualTo("TR_v");
+    assertThat(p.file().type()).isEqualTo(OutputType.UNKNOWN_FILE);
+  }
+
+  @Test
+  void v2Invalid() {
+    var fileOut = LivekitEgress.Output.newBuilder().setFile(LivekitEgress.FileOutput.newBuilder()).build();
+    fails(v2(b -> b.addOutputs(fileOut)), INVALID, "request has missing or invalid field: source");
+    fails(v2(b -> b.setMedia(LivekitEgress.MediaSource.newBuilder()).addOutputs(fileOut)), INVALID,
+        "request has missing or invalid field: audio or video");
+    fails(v2(b -> b.setWeb(LivekitEgress.WebSource.newBuilder().setUrl("https://x.y/"))), INVALID,
+        "request has missing or invalid field: output");
+    fails(v2(b -> b.setWeb(LivekitEgress.WebSource.newBuilder().setUrl("https://x.y/")).addOutputs(LivekitEgress.Output.newBuilder())),
+        INVALID, "request has missing or invalid field: output config");
+    fails(v2(b -> b.setPresetValue(Encoding.PRESET_PASSTHROUGH).setWeb(LivekitEgress.WebSource.newBuilder().setUrl("https://x.y/"))
+        .addOutputs(fileOut)), INVALID, "request has missing or invalid field: passthrough source");
+    fails(v2(b -> b.setPresetValue(Encoding.PRESET_PASSTHROUGH)
+        .setMedia(LivekitEgress.MediaSource.newBuilder().setVideoTrackId("TR_v"))
+        .addOutputs(LivekitEgress.Output.newBuilder().setFile(LivekitEgress.FileOutput.newBuilder().setFileType(EncodedFileType.MP4)))),
+        INVALID, "request has missing or invalid field: passthrough file_type");
+    fails(v2(b -> b.setPresetValue(Encoding.PRESET_PASSTHROUGH)
+        .setMedia(LivekitEgress.MediaSource.newBuilder().setVideoTrackId("TR_v")
+            .setAudio(ProtocolCompat.audioConfig(false, List.of(LivekitEgress.AudioRoute.newBuilder().setTrackId("TR_a").build()))))
+        .addOutputs(fileOut)), INVALID, "request has missing or invalid field: passthrough track_id");
+  }
+
+  // ---- outputs ---------------------------------------------------------------------------------
+
+  @Test
+  void fileOutputs() {
+    // OGG cannot carry video; with a video codec asked for, the message names it
+    fails(room(b -> b.addFileOutputs(EncodedFileOutput.newBuilder().setFileType(EncodedFileType.OGG))), INVALID,
+        "no supported codec is compatible with all outputs");
+    fails(room(b -> b.setAdvanced(EncodingOptions.newBuilder().setVideoCodec(LivekitModels.VideoCodec.H264_MAIN))
+        .addFileOutputs(EncodedFileOutput.newBuilder().setFileType(EncodedFileType.OGG))), INVALID,
+        "format audio/ogg incompatible with codec video/h264");
+    // MP3 file for audio-only; a wrong known extension is replaced
+    EgressPlan mp3 = plan(room(b -> b.setAudioOnly(true).addFileOutputs(EncodedFileOutput.newBuilder()
+        .setFileTypeValue(3).setFilepath("out/talk.ogg"))));
+    assertThat(mp3.file().storagePath()).isEqualTo("out/talk.mp3");
+    assertThat(mp3.audio().codec()).isEqualTo(MediaCodec.MP3);
+    EgressPlan aac = plan(room(b -> b.setAudioOnly(true)
+        .setAdvanced(EncodingOptions.newBuilder().setAudioCodec(LivekitModels.AudioCodec.AAC))
+        .addFileOutputs(EncodedFileOutput.newBuilder())));
+    assertThat(aac.file().type()).isEqualTo(OutputType.MP4);
+  }
+
+  @Test
+  void retriesNeedTheRetryPlaceholder() {
+    fails(room(b -> b.addFileOutputs(mp4("fixed.mp4"))).toBuilder().setRetryCount(1).build(),
+        PsrpcCode.FAILED_PRECONDITION, "output configuration does not support retry");
+    EgressPlan p = plan(room(b -> b.addFileOutputs(mp4("rec-{retry}"))).toBuilder().setRetryCount(2).build());
+    assertThat(p.file().storagePath()).isEqualTo("rec-2.mp4");
+    fails(room(b -> b.addSegmentOutputs(hls("segments/my-stream", "segments/playlist-{retry}"))).toBuilder().setRetryCount(1).build(),
+        PsrpcCode.FAILED_PRECONDITION, "output configuration does not support retry");
+    assertThat(plan(room(b -> b.addSegmentOutputs(hls("", "segments/playlist-{retry}"))).toBuilder().setRetryCount(1).build())
+        .segments().names().playlistFilename()).isEqualTo("playlist-1.m3u8");
+  }
+
+  @Test
+  void segmentOutputs() {
+    EgressPlan p = plan(room(b -> b.setAdvanced(EncodingOptions.newBuilder().setKeyFrameInterval(2))
+        .addSegmentOutputs(hls("hls/seg", "hls/index").toBuilder().setSegmentDuration(6).setLivePlaylistName("hls/live")
+            .setFilenameSuffix(LivekitEgress.SegmentedFileSuffix.TIMESTAMP))
+        .addStreamOutputs(rtmp("rtmp://127.0.0.1/live/key123"))));
+    assertThat(p.segments().segmentDurationSeconds()).isEqualTo(2); // min(key-frame interval, duration) with a stream
+    assertThat(p.encoding().keyFrameInterval()).isZero();
+    assertThat(p.segments().timestampSuffix()).isTrue();
+    assertThat(p.info().getSegmentResults(0).getLivePlaylistName()).isEqualTo("hls/live.m3u8");
+    fails(room(b -> b.addSegmentOutputs(hls("", "a/index").toBuilder().setLivePlaylistName("b/live"))), INVALID,
+        "request has missing or invalid field: live_playlist_name must be in same directory as playlist_name");
+    fails(room(b -> b.addSegmentOutputs(hls("", "a/index").toBuilder().setLivePlaylistName("a/index.m3u8"))), INVALID,
+        "request has missing or invalid field: live_playlist_name cannot be identical to playlist_name");
+    fails(room(b -> b.addSegmentOutputs(hls("a", "")).addSegmentOutputs(hls("b", ""))), INVALID,
+        "request has missing or invalid field: multiple segmented file outputs");
+    fails(room(b -> b.setAudioOnly(true).setAdvanced(EncodingOptions.newBuilder().setAudioCodec(LivekitModels.AudioCodec.AC_MP3))
+            .addSegmentOutputs(hls("a", ""))),
+        INVALID, "format application/x-mpegurl incompatible with codec audio/mpeg");
+  }
+
+  @Test
+  void streamOutputs() {
+    EgressPlan mux = plan(room(b -> b.addStreamOutputs(StreamOutput.newBuilder().addUrls("mux://abcdefgh12345"))));
+    assertThat(mux.stream().targets().get(0).url()).isEqualTo("rtmps://global-live.mux.com:443/app/abcdefgh12345");
+    assertThat(mux.info().getRoomComposite().getStreamOutputs(0).getUrls(0)).isEqualTo("mux://{abc...345}");
+    EgressPlan srt = plan(room(b -> b.addStreamOutputs(StreamOutput.newBuilder().setProtocol(StreamProtocol.SRT)
+        .addUrls("srt://127.0.0.1:8890?streamid=publish:x"))));
+    assertThat(srt.stream().type()).isEqualTo(OutputType.SRT);
+    assertThat(srt.audio().codec()).isEqualTo(MediaCodec.AAC);
+    fails(room(b -> b.addStreamOutputs(rtmp("rtmp://host-only"))), INVALID,
+        "invalid url rtmp://host-only: rtmp urls must be of format rtmp(s)://{host}(/{path})/{app}/{stream_key}( live=1)");
+    fails(room(b -> b.addStreamOutputs(StreamOutput.newBuilder().addUrls("gopher://x/y/z"))), INVALID,
+        "invalid url gopher://x/y/z: invalid protocol");
+    fails(room(b -> b.addStreamOutputs(StreamOutput.newBuilder())), INVALID, "request has missing or invalid field: stream protocol");
+    fails(room(b -> b.addStreamOutputs(rtmp())), INVALID, "request has missing or invalid field: stream url");
+    fails(room(b -> b.addStreamOutputs(rtmp("srt://127.0.0.1:1/x"))), INVALID, "invalid url srt://127.0.0.1:1/x: invalid scheme");
+    fails(room(b -> b.addStreamOutputs(rtmp("rtmp://a/b/c")).addStreamOutputs(rtmp("rtmp://a/b/d"))), INVALID,
+        "request has missing or invalid field: multiple stream outputs");
+    // a stream forces AAC, so an Opus-only file beside it cannot be satisfied
+    fails(room(b -> b.setAudioOnly(true).addFileOutputs(EncodedFileOutput.newBuilder().setFileType(EncodedFileType.OGG))
+        .addStreamOutputs(rtmp("rtmp://a/b/c"))), INVALID, "format audio/ogg incompatible with codec audio/aac");
+  }
+
+  @Test
+  void imageOutputs() {
+    EgressPlan p = plan(participant(b -> b.addImageOutputs(ImageOutput.newBuilder().setFilenamePrefix("thumbs/{room_name}")
+        .setCaptureInterval(5).setFilenameSuffix(LivekitEgress.ImageFileSuffix.IMAGE_SUFFIX_TIMESTAMP))));
+    var img = p.images().get(0);
+    assertThat(img.captureInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(img.names().storageDir()).isEqualTo("thumbs/");
+    assertThat(img.names().prefix()).isEqualTo("my-room");
+    assertThat(img.width()).isZero(); // SDK: the track's size, known later
+    assertThat(p.audio().enabled()).isFalse(); // images only record video
+    assertThat(p.info().getImageResults(0).getFilenamePrefix()).isEqualTo("thumbs/my-room");
+    assertThat(plan(room(b -> b.addImageOutputs(ImageOutput.newBuilder()))).images().get(0).captureInterval())
+        .isEqualTo(Duration.ofSeconds(10));
+    fails(room(b -> b.setAudioOnly(true).addImageOutputs(ImageOutput.newBuilder())), INVALID,
+        "request has missing or invalid field: audio_only images");
+    fails(room(b -> b.addImageOutputs(ImageOutput.newBuilder().setImageCodecValue(9))), INVALID,
+        "no supported codec is compatible with all outputs");
+    fails(room(b -> b.addImageOutputs(ImageOutput.newBuilder().setFilenameSuffixValue(7))), INVALID,
+        "request has missing or invalid field: filename_suffix");
+  }
+
+  // ---- storage, limits, presets -------------------------------------------------------------
+
+  @Test
+  void storagePrecedenceAndLocalRefusal() {
+    EgressConfig server = config("""
+        api_key: k
+        api_secret: s
+        ws_url: ws://h
+        storage:
+          prefix: pre/
+          s3: {bucket: server-bucket, max_retries: 9}
+        """);
+    EgressPlan fromServer = plan(server, room(b -> b.addFileOutputs(mp4(""))));
+    assertThat(((StorageConfig.S3) fromServer.file().storage().provider()).bucket()).isEqualTo("server-bucket");
+    EgressPlan fromRequest = plan(server, room(b -> b.addFileOutputs(mp4("").toBuilder()
+        .setAzure(LivekitEgress.AzureBlobUpload.newBuilder().setContainerName("c")).build())));
+    assertThat(fromRequest.file().storage().provider()).isInstanceOf(StorageConfig.Azure.class);
+    assertThat(fromRequest.file().storage().prefix()).isEqualTo("pre/");
+    EgressPlan requestS3 = plan(server, room(b -> b.addFileOutputs(mp4("").toBuilder()
+        .setS3(LivekitEgress.S3Upload.newBuilder().setBucket("mine").setAccessKey("a").setSecret("b")).build())));
+    assertThat(((StorageConfig.S3) requestS3.file().storage().provider()).maxRetries()).isEqualTo(9);
+    assertThat(requestS3.info().getRoomComposite().getFileOutputs(0).getS3().getSecret()).isEqualTo("{secret}");
+
+    EgressConfig noLocal = config("api_key: k\napi_secret: s\nws_url: ws://h\ndisallow_local_storage: true");
+    fails(noLocal, room(b -> b.addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: output");
+    fails(room(b -> b.addFileOutputs(mp4("").toBuilder()
+        .setS3(LivekitEgress.S3Upload.newBuilder().setBucket("b").setAssumeRoleArn("arn:x")).build())),
+        PsrpcCode.PERMISSION_DENIED, "S3 upload using AssumeRole is disabled for this account");
+  }
+
+  @Test
+  void sessionLimitIsTheShortestForTheOutputs() {
+    EgressConfig limited = config("""
+        api_key: k
+        api_secret: s
+        ws_url: ws://h
+        session_limits: {file_output_max_duration: 1h, stream_output_max_duration: 90m, segment_output_max_duration: 30m}
+        """);
+    assertThat(plan(limited, room(b -> b.addFileOutputs(mp4("")).addStreamOutputs(rtmp("rtmp://a/b/c")))).sessionLimit())
+        .isEqualTo(Duration.ofHours(1));
+    assertThat(plan(limited, room(b -> b.addFileOutputs(mp4("")).addSegmentOutputs(hls("", "")))).sessionLimit())
+        .isEqualTo(Duration.ofMinutes(30));
+    assertThat(plan(limited, room(b -> b.addImageOutputs(ImageOutput.newBuilder()))).sessionLimit()).isZero();
+  }
+
+  @Test
+  void everyPresetsNumbers() {
+    int[][] expected = {
+        {1280, 720, 30, 3000}, {1280, 720, 60, 4500}, {1920, 1080, 30, 4500}, {1920, 1080, 60, 6000},
+        {720, 1280, 30, 3000}, {720, 1280, 60, 4500}, {1080, 1920, 30, 4500}, {1080, 1920, 60, 6000}};
+    for (int preset = 0; preset < expected.length; preset++) {
+      int n = preset;
+      Encoding e = plan(room(b -> b.setPresetValue(n).addFileOutputs(mp4("")))).encoding();
+      assertThat(new int[] {e.width(), e.height(), e.framerate(), e.videoBitrate()}).as("preset %d", n).containsExactly(expected[n]);
+      assertThat(e.audioBitrate()).isEqualTo(128);
+      assertThat(e.audioFrequency()).isEqualTo(44100);
+      assertThat(e.keyFrameInterval()).isZero();
+      assertThat(e.videoProfile()).isEqualTo("main");
+    }
+    fails(room(b -> b.setPresetValue(42).addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: preset");
+  }
+
+  @Test
+  void templateUrlKeepsAndSortsQuery() {
+    assertThat(TemplateUrl.compose("http://h:1/t/?z=1&a=b c", "grid", "tok", "ws://x"))
+        .isEqualTo("http://h:1/t/?a=b+c&layout=grid&token=tok&url=ws%3A%2F%2Fx&z=1");
+  }
+}
