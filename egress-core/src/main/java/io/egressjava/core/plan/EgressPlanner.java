@@ -62,7 +62,8 @@ public final class EgressPlanner {
     return new Draft(request).build();
   }
 
-  /** Mutable state while one request is planned. */
+  /** Mutable state while one request is planned. Reads the deprecated single-output fields on purpose. */
+  @SuppressWarnings("deprecation")
   private final class Draft {
     final StartEgressRequest request;
     final Instant instant = clock.instant();

@@ -14,6 +14,7 @@ import livekit.LivekitEgress.StreamOutput;
  * placeholders (protocol.md §3.7). livekit-server reads webhooks from this copy, so only secrets
  * are touched.
  */
+@SuppressWarnings("deprecation") // the deprecated single-output fields must be redacted too
 final class RequestRedaction {
   private RequestRedaction() {}
 
