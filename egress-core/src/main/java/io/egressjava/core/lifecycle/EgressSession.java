@@ -1,0 +1,176 @@
+package io.egressjava.core.lifecycle;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.plan.EgressPlan;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Consumer;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+
+/**
+ * The status of one egress and the EgressInfo that describes it (protocol.md §3.6). Every change is
+ * published as a full EgressInfo to the listener (IOInfo.UpdateEgress in the server, a callback for
+ * embedders). Thread-safe; terminal states are final.
+ */
+public final class EgressSession {
+  public static final String STOP_EGRESS_API = "StopEgress API";
+  public static final String SOURCE_CLOSED = "Source closed";
+  public static final String ALL_STREAMS_STOPPED = "All streams stopped";
+  public static final String SESSION_LIMIT = "Session limit reached";
+  public static final String FAILURE = "Failure";
+  public static final String PROCESS_KILLED = "Process killed";
+
+  private final Clock clock;
+  private final Consumer<EgressInfo> listener;
+  private final EgressInfo.Builder info;
+  private final EgressPlan plan;
+
+  public EgressSession(EgressPlan plan, Clock clock, Consumer<EgressInfo> listener) {
+    this.plan = plan;
+    this.clock = clock;
+    this.listener = listener;
+    this.info = plan.info().toBuilder();
+  }
+
+  public EgressPlan plan() {
+    return plan;
+  }
+
+  public synchronized EgressInfo info() {
+    return info.build();
+  }
+
+  public synchronized EgressStatus status() {
+    return info.getStatus();
+  }
+
+  public synchronized boolean isFinished() {
+    return switch (info.getStatus()) {
+      case EGRESS_COMPLETE, EGRESS_FAILED, EGRESS_ABORTED, EGRESS_LIMIT_REACHED -> true;
+      default -> false;
+    };
+  }
+
+  /** STARTING → ACTIVE: media is flowing. */
+  public void active() {
+    transition(b -> {
+      if (b.getStatus() == EgressStatus.EGRESS_STARTING) {
+        b.setStatus(EgressStatus.EGRESS_ACTIVE);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /**
+   * A stop was asked for (StopEgress, source closed, streams stopped). Before the start this aborts
+   * the egress; afterwards it moves to ENDING while the runner drains. Returns the info to report.
+   */
+  public EgressInfo ending(String reason) {
+    transition(b -> {
+      switch (b.getStatus()) {
+        case EGRESS_STARTING -> {
+          b.setStatus(EgressStatus.EGRESS_ABORTED)
+              .setError("Stop called before pipeline could start")
+              .setErrorCode(PsrpcCode.FAILED_PRECONDITION.httpStatus())
+              .setDetails("End reason: " + reason)
+              .setEndedAt(nanos());
+          return true;
+        }
+        case EGRESS_ACTIVE -> {
+          b.setStatus(EgressStatus.EGRESS_ENDING).setDetails("End reason: " + reason);
+          return true;
+        }
+        default -> {
+          return false;
+        }
+      }
+    });
+    return info();
+  }
+
+  /** Outputs are finalized and stored: COMPLETE, with the results the runner fills in. */
+  public void complete(Consumer<EgressInfo.Builder> results) {
+    transition(b -> {
+      if (isTerminal(b.getStatus())) {
+        return false;
+      }
+      results.accept(b);
+      if (b.getDetails().isEmpty()) {
+        b.setDetails("End reason: " + SOURCE_CLOSED);
+      }
+      b.setStatus(EgressStatus.EGRESS_COMPLETE).setEndedAt(nanos());
+      return true;
+    });
+  }
+
+  /** FAILED with the error's message and HTTP code (left 0 for code "unknown", as the reference). */
+  public void fail(PsrpcException error, Consumer<EgressInfo.Builder> results) {
+    transition(b -> {
+      if (isTerminal(b.getStatus())) {
+        return false;
+      }
+      results.accept(b);
+      b.setStatus(EgressStatus.EGRESS_FAILED).setError(String.valueOf(error.getMessage()))
+          .setDetails("End reason: " + FAILURE).setEndedAt(nanos());
+      if (error.code() != PsrpcCode.UNKNOWN) {
+        b.setErrorCode(error.code().httpStatus());
+      }
+      return true;
+    });
+  }
+
+  /** A session limit ended the egress; outputs are still finalized. */
+  public void limitReached(Consumer<EgressInfo.Builder> results) {
+    transition(b -> {
+      if (isTerminal(b.getStatus())) {
+        return false;
+      }
+      results.accept(b);
+      if (b.getStatus() == EgressStatus.EGRESS_STARTING) {
+        b.setStatus(EgressStatus.EGRESS_ABORTED).setError("Session limit reached before start signal")
+            .setErrorCode(PsrpcCode.FAILED_PRECONDITION.httpStatus());
+      } else {
+        b.setStatus(EgressStatus.EGRESS_LIMIT_REACHED).setError(SESSION_LIMIT).setErrorCode(413);
+      }
+      b.setDetails("End reason: " + SESSION_LIMIT).setEndedAt(nanos());
+      return true;
+    });
+  }
+
+  /** Any other change worth reporting (e.g. stream results); status unchanged. */
+  public void update(Consumer<EgressInfo.Builder> change) {
+    transition(b -> {
+      change.accept(b);
+      return true;
+    });
+  }
+
+  private interface Change {
+    boolean apply(EgressInfo.Builder b);
+  }
+
+  private void transition(Change change) {
+    EgressInfo snapshot;
+    synchronized (this) {
+      if (!change.apply(info)) {
+        return;
+      }
+      info.setUpdatedAt(nanos());
+      snapshot = info.build();
+    }
+    listener.accept(snapshot);
+  }
+
+  private static boolean isTerminal(EgressStatus s) {
+    return s == EgressStatus.EGRESS_COMPLETE || s == EgressStatus.EGRESS_FAILED || s == EgressStatus.EGRESS_ABORTED
+        || s == EgressStatus.EGRESS_LIMIT_REACHED;
+  }
+
+  private long nanos() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

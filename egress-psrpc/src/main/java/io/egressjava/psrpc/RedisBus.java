@@ -1,0 +1,296 @@
+package io.egressjava.psrpc;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * psrpc's message bus on Redis: PUBLISH on one pooled client, and one dedicated SUBSCRIBE
+ * connection per process that is re-established (with every channel re-subscribed) whenever Redis
+ * goes away. Queue subscriptions take psrpc's lock ({@code SET base64(sha256(payload)) n EX 5 NX})
+ * so that only one process handles each message.
+ */
+public final class RedisBus implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
+  private static final long QUEUE_LOCK_SECONDS = 5;
+
+  /** Where Redis is. */
+  public record Endpoint(String host, int port, String user, String password, int database, boolean tls) {
+    public static Endpoint of(String address) {
+      int colon = address.lastIndexOf(':');
+      return colon < 0 ? new Endpoint(address, 6379, "", "", 0, false)
+          : new Endpoint(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), "", "", 0, false);
+    }
+  }
+
+  /** Receives payloads of one subscription, on a pooled thread. */
+  public interface Listener {
+    void onMessage(byte[] payload);
+  }
+
+  /** A subscription; closing it unsubscribes the channel when nobody else listens to it. */
+  public interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private record Sub(Listener listener, boolean queue) {}
+
+  private final Endpoint endpoint;
+  private final JedisClientConfig clientConfig;
+  private final RedisClient commands;
+  private final Map<String, List<Sub>> subscriptions = new ConcurrentHashMap<>();
+  private final Object connectionLock = new Object();
+  private final ExecutorService dispatch;
+  private final Thread reader;
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicInteger connections = new AtomicInteger();
+  private volatile PubSub current;
+  private volatile boolean closed;
+
+  public RedisBus(Endpoint endpoint) {
+    this.endpoint = endpoint;
+    DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+        .database(endpoint.database())
+        .ssl(endpoint.tls())
+        .connectionTimeoutMillis(2000)
+        .socketTimeoutMillis(2000);
+    if (!endpoint.password().isEmpty()) {
+      b.password(endpoint.password());
+      if (!endpoint.user().isEmpty()) {
+        b.user(endpoint.user());
+      }
+    }
+    this.clientConfig = b.build();
+    this.commands = RedisClient.builder()
+        .hostAndPort(new HostAndPort(endpoint.host(), endpoint.port()))
+        .clientConfig(clientConfig)
+        .build();
+    AtomicInteger n = new AtomicInteger();
+    this.dispatch = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "psrpc-dispatch-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.reader = new Thread(this::readLoop, "psrpc-redis-subscriber");
+    this.reader.setDaemon(true);
+    this.reader.start();
+  }
+
+  /** Checks that Redis answers (the reference pings at start-up). */
+  public void ping() {
+    commands.ping();
+  }
+
+  public void publish(String channel, byte[] payload) {
+    commands.publish(channel.getBytes(StandardCharsets.UTF_8), payload);
+  }
+
+  /** How many times the subscriber connection has been (re-)established. */
+  public int connectionCount() {
+    return connections.get();
+  }
+
+  /** Whether every wanted channel is subscribed on a live connection. */
+  public boolean isSubscribed(String channel) {
+    PubSub ps = current;
+    return ps != null && ps.active.contains(channel);
+  }
+
+  public Subscription subscribe(String channel, boolean queue, Listener listener) {
+    Sub sub = new Sub(listener, queue);
+    synchronized (connectionLock) {
+      List<Sub> list = subscriptions.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
+      list.add(sub);
+      if (list.size() == 1) {
+        PubSub ps = current;
+        if (ps != null && ps.isSubscribed()) {
+          ps.request(Set.of(channel));
+        }
+        connectionLock.notifyAll();
+      }
+    }
+    return () -> unsubscribe(channel, sub);
+  }
+
+  private void unsubscribe(String channel, Sub sub) {
+    synchronized (connectionLock) {
+      List<Sub> list = subscriptions.get(channel);
+      if (list == null || !list.remove(sub) || !list.isEmpty()) {
+        return;
+      }
+      subscriptions.remove(channel);
+      PubSub ps = current;
+      if (ps != null && ps.isSubscribed()) {
+        ps.requested.remove(channel);
+        ps.unsubscribe(bytes(channel));
+      }
+    }
+  }
+
+  private void readLoop() {
+    long backoffMs = 100;
+    while (!closed) {
+      byte[][] channels;
+      PubSub ps = new PubSub();
+      synchronized (connectionLock) {
+        while (subscriptions.isEmpty() && !closed) {
+          try {
+            connectionLock.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (closed) {
+          return;
+        }
+        ps.requested.addAll(subscriptions.keySet());
+        channels = ps.requested.stream().map(RedisBus::bytes).toArray(byte[][]::new);
+      }
+      try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), clientConfig)) {
+        current = ps;
+        connections.incrementAndGet();
+        backoffMs = 100;
+        jedis.subscribe(ps, channels); // blocks until every channel is unsubscribed or the connection drops
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        log.warn("redis subscriber connection lost ({}); reconnecting in {} ms", e.getMessage(), backoffMs);
+        sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 1000);
+      } finally {
+        ps.active.clear();
+        current = null;
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void deliver(String channel, byte[] payload) {
+    List<Sub> subs = subscriptions.get(channel);
+    if (subs == null) {
+      return;
+    }
+    for (Sub sub : subs) {
+      dispatch.execute(() -> {
+        try {
+          if (sub.queue() && !acquireQueueLock(payload)) {
+            return;
+          }
+          sub.listener().onMessage(payload);
+        } catch (RuntimeException e) {
+          log.error("psrpc listener on {} failed", channel, e);
+        }
+      });
+    }
+  }
+
+  /** psrpc's queue lock: only the subscriber whose SET NX succeeds handles the message. */
+  private boolean acquireQueueLock(byte[] payload) {
+    String key = Base64.getEncoder().encodeToString(sha256(payload));
+    String reply = commands.set(key, Integer.toString(random.nextInt(Integer.MAX_VALUE)),
+        SetParams.setParams().nx().ex(QUEUE_LOCK_SECONDS));
+    return "OK".equals(reply);
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (connectionLock) {
+      PubSub ps = current;
+      if (ps != null && ps.isSubscribed()) {
+        try {
+          ps.unsubscribe();
+        } catch (RuntimeException ignored) {
+          // connection already gone
+        }
+      }
+      connectionLock.notifyAll();
+    }
+    reader.interrupt();
+    dispatch.shutdown();
+    commands.close();
+  }
+
+  /** One subscriber connection's callbacks; reconciles channels wanted while it was connecting. */
+  private final class PubSub extends BinaryJedisPubSub {
+    final Set<String> active = ConcurrentHashMap.newKeySet();
+    /** Channels a SUBSCRIBE was sent for on this connection. */
+    final Set<String> requested = ConcurrentHashMap.newKeySet();
+
+    void request(Set<String> channels) {
+      requested.addAll(channels);
+      subscribe(channels.stream().map(RedisBus::bytes).toArray(byte[][]::new));
+    }
+
+    @Override
+    public void onMessage(byte[] channel, byte[] message) {
+      deliver(new String(channel, StandardCharsets.UTF_8), message);
+    }
+
+    @Override
+    public void onSubscribe(byte[] channel, int subscribedChannels) {
+      active.add(new String(channel, StandardCharsets.UTF_8));
+      reconcile();
+    }
+
+    @Override
+    public void onUnsubscribe(byte[] channel, int subscribedChannels) {
+      active.remove(new String(channel, StandardCharsets.UTF_8));
+    }
+
+    /** Subscribes channels added before this connection was ready, drops ones removed meanwhile. */
+    private void reconcile() {
+      synchronized (connectionLock) {
+        if (!isSubscribed()) {
+          return;
+        }
+        Set<String> missing = new HashSet<>(subscriptions.keySet());
+        missing.removeAll(requested);
+        if (!missing.isEmpty()) {
+          request(missing);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.egressjava.server;
+
+import io.egressjava.api.config.ServiceSettings.CpuCost;
+import io.egressjava.api.rpc.StartEgressRequest;
+import java.util.HashMap;
+import java.util.Map;
+import livekit.LivekitEgress;
+
+/**
+ * CPU admission by the reference's cost table (protocol.md §4.3): with nothing running the whole
+ * machine is available; otherwise {@code total × max_cpu_utilization} minus what running egresses
+ * reserve. The affinity sent in claims follows §2.4: −1 cannot accept, 0.5 idle, 1.0 busy.
+ */
+public final class Admission {
+  private final CpuCost costs;
+  private final double totalCpu;
+  private final Map<String, Double> reserved = new HashMap<>();
+
+  public Admission(CpuCost costs, double totalCpu) {
+    this.costs = costs;
+    this.totalCpu = totalCpu;
+  }
+
+  /** Cores available to a CPU budget: {@code LIVEKIT_CPU_REQUEST} if set, else the processor count. */
+  public static double machineCpu() {
+    String request = System.getenv("LIVEKIT_CPU_REQUEST");
+    if (request != null && !request.isBlank()) {
+      return Double.parseDouble(request.trim());
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** The reserved cores for a request. */
+  public double cost(StartEgressRequest r) {
+    if (r.getEstimatedCpu() > 0) {
+      return r.getEstimatedCpu();
+    }
+    return switch (r.getRequestCase()) {
+      case ROOM_COMPOSITE -> templateCost(r.getRoomComposite().getAudioOnly(), r.getRoomComposite().getLayout(),
+          r.getRoomComposite().getCustomBaseUrl());
+      case WEB -> r.getWeb().getAudioOnly() ? costs.audioWebCpuCost() : costs.webCpuCost();
+      case PARTICIPANT -> costs.participantCpuCost();
+      case TRACK_COMPOSITE -> costs.trackCompositeCpuCost();
+      case TRACK -> costs.trackCpuCost();
+      case EGRESS -> v2Cost(r.getEgress());
+      default -> costs.participantCpuCost();
+    };
+  }
+
+  private double templateCost(boolean audioOnly, String layout, String customBaseUrl) {
+    if (!audioOnly) {
+      return costs.roomCompositeCpuCost();
+    }
+    return layout.isEmpty() && customBaseUrl.isEmpty() ? costs.sdkAudioRoomCompositeCpuCost() : costs.audioRoomCompositeCpuCost();
+  }
+
+  private double v2Cost(LivekitEgress.StartEgressRequest r) {
+    return switch (r.getSourceCase()) {
+      case TEMPLATE -> templateCost(r.getTemplate().getAudioOnly(), r.getTemplate().getLayout(), r.getTemplate().getCustomBaseUrl());
+      case WEB -> r.getWeb().getAudioOnly() ? costs.audioWebCpuCost() : costs.webCpuCost();
+      default -> r.getPresetValue() == 8 ? costs.trackCpuCost() : costs.participantCpuCost();
+    };
+  }
+
+  public synchronized boolean canAccept(double cost) {
+    return available() >= cost;
+  }
+
+  public synchronized double available() {
+    if (reserved.isEmpty()) {
+      return totalCpu;
+    }
+    return totalCpu * costs.maxCpuUtilization() - reserved.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  /** Reserves the cost for an egress if it fits. */
+  public synchronized boolean tryReserve(String egressId, double cost) {
+    if (reserved.containsKey(egressId) || !canAccept(cost)) {
+      return false;
+    }
+    reserved.put(egressId, cost);
+    return true;
+  }
+
+  public synchronized void release(String egressId) {
+    reserved.remove(egressId);
+  }
+
+  public synchronized int active() {
+    return reserved.size();
+  }
+
+  /** −1: cannot accept (no claim); 0.5: idle; 1.0: already busy and can take it. */
+  public synchronized float affinity(double cost, boolean shuttingDown) {
+    if (shuttingDown || !canAccept(cost)) {
+      return -1f;
+    }
+    return reserved.isEmpty() ? 0.5f : 1.0f;
+  }
+}

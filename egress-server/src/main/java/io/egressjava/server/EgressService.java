@@ -1,0 +1,213 @@
+package io.egressjava.server;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.errors.EgressErrors;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.api.rpc.ListActiveEgressRequest;
+import io.egressjava.api.rpc.ListActiveEgressResponse;
+import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.EgressPlanner;
+import io.egressjava.psrpc.RedisBus;
+import io.egressjava.psrpc.RpcClient;
+import io.egressjava.psrpc.RpcServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The egress side of LiveKit's control plane: answers livekit-server's StartEgress (claiming with
+ * affinity), ListActiveEgress, and per egress StopEgress/UpdateStream on topic = egress ID; reports
+ * EgressInfo through IOInfo.CreateEgress/UpdateEgress.
+ */
+public final class EgressService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EgressService.class);
+
+  private final EgressConfig config;
+  private final RedisBus bus;
+  private final RunnerFactory runners;
+  private final Clock clock;
+  private final EgressPlanner planner;
+  private final Admission admission;
+  private final RpcServer internal;
+  private final RpcServer handler;
+  private final RpcClient io;
+  private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+  private volatile boolean shuttingDown;
+  private RpcServer.Registration startRegistration;
+  private RpcServer.Registration listRegistration;
+
+  /** One running egress and what must be undone when it ends. */
+  private final class Active {
+    final EgressSession session;
+    final InfoReporter reporter;
+    final CountDownLatch finished = new CountDownLatch(1);
+    volatile EgressRunner runner;
+    volatile List<RpcServer.Registration> registrations = List.of();
+
+    Active(EgressPlan plan) {
+      String id = plan.egressId();
+      this.reporter = new InfoReporter(io, config.ioCreateTimeout(), config.ioUpdateTimeout(),
+          config.ioSelectionTimeout(), () -> finish(id));
+      this.session = new EgressSession(plan, clock, reporter::update);
+    }
+  }
+
+  public EgressService(EgressConfig config, RedisBus bus, RunnerFactory runners, Clock clock) {
+    this(config, bus, runners, clock, Admission.machineCpu());
+  }
+
+  public EgressService(EgressConfig config, RedisBus bus, RunnerFactory runners, Clock clock, double totalCpu) {
+    this.config = config;
+    this.bus = bus;
+    this.runners = runners;
+    this.clock = clock;
+    this.planner = new EgressPlanner(config, clock);
+    this.admission = new Admission(config.cpuCost(), totalCpu);
+    this.io = new RpcClient(bus, EgressRpc.IO_INFO);
+    this.internal = new RpcServer(bus, EgressRpc.EGRESS_INTERNAL);
+    this.handler = new RpcServer(bus, EgressRpc.EGRESS_HANDLER);
+  }
+
+  /** Registers ListActiveEgress and StartEgress: from now on this instance takes work. */
+  public EgressService start() {
+    listRegistration = internal.register(EgressRpc.LIST_ACTIVE_EGRESS, "", ListActiveEgressRequest.parser(), null,
+        (req, ctx) -> ListActiveEgressResponse.newBuilder().addAllEgressIds(activeEgressIds()).build());
+    startRegistration = internal.register(EgressRpc.START_EGRESS, config.clusterId(), StartEgressRequest.parser(),
+        req -> admission.affinity(admission.cost(req), shuttingDown || active.containsKey(req.getEgressId())),
+        (req, ctx) -> startEgress(req));
+    return this;
+  }
+
+  public List<String> activeEgressIds() {
+    return List.copyOf(active.keySet());
+  }
+
+  public String serverId() {
+    return internal.serverId();
+  }
+
+  public Admission admission() {
+    return admission;
+  }
+
+  private EgressInfo startEgress(StartEgressRequest req) {
+    if (shuttingDown) {
+      throw EgressErrors.shuttingDown();
+    }
+    String id = req.getEgressId();
+    if (active.containsKey(id)) {
+      throw EgressErrors.egressAlreadyExists();
+    }
+    if (!admission.tryReserve(id, admission.cost(req))) {
+      throw EgressErrors.notEnoughCpu();
+    }
+    EgressPlan plan;
+    try {
+      plan = planner.plan(req);
+    } catch (RuntimeException e) {
+      admission.release(id);
+      throw e;
+    }
+    Active a = new Active(plan);
+    if (active.putIfAbsent(id, a) != null) {
+      admission.release(id);
+      throw EgressErrors.egressAlreadyExists();
+    }
+    // the handler topics exist before the egress starts, so a quick StopEgress finds it
+    a.registrations = List.of(
+        handler.register(EgressRpc.STOP_EGRESS, id, LivekitEgress.StopEgressRequest.parser(), null,
+            (stop, ctx) -> stopEgress(a)),
+        handler.register(EgressRpc.UPDATE_STREAM, id, LivekitEgress.UpdateStreamRequest.parser(), null,
+            (update, ctx) -> updateStream(a, update)));
+    a.reporter.create(a.session.info());
+    try {
+      a.runner = runners.create(plan);
+      a.runner.start(plan, a.session);
+    } catch (PsrpcException e) {
+      a.session.fail(e, b -> { });
+    } catch (RuntimeException e) {
+      log.error("egress {} failed to start", id, e);
+      a.session.fail(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())), b -> { });
+    }
+    log.info("egress {} started ({}, {})", id, plan.requestType().label(), plan.sourceType());
+    return plan.info();
+  }
+
+  private EgressInfo stopEgress(Active a) {
+    EgressInfo info = a.session.ending(EgressSession.STOP_EGRESS_API);
+    EgressRunner runner = a.runner;
+    if (runner != null && info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
+      runner.stop();
+    }
+    return info;
+  }
+
+  private EgressInfo updateStream(Active a, LivekitEgress.UpdateStreamRequest update) {
+    EgressRunner runner = a.runner;
+    if (runner == null || a.session.plan().stream() == null) {
+      throw EgressErrors.nonStreamingPipeline();
+    }
+    runner.updateStream(update.getAddOutputUrlsList(), update.getRemoveOutputUrlsList());
+    return a.session.info();
+  }
+
+  /** After the final UpdateEgress: drop the handler topics and free capacity. */
+  private void finish(String egressId) {
+    Active a = active.remove(egressId);
+    if (a == null) {
+      return;
+    }
+    a.registrations.forEach(RpcServer.Registration::close);
+    admission.release(egressId);
+    a.finished.countDown();
+    log.info("egress {} finished: {}", egressId, a.session.status());
+  }
+
+  /** Stops taking new work (StartEgress is deregistered), then waits for running egresses. */
+  public boolean drain(Duration timeout) {
+    shuttingDown = true;
+    if (startRegistration != null) {
+      startRegistration.close();
+      startRegistration = null;
+    }
+    long end = System.nanoTime() + timeout.toNanos();
+    for (Active a : List.copyOf(active.values())) {
+      try {
+        if (!a.finished.await(Math.max(end - System.nanoTime(), 0), TimeUnit.NANOSECONDS)) {
+          return false;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    drain(Duration.ZERO);
+    if (listRegistration != null) {
+      listRegistration.close();
+    }
+    for (Active a : active.values()) {
+      a.registrations.forEach(RpcServer.Registration::close);
+    }
+    internal.close();
+    handler.close();
+    io.close();
+  }
+}

@@ -1,0 +1,62 @@
+package io.egressjava.server;
+
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.StreamUrls;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import livekit.LivekitEgress;
+
+/**
+ * A trivial pipeline for control-plane tests (no media yet): ACTIVE shortly after start, COMPLETE
+ * shortly after stop, stream URLs added and removed in the reported results.
+ */
+final class ScriptedRunner implements EgressRunner {
+  static final ScheduledExecutorService TIMER = Executors.newScheduledThreadPool(1, r -> {
+    Thread t = new Thread(r, "scripted-runner");
+    t.setDaemon(true);
+    return t;
+  });
+  static final List<String> STREAM_UPDATES = new CopyOnWriteArrayList<>();
+
+  private EgressSession session;
+
+  ScriptedRunner(EgressPlan plan) {}
+
+  @Override
+  public void start(EgressPlan plan, EgressSession session) {
+    this.session = session;
+    TIMER.schedule(session::active, 100, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop() {
+    TIMER.schedule(() -> session.complete(b -> {
+      if (b.getFileResultsCount() > 0) {
+        b.setFileResults(0, b.getFileResults(0).toBuilder().setSize(1234).setLocation("/tmp/" + b.getFileResults(0).getFilename()));
+      }
+    }), 100, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void updateStream(List<String> add, List<String> remove) {
+    add.forEach(u -> STREAM_UPDATES.add("+" + u));
+    remove.forEach(u -> STREAM_UPDATES.add("-" + u));
+    session.update(b -> {
+      for (String url : add) {
+        b.addStreamResults(LivekitEgress.StreamInfo.newBuilder().setUrl(StreamUrls.redact(url))
+            .setStatus(LivekitEgress.StreamInfo.Status.ACTIVE));
+      }
+      for (int i = 0; i < b.getStreamResultsCount(); i++) {
+        String shown = b.getStreamResults(i).getUrl();
+        if (remove.stream().anyMatch(u -> StreamUrls.redact(u).equals(shown))) {
+          b.setStreamResults(i, b.getStreamResults(i).toBuilder().setStatus(LivekitEgress.StreamInfo.Status.FINISHED));
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,81 @@
+package io.egressjava.testrig;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real livekit-server (built by scripts/setup.sh with {@code go install}) in dev mode on
+ * 127.0.0.1 with free ports, using the given Redis so that it dispatches egress requests.
+ */
+public final class LiveKitServer implements AutoCloseable {
+  public static final String API_KEY = "devkey";
+  public static final String API_SECRET = "secret";
+  /** The version scripts/setup.sh installs. */
+  public static final String VERSION = "1.13.5";
+
+  private final int httpPort = Ports.free();
+  private final int rtcTcpPort = Ports.free();
+  private final int rtcUdpPort = Ports.free();
+  private final ManagedProcess process;
+
+  public LiveKitServer(String redisAddress) {
+    String binary = ManagedProcess.findExecutable("EGRESS_LIVEKIT_SERVER", "livekit-server",
+        System.getProperty("user.home") + "/.cache/egress-java/bin/server");
+    String config = String.join("\n",
+        "port: " + httpPort,
+        "bind_addresses: [127.0.0.1]",
+        "rtc:",
+        "  tcp_port: " + rtcTcpPort,
+        "  udp_port: " + rtcUdpPort,
+        "  use_external_ip: false",
+        "  enable_loopback_candidate: true",
+        "redis:",
+        "  address: " + redisAddress,
+        "keys:",
+        "  " + API_KEY + ": " + API_SECRET,
+        "logging:",
+        "  level: info",
+        "");
+    process = new ManagedProcess("livekit-" + httpPort, List.of(binary, "--dev", "--node-ip", "127.0.0.1",
+        "--config-body", config));
+  }
+
+  public LiveKitServer start() {
+    process.start();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    Ports.await(Duration.ofSeconds(30), "livekit-server on port " + httpPort + " (log: " + process.log() + ")", () -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("livekit-server exited; see " + process.log());
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(httpUrl())).timeout(Duration.ofSeconds(1)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    });
+    return this;
+  }
+
+  public String httpUrl() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  public String wsUrl() {
+    return "ws://127.0.0.1:" + httpPort;
+  }
+
+  @Override
+  public void close() {
+    process.stop();
+  }
+}

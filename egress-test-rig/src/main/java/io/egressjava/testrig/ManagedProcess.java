@@ -1,0 +1,91 @@
+package io.egressjava.testrig;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A child process whose output goes to a log file under target/rig-logs, destroyed on close. */
+public class ManagedProcess implements AutoCloseable {
+  private final List<String> command;
+  private final Path log;
+  private Process process;
+
+  public ManagedProcess(String name, List<String> command) {
+    this.command = List.copyOf(command);
+    try {
+      Path dir = Path.of("target", "rig-logs");
+      Files.createDirectories(dir);
+      this.log = dir.resolve(name + ".log");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public synchronized void start() {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      process = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command.get(0), e);
+    }
+  }
+
+  public synchronized boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** SIGTERM, then SIGKILL after 5 s. */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Finds an executable: an explicit path, else each candidate on PATH or as a file. */
+  public static String findExecutable(String envVar, String... candidates) {
+    String explicit = System.getenv(envVar);
+    if (explicit != null && new File(explicit).canExecute()) {
+      return explicit;
+    }
+    for (String c : candidates) {
+      if (c.contains("/")) {
+        if (new File(c).canExecute()) {
+          return c;
+        }
+        continue;
+      }
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        File f = new File(dir, c);
+        if (f.canExecute()) {
+          return f.getAbsolutePath();
+        }
+      }
+    }
+    throw new IllegalStateException("none of " + List.of(candidates) + " found (set " + envVar
+        + ", or run scripts/setup.sh which installs the test servers)");
+  }
+}

@@ -1,0 +1,66 @@
+package io.egressjava.testrig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** A real redis-server on 127.0.0.1 (no persistence); can be restarted on the same port. */
+public final class RedisServer implements AutoCloseable {
+  private final int port = Ports.free();
+  private final ManagedProcess process;
+
+  public RedisServer() {
+    String binary = ManagedProcess.findExecutable("EGRESS_REDIS_SERVER", "redis-server");
+    process = new ManagedProcess("redis-" + port, List.of(binary, "--port", Integer.toString(port),
+        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+  }
+
+  public RedisServer start() {
+    process.start();
+    Ports.await(Duration.ofSeconds(10), "redis-server on port " + port, this::pings);
+    return this;
+  }
+
+  public void stop() {
+    process.stop();
+    Ports.await(Duration.ofSeconds(5), "redis-server to stop", () -> !Ports.accepts(port));
+  }
+
+  public void restart() {
+    stop();
+    start();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  private boolean pings() {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(500);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[7];
+      int n = in.readNBytes(buf, 0, 7);
+      return n == 7 && new String(buf, StandardCharsets.US_ASCII).startsWith("+PONG");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    process.stop();
+  }
+}
