@@ -36,8 +36,10 @@ class ControlPlaneIT {
         extra), Map.of()).config();
   }
 
+  /** A service with this machine's 2 cores; room composites are made to fit (the reference reserves 4 cores). */
   static EgressService service(LiveKitRig rig, RedisBus bus, String extraConfig) {
-    return new EgressService(config(rig, extraConfig), bus, ScriptedRunner::new, Clock.systemUTC(), 2.0).start();
+    String costs = extraConfig.contains("cpu_cost") ? extraConfig : extraConfig + "\ncpu_cost: {room_composite_cpu_cost: 1}";
+    return new EgressService(config(rig, costs), bus, ScriptedRunner::new, Clock.systemUTC(), 2.0).start();
   }
 
   static EgressServiceClient egressClient(LiveKitRig rig) {
@@ -98,6 +100,83 @@ class ControlPlaneIT {
       EgressInfo done = listed(client, "track-room", started.getEgressId()).orElseThrow();
       assertThat(done.getEndedAt()).isPositive();
       Ports.await(Duration.ofSeconds(5), "egress to leave the active set", () -> svc.activeEgressIds().isEmpty());
+    }
+  }
+
+  @Test
+  void roomCompositeUpdateStreamAndLayout(LiveKitRig rig) throws IOException {
+    ScriptedRunner.STREAM_UPDATES.clear();
+    try (RedisBus bus = bus(rig); EgressService svc = service(rig, bus, "")) {
+      createRoom(rig, "composite-room");
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startRoomCompositeEgress("composite-room",
+          LivekitEgress.StreamOutput.newBuilder().setProtocol(LivekitEgress.StreamProtocol.RTMP)
+              .addUrls("rtmp://127.0.0.1:1935/live/first-key").build(), "grid").execute());
+      assertThat(started.getStatus()).isEqualTo(EgressStatus.EGRESS_STARTING);
+      assertThat(started.getRoomComposite().getLayout()).isEqualTo("grid");
+      assertThat(started.getStreamResults(0).getUrl()).isEqualTo("rtmp://127.0.0.1:1935/live/{fir...key}");
+      String id = started.getEgressId();
+      awaitStatus(client, "composite-room", id, EgressStatus.EGRESS_ACTIVE);
+
+      EgressInfo updated = ok(client.updateStream(id, List.of("rtmp://127.0.0.1:1935/live/second-key"),
+          List.of("rtmp://127.0.0.1:1935/live/first-key")).execute());
+      assertThat(ScriptedRunner.STREAM_UPDATES).containsExactly("+rtmp://127.0.0.1:1935/live/second-key",
+          "-rtmp://127.0.0.1:1935/live/first-key");
+      assertThat(updated.getStreamResultsList()).extracting(LivekitEgress.StreamInfo::getUrl)
+          .contains("rtmp://127.0.0.1:1935/live/{sec...key}");
+      Ports.await(Duration.ofSeconds(10), "listEgress to show the stream change", () -> {
+        try {
+          return listed(client, "composite-room", id).map(i -> i.getStreamResultsCount() == 2).orElse(false);
+        } catch (IOException e) {
+          return false;
+        }
+      });
+
+      // UpdateLayout is served by livekit-server itself (participant metadata); it must not fail
+      EgressInfo layout = ok(client.updateLayout(id, "speaker").execute());
+      assertThat(layout.getEgressId()).isEqualTo(id);
+      Ports.await(Duration.ofSeconds(5), "the egress participant's metadata to carry the layout",
+          () -> "{\"layout\":\"speaker\"}".equals(ScriptedRunner.OWN_METADATA.get(id)));
+
+      ok(client.stopEgress(id).execute());
+      awaitStatus(client, "composite-room", id, EgressStatus.EGRESS_COMPLETE);
+    }
+  }
+
+  @Test
+  void invalidRequestsFailWithTheReferenceMessage(LiveKitRig rig) throws IOException {
+    try (RedisBus bus = bus(rig); EgressService svc = service(rig, bus, "")) {
+      createRoom(rig, "invalid-room");
+      Response<EgressInfo> r = egressClient(rig).startRoomCompositeEgress("invalid-room",
+          LivekitEgress.StreamOutput.newBuilder().setProtocol(LivekitEgress.StreamProtocol.RTMP)
+              .addUrls("rtmp://no-stream-key").build(), "grid").execute();
+      assertThat(r.isSuccessful()).isFalse();
+      String body = r.errorBody().string();
+      assertThat(body).contains("invalid url rtmp://no-stream-key: rtmp urls must be of format");
+      assertThat(r.code()).isEqualTo(400);
+      assertThat(svc.activeEgressIds()).isEmpty();
+    }
+  }
+
+  @Test
+  void noCapacityFailsLikeTheGoEgress(LiveKitRig rig) throws IOException {
+    // a track costs more than the machine has: every instance answers affinity -1 (no claim)
+    try (RedisBus bus = bus(rig); EgressService svc = service(rig, bus, "cpu_cost: {track_cpu_cost: 100}")) {
+      createRoom(rig, "full-room");
+      EgressServiceClient patient = EgressServiceClient.Companion.createClient(rig.livekit().httpUrl(),
+          LiveKitServer.API_KEY, LiveKitServer.API_SECRET,
+          () -> new okhttp3.OkHttpClient.Builder().readTimeout(Duration.ofSeconds(90)).build());
+      long start = System.nanoTime();
+      Response<EgressInfo> r = patient.startTrackEgress("full-room",
+          LivekitEgress.DirectFileOutput.newBuilder().setFilepath("x").build(), "TR_full").execute();
+      long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+      assertThat(r.isSuccessful()).isFalse();
+      String body = r.errorBody().string();
+      // livekit-server retries "no response from servers" (unavailable) and then reports it
+      assertThat(body).contains("no response from servers");
+      assertThat(r.code()).isEqualTo(503);
+      assertThat(seconds).isLessThan(60);
+      assertThat(svc.activeEgressIds()).isEmpty();
     }
   }
 }

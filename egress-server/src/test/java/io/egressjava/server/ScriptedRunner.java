@@ -4,7 +4,12 @@ import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.StreamUrls;
+import io.egressjava.core.plan.RequestType;
+import io.egressjava.source.room.signal.SignalClient;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,18 +28,35 @@ final class ScriptedRunner implements EgressRunner {
   });
   static final List<String> STREAM_UPDATES = new CopyOnWriteArrayList<>();
 
+  /** The latest metadata livekit-server gave each egress participant (set by UpdateLayout). */
+  static final Map<String, String> OWN_METADATA = new ConcurrentHashMap<>();
+
   private EgressSession session;
+  private SignalClient signal;
 
   ScriptedRunner(EgressPlan plan) {}
 
   @Override
   public void start(EgressPlan plan, EgressSession session) {
     this.session = session;
+    if (plan.requestType() == RequestType.ROOM_COMPOSITE) {
+      // join as the egress participant (identity = egress ID), as the Chrome template would
+      String id = plan.egressId();
+      signal = SignalClient.connect(plan.wsUrl(), plan.token(), r -> {
+        if (r.hasUpdate()) {
+          r.getUpdate().getParticipantsList().stream().filter(p -> p.getIdentity().equals(id))
+              .forEach(p -> OWN_METADATA.put(id, p.getMetadata()));
+        }
+      }, Duration.ofSeconds(5));
+    }
     TIMER.schedule(session::active, 100, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void stop() {
+    if (signal != null) {
+      signal.close();
+    }
     TIMER.schedule(() -> session.complete(b -> {
       if (b.getFileResultsCount() > 0) {
         b.setFileResults(0, b.getFileResults(0).toBuilder().setSize(1234).setLocation("/tmp/" + b.getFileResults(0).getFilename()));
