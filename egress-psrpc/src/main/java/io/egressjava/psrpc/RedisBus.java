@@ -17,11 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -33,6 +35,7 @@ import redis.clients.jedis.params.SetParams;
 public final class RedisBus implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
   private static final long QUEUE_LOCK_SECONDS = 5;
+  private static final int POOL_SIZE = 8;
 
   /** Where Redis is. */
   public record Endpoint(String host, int port, String user, String password, int database, boolean tls) {
@@ -82,9 +85,12 @@ public final class RedisBus implements AutoCloseable {
       }
     }
     this.clientConfig = b.build();
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(POOL_SIZE);
     this.commands = RedisClient.builder()
         .hostAndPort(new HostAndPort(endpoint.host(), endpoint.port()))
         .clientConfig(clientConfig)
+        .poolConfig(pool)
         .build();
     AtomicInteger n = new AtomicInteger();
     this.dispatch = Executors.newCachedThreadPool(r -> {
@@ -99,11 +105,30 @@ public final class RedisBus implements AutoCloseable {
 
   /** Checks that Redis answers (the reference pings at start-up). */
   public void ping() {
-    commands.ping();
+    withReconnect(commands::ping);
   }
 
   public void publish(String channel, byte[] payload) {
-    commands.publish(channel.getBytes(StandardCharsets.UTF_8), payload);
+    withReconnect(() -> commands.publish(channel.getBytes(StandardCharsets.UTF_8), payload));
+  }
+
+  /**
+   * Runs a command, retrying on broken connections: after Redis restarts, every pooled connection
+   * is dead, and each failed attempt discards one.
+   */
+  private <T> T withReconnect(java.util.function.Supplier<T> command) {
+    JedisConnectionException last = null;
+    for (int attempt = 0; attempt < POOL_SIZE + 2; attempt++) {
+      try {
+        return command.get();
+      } catch (JedisConnectionException e) {
+        last = e;
+        if (attempt >= POOL_SIZE) {
+          sleep(100);
+        }
+      }
+    }
+    throw last;
   }
 
   /** How many times the subscriber connection has been (re-)established. */
@@ -216,8 +241,8 @@ public final class RedisBus implements AutoCloseable {
   /** psrpc's queue lock: only the subscriber whose SET NX succeeds handles the message. */
   private boolean acquireQueueLock(byte[] payload) {
     String key = Base64.getEncoder().encodeToString(sha256(payload));
-    String reply = commands.set(key, Integer.toString(random.nextInt(Integer.MAX_VALUE)),
-        SetParams.setParams().nx().ex(QUEUE_LOCK_SECONDS));
+    String reply = withReconnect(() -> commands.set(key, Integer.toString(random.nextInt(Integer.MAX_VALUE)),
+        SetParams.setParams().nx().ex(QUEUE_LOCK_SECONDS)));
     return "OK".equals(reply);
   }
 

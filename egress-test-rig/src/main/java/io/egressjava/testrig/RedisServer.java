@@ -3,9 +3,12 @@ package io.egressjava.testrig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,10 +17,18 @@ public final class RedisServer implements AutoCloseable {
   private final int port = Ports.free();
   private final ManagedProcess process;
 
+  /** Persists to an append-only file in a temporary directory, so a restart keeps livekit-server's store. */
   public RedisServer() {
     String binary = ManagedProcess.findExecutable("EGRESS_REDIS_SERVER", "redis-server");
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("egress-redis-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     process = new ManagedProcess("redis-" + port, List.of(binary, "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+        "--dir", dir.toString()));
   }
 
   public RedisServer start() {

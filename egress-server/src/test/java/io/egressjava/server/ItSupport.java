@@ -1,0 +1,75 @@
+package io.egressjava.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.psrpc.RedisBus;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.LiveKitServer;
+import io.egressjava.testrig.Ports;
+import io.livekit.server.EgressServiceClient;
+import io.livekit.server.RoomServiceClient;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import retrofit2.Response;
+
+/** Shared pieces of the control-plane ITs: configs, services, and the Kotlin SDK used as users do. */
+final class ItSupport {
+  private ItSupport() {}
+
+  static EgressConfig config(LiveKitRig rig, String extra) {
+    return EgressConfigLoader.fromYaml(String.join("\n",
+        "api_key: " + LiveKitServer.API_KEY,
+        "api_secret: " + LiveKitServer.API_SECRET,
+        "ws_url: " + rig.livekit().wsUrl(),
+        "redis: {address: " + rig.redis().address() + "}",
+        extra), Map.of()).config();
+  }
+
+  /** A service with this machine's 2 cores; room composites are made to fit (the reference reserves 4 cores). */
+  static EgressService service(LiveKitRig rig, RedisBus bus, String extraConfig) {
+    String costs = extraConfig.contains("cpu_cost") ? extraConfig : extraConfig + "\ncpu_cost: {room_composite_cpu_cost: 1}";
+    return new EgressService(config(rig, costs), bus, ScriptedRunner::new, Clock.systemUTC(), 2.0).start();
+  }
+
+  static EgressServiceClient egressClient(LiveKitRig rig) {
+    return EgressServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY, LiveKitServer.API_SECRET);
+  }
+
+  static void createRoom(LiveKitRig rig, String name) throws IOException {
+    RoomServiceClient rooms = RoomServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY,
+        LiveKitServer.API_SECRET);
+    Response<?> r = rooms.createRoom(name).execute();
+    assertThat(r.isSuccessful()).as("createRoom %s", name).isTrue();
+  }
+
+  static <T> T ok(Response<T> r) throws IOException {
+    assertThat(r.isSuccessful()).as("HTTP %s: %s", r.code(), r.errorBody() == null ? "" : r.errorBody().string()).isTrue();
+    return r.body();
+  }
+
+  static Optional<EgressInfo> listed(EgressServiceClient client, String room, String egressId) throws IOException {
+    return ok(client.listEgress(room).execute()).stream().filter(i -> i.getEgressId().equals(egressId)).findFirst();
+  }
+
+  static void awaitStatus(EgressServiceClient client, String room, String egressId, EgressStatus status) {
+    Ports.await(Duration.ofSeconds(10), egressId + " to be " + status, () -> {
+      try {
+        return listed(client, room, egressId).map(i -> i.getStatus() == status).orElse(false);
+      } catch (IOException e) {
+        return false;
+      }
+    });
+  }
+
+  static RedisBus bus(LiveKitRig rig) {
+    return new RedisBus(RedisBus.Endpoint.of(rig.redis().address()));
+  }
+
+}
