@@ -142,6 +142,12 @@ public final class RedisBus implements AutoCloseable {
     return ps != null && ps.active.contains(channel);
   }
 
+  /** Whether every channel with a listener is confirmed subscribed on the live connection. */
+  public boolean isFullySubscribed() {
+    PubSub ps = current;
+    return ps != null && ps.active.containsAll(subscriptions.keySet());
+  }
+
   public Subscription subscribe(String channel, boolean queue, Listener listener) {
     Sub sub = new Sub(listener, queue);
     synchronized (connectionLock) {

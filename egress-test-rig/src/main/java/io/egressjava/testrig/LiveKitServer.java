@@ -25,7 +25,7 @@ public final class LiveKitServer implements AutoCloseable {
 
   public LiveKitServer(String redisAddress) {
     String binary = ManagedProcess.findExecutable("EGRESS_LIVEKIT_SERVER", "livekit-server",
-        System.getProperty("user.home") + "/.cache/egress-java/bin/server");
+        toolsDir() + "/bin/server");
     String config = String.join("\n",
         "port: " + httpPort,
         "bind_addresses: [127.0.0.1]",
@@ -43,6 +43,12 @@ public final class LiveKitServer implements AutoCloseable {
         "");
     process = new ManagedProcess("livekit-" + httpPort, List.of(binary, "--dev", "--node-ip", "127.0.0.1",
         "--config-body", config));
+  }
+
+  /** Where scripts/setup.sh keeps Go tools ({@code EGRESS_TOOLS_DIR}, default ~/.cache/egress-java). */
+  static String toolsDir() {
+    String dir = System.getenv("EGRESS_TOOLS_DIR");
+    return dir != null && !dir.isBlank() ? dir : System.getProperty("user.home") + "/.cache/egress-java";
   }
 
   public LiveKitServer start() {
