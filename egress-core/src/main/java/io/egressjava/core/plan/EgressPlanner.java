@@ -183,7 +183,7 @@ public final class EgressPlanner {
 
     void roomComposite(LivekitEgress.RoomCompositeEgressRequest r) {
       type = RequestType.ROOM_COMPOSITE;
-      info.setRoomComposite(RequestRedaction.roomComposite(r));
+      info.setRoomComposite(RequestRedaction.redact(r));
       webSource = !(r.getAudioOnly() && r.getLayout().isEmpty() && r.getCustomBaseUrl().isEmpty());
       mixing = r.getAudioMixing();
       awaitStartSignal = true;
@@ -201,7 +201,7 @@ public final class EgressPlanner {
 
     void web(LivekitEgress.WebEgressRequest r) {
       type = RequestType.WEB;
-      info.setWeb(RequestRedaction.web(r));
+      info.setWeb(RequestRedaction.redact(r));
       webSource = true;
       connectionInfoRequired = false;
       awaitStartSignal = r.getAwaitStartSignal();
@@ -217,7 +217,7 @@ public final class EgressPlanner {
 
     void participant(LivekitEgress.ParticipantEgressRequest r) {
       type = RequestType.PARTICIPANT;
-      info.setParticipant(RequestRedaction.participant(r));
+      info.setParticipant(RequestRedaction.redact(r));
       roomName = r.getRoomName();
       audioEnabled = audioTranscode = true;
       videoEnabled = videoDecode = true;
@@ -232,7 +232,7 @@ public final class EgressPlanner {
 
     void trackComposite(LivekitEgress.TrackCompositeEgressRequest r) {
       type = RequestType.TRACK_COMPOSITE;
-      info.setTrackComposite(RequestRedaction.trackComposite(r));
+      info.setTrackComposite(RequestRedaction.redact(r));
       roomName = r.getRoomName();
       if (!r.getAudioTrackId().isEmpty()) {
         audioTrackId = r.getAudioTrackId();
@@ -255,7 +255,7 @@ public final class EgressPlanner {
 
     void track(LivekitEgress.TrackEgressRequest r) {
       type = RequestType.TRACK;
-      info.setTrack(RequestRedaction.track(r));
+      info.setTrack(RequestRedaction.redact(r));
       roomName = r.getRoomName();
       passthrough = true;
       if (r.getTrackId().isEmpty()) {
@@ -265,8 +265,7 @@ public final class EgressPlanner {
       switch (r.getOutputCase()) {
         case FILE -> {
           LivekitEgress.DirectFileOutput f = r.getFile();
-          StorageConfig where = storage.resolve(f.hasS3() ? f.getS3() : null, f.hasGcp() ? f.getGcp() : null,
-              f.hasAzure() ? f.getAzure() : null, f.hasAliOSS() ? f.getAliOSS() : null);
+          StorageConfig where = storage.resolveUpload(f);
           file = fileOutput(OutputType.UNKNOWN_FILE, f.getFilepath(), f.getDisableManifest(), where);
         }
         case WEBSOCKET_URL -> addStream(OutputType.RAW, List.of(r.getWebsocketUrl()));
@@ -278,7 +277,7 @@ public final class EgressPlanner {
       if (!r.getRoomName().isEmpty()) {
         roomName = r.getRoomName();
       }
-      ProtocolCompat.setV2Request(info, RequestRedaction.v2(r));
+      ProtocolCompat.setV2Request(info, RequestRedaction.redact(r));
       options(r.hasPreset() ? r.getPresetValue() : -1, r.hasAdvanced() ? r.getAdvanced() : null);
       if (passthrough) {
         validatePassthrough(r);
@@ -448,8 +447,7 @@ public final class EgressPlanner {
       }
       if (files.size() == 1) {
         LivekitEgress.EncodedFileOutput f = files.get(0);
-        StorageConfig where = storage.resolve(f.hasS3() ? f.getS3() : null, f.hasGcp() ? f.getGcp() : null,
-            f.hasAzure() ? f.getAzure() : null, f.hasAliOSS() ? f.getAliOSS() : null);
+        StorageConfig where = storage.resolveUpload(f);
         file = fileOutput(fileType(f.getFileTypeValue()), f.getFilepath(), f.getDisableManifest(), where);
       }
       if (streams.size() > 1) {
@@ -467,14 +465,12 @@ public final class EgressPlanner {
       }
       if (segs.size() == 1) {
         LivekitEgress.SegmentedFileOutput s = segs.get(0);
-        StorageConfig where = storage.resolve(s.hasS3() ? s.getS3() : null, s.hasGcp() ? s.getGcp() : null,
-            s.hasAzure() ? s.getAzure() : null, s.hasAliOSS() ? s.getAliOSS() : null);
+        StorageConfig where = storage.resolveUpload(s);
         segments = segmentOutput(s, where);
       }
       keyFrameRule();
       for (LivekitEgress.ImageOutput img : imgs) {
-        StorageConfig where = storage.resolve(img.hasS3() ? img.getS3() : null, img.hasGcp() ? img.getGcp() : null,
-            img.hasAzure() ? img.getAzure() : null, img.hasAliOSS() ? img.getAliOSS() : null);
+        StorageConfig where = storage.resolveUpload(img);
         addImages(img, where);
       }
       if (outputCount() == 0) {

@@ -5,6 +5,8 @@ import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.EgressErrors;
 import io.egressjava.api.errors.EgressException;
 import io.egressjava.api.errors.PsrpcCode;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import java.time.Duration;
 import livekit.LivekitEgress;
 
@@ -20,11 +22,19 @@ final class StorageResolver {
     this.config = config;
   }
 
-  /** v1 outputs: the provider carried by the output message (any of the four may be null). */
-  StorageConfig resolve(LivekitEgress.S3Upload s3, LivekitEgress.GCPUpload gcp,
-      LivekitEgress.AzureBlobUpload azure, LivekitEgress.AliOSSUpload oss) {
-    StorageConfig.Provider provider = fromRequest(s3, gcp, azure, oss);
+  /** v1 outputs: the upload config carried in the output message's {@code s3/gcp/azure/aliOSS} oneof. */
+  StorageConfig resolveUpload(Message output) {
+    StorageConfig.Provider provider = fromRequest(
+        (LivekitEgress.S3Upload) uploadField(output, "s3"),
+        (LivekitEgress.GCPUpload) uploadField(output, "gcp"),
+        (LivekitEgress.AzureBlobUpload) uploadField(output, "azure"),
+        (LivekitEgress.AliOSSUpload) uploadField(output, "aliOSS"));
     return provider != null ? withServerSettings(provider) : serverDefault();
+  }
+
+  private static Message uploadField(Message output, String name) {
+    FieldDescriptor field = output.getDescriptorForType().findFieldByName(name);
+    return field != null && output.hasField(field) ? (Message) output.getField(field) : null;
   }
 
   /** v2 outputs: a per-output StorageConfig (even without a provider) wins over the request's. */
