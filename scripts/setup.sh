@@ -32,10 +32,34 @@ if [ "${minor:-0}" -lt "$GO_MIN_MINOR" ]; then
 fi
 
 mkdir -p "$TOOLS_DIR/bin"
-export GOBIN="$TOOLS_DIR/bin" GOMODCACHE="${GOMODCACHE:-$TOOLS_DIR/gomod}" GOCACHE="${GOCACHE:-$TOOLS_DIR/gocache}"
-if ! "$GOBIN/server" --version 2>/dev/null | grep -q "version $LIVEKIT_SERVER_VERSION"; then
-  echo "setup: go install livekit-server v$LIVEKIT_SERVER_VERSION (first time takes a few minutes)"
+export GOMODCACHE="${GOMODCACHE:-$TOOLS_DIR/gomod}" GOCACHE="${GOCACHE:-$TOOLS_DIR/gocache}"
+
+# go_tool NAME PACKAGE@VERSION: builds PACKAGE into $TOOLS_DIR/bin/NAME once per version (a stamp
+# file records what was built; several tools name their command "server", hence the rename).
+go_tool() {
+  local name=$1 pkg=$2 stamp="$TOOLS_DIR/bin/.$1.version"
+  if [ -x "$TOOLS_DIR/bin/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$pkg" ]; then
+    return
+  fi
+  echo "setup: go install $pkg (first time takes a while)"
+  local start tmp
   start=$(date +%s)
-  go install "github.com/livekit/livekit-server/cmd/server@v$LIVEKIT_SERVER_VERSION"
-  echo "setup: livekit-server built in $(( $(date +%s) - start )) s"
+  tmp=$(mktemp -d)
+  GOBIN="$tmp" go install "$pkg"
+  mv "$tmp"/* "$TOOLS_DIR/bin/$name"
+  rm -rf "$tmp"
+  echo "$pkg" > "$stamp"
+  echo "setup: $name built in $(( $(date +%s) - start )) s"
+}
+
+# livekit-server: no replace directives at this tag, so `go install pkg@version` works
+go_tool livekit-server "github.com/livekit/livekit-server/cmd/server@v$LIVEKIT_SERVER_VERSION"
+# storage-test servers: GCS emulator and a TCP fault-injection proxy
+go_tool fake-gcs-server github.com/fsouza/fake-gcs-server@v1.52.2
+go_tool toxiproxy-server github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0
+
+# S3-compatible test server (s3proxy) as one jar from Maven Central, fetched once
+S3PROXY_VERSION=4.1.0
+if [ ! -f "$HOME/.m2/repository/org/gaul/s3proxy/$S3PROXY_VERSION/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar" ]; then
+  mvn -B -q -ntp dependency:get -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" -Dtransitive=false
 fi

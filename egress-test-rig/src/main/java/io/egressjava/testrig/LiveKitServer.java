@@ -25,7 +25,7 @@ public final class LiveKitServer implements AutoCloseable {
 
   public LiveKitServer(String redisAddress) {
     String binary = ManagedProcess.findExecutable("EGRESS_LIVEKIT_SERVER", "livekit-server",
-        toolsDir() + "/bin/server");
+        toolsDir() + "/bin/livekit-server");
     String config = String.join("\n",
         "port: " + httpPort,
         "bind_addresses: [127.0.0.1]",
