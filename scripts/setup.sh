@@ -18,6 +18,9 @@ done
 if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
   missing+=(golang-go)
 fi
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -57,6 +60,14 @@ go_tool livekit-server "github.com/livekit/livekit-server/cmd/server@v$LIVEKIT_S
 # storage-test servers: GCS emulator and a TCP fault-injection proxy
 go_tool fake-gcs-server github.com/fsouza/fake-gcs-server@v1.52.2
 go_tool toxiproxy-server github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0
+
+# Azure Blob emulator (npm), installed once under the tools directory
+AZURITE_VERSION=3.37.0
+if ! grep -q "\"version\": \"$AZURITE_VERSION\"" "$TOOLS_DIR/node/node_modules/azurite/package.json" 2>/dev/null; then
+  echo "setup: npm install azurite@$AZURITE_VERSION"
+  mkdir -p "$TOOLS_DIR/node"
+  (cd "$TOOLS_DIR/node" && npm install --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION")
+fi
 
 # S3-compatible test server (s3proxy) as one jar from Maven Central, fetched once
 S3PROXY_VERSION=4.1.0

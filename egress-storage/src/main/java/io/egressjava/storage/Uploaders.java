@@ -14,6 +14,15 @@ public final class Uploaders {
     if (p instanceof StorageConfig.S3 s3) {
       return new RetryingUploader(new S3Uploader(s3), new RetryPolicy(s3.maxRetries(), s3.minRetryDelay(), s3.maxRetryDelay()));
     }
+    if (p instanceof StorageConfig.Azure azure) {
+      return new RetryingUploader(new AzureUploader(azure), RetryPolicy.REFERENCE);
+    }
+    if (p instanceof StorageConfig.Gcp gcp) {
+      return new RetryingUploader(new GcpUploader(gcp), RetryPolicy.REFERENCE);
+    }
+    if (p instanceof StorageConfig.AliOss oss) {
+      return new RetryingUploader(new AliOssUploader(oss), RetryPolicy.REFERENCE);
+    }
     if (p instanceof StorageConfig.Local local) {
       return new RetryingUploader(new LocalUploader(local.directory().isEmpty() ? localRoot : Path.of(local.directory())),
           RetryPolicy.REFERENCE);
@@ -21,6 +30,6 @@ public final class Uploaders {
     if (p == null) {
       return new RetryingUploader(new LocalUploader(localRoot), RetryPolicy.REFERENCE);
     }
-    throw new IllegalArgumentException(p.displayName() + " storage is not available yet in this build");
+    throw new IllegalArgumentException("unknown storage provider " + p);
   }
 }

@@ -21,6 +21,11 @@ public final class S3ProxyServer implements AutoCloseable {
   private final ManagedProcess process;
 
   public S3ProxyServer() {
+    this(true);
+  }
+
+  /** @param authenticate false accepts any request unsigned (used as the closest thing to OSS here) */
+  public S3ProxyServer(boolean authenticate) {
     Path jar = Path.of(System.getProperty("user.home"), ".m2", "repository", "org", "gaul", "s3proxy", VERSION,
         "s3proxy-" + VERSION + "-jar-with-dependencies.jar");
     if (!Files.isRegularFile(jar)) {
@@ -32,7 +37,7 @@ public final class S3ProxyServer implements AutoCloseable {
       Files.createDirectories(dataDir.resolve("blobs"));
       Files.writeString(props, String.join("\n",
           "s3proxy.endpoint=http://127.0.0.1:" + port,
-          "s3proxy.authorization=aws-v2-or-v4",
+          "s3proxy.authorization=" + (authenticate ? "aws-v2-or-v4" : "none"),
           "s3proxy.identity=" + ACCESS_KEY,
           "s3proxy.credential=" + SECRET_KEY,
           // s3proxy does not implement object tagging; it would refuse x-amz-tagging otherwise

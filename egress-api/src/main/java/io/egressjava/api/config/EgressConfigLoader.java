@@ -377,13 +377,14 @@ public final class EgressConfigLoader {
     }
     ConfigNode gcp = s.child("gcp");
     if (gcp.isPresent()) {
-      providers.add(new StorageConfig.Gcp(gcp.string("credentials_json", ""), gcp.string("bucket", ""), proxy(gcp)));
+      providers.add(new StorageConfig.Gcp(gcp.string("credentials_json", ""), gcp.string("bucket", ""), proxy(gcp),
+          gcp.string("endpoint", "")));
       names.add("gcp");
     }
     ConfigNode azure = s.child("azure");
     if (azure.isPresent()) {
       providers.add(new StorageConfig.Azure(azure.string("account_name", ""), azure.string("account_key", ""),
-          azure.string("container_name", "")));
+          azure.string("container_name", ""), azure.string("endpoint", "")));
       names.add("azure");
     }
     ConfigNode oss = s.child("alioss");

@@ -49,14 +49,16 @@ public record StorageConfig(String prefix, boolean generatePresignedUrl, Provide
     }
   }
 
-  public record Gcp(String credentialsJson, String bucket, Proxy proxy) implements Provider {
+  /** {@code endpoint} is an egress-java extension (e.g. an emulator); empty means Google's. */
+  public record Gcp(String credentialsJson, String bucket, Proxy proxy, String endpoint) implements Provider {
     @Override
     public String displayName() {
       return "GCP";
     }
   }
 
-  public record Azure(String accountName, String accountKey, String containerName) implements Provider {
+  /** {@code endpoint} is an egress-java extension (e.g. Azurite); empty means {@code https://<account>.blob.core.windows.net}. */
+  public record Azure(String accountName, String accountKey, String containerName, String endpoint) implements Provider {
     @Override
     public String displayName() {
       return "Azure";

@@ -107,7 +107,7 @@ class EgressConfigLoaderTest {
     assertThat(s3.tagging()).isEqualTo("env=prod");
     assertThat(s3.contentDisposition()).isEqualTo("attachment");
     assertThat(c.backup().prefix()).isEqualTo("backup/");
-    assertThat(c.backup().provider()).isEqualTo(new Azure("acct", "key", "backup"));
+    assertThat(c.backup().provider()).isEqualTo(new Azure("acct", "key", "backup", ""));
     assertThat(c.disallowLocalStorage()).isTrue();
     assertThat(c.maxUploadQueueMinutes()).isEqualTo(30);
     assertThat(c.ioCreateTimeout()).isEqualTo(Duration.ofSeconds(20));
@@ -215,7 +215,7 @@ class EgressConfigLoaderTest {
         backup_storage: {s3: {bucket: bk}}
         """);
     assertThat(loaded.config().logging().level()).isEqualTo("warn");
-    assertThat(loaded.config().storage().provider()).isEqualTo(new Azure("a", "k", "c"));
+    assertThat(loaded.config().storage().provider()).isEqualTo(new Azure("a", "k", "c", ""));
     assertThat(((S3) loaded.config().backup().provider()).bucket()).isEqualTo("bk");
     assertThat(loaded.warnings()).hasSize(3).allMatch(w -> w.contains("deprecated"));
   }

@@ -75,10 +75,10 @@ final class StorageResolver {
       StorageConfig.Proxy proxy = gcp.hasProxy()
           ? new StorageConfig.Proxy(gcp.getProxy().getUrl(), gcp.getProxy().getUsername(), gcp.getProxy().getPassword())
           : null;
-      return new StorageConfig.Gcp(gcp.getCredentials(), gcp.getBucket(), proxy);
+      return new StorageConfig.Gcp(gcp.getCredentials(), gcp.getBucket(), proxy, "");
     }
     if (azure != null) {
-      return new StorageConfig.Azure(azure.getAccountName(), azure.getAccountKey(), azure.getContainerName());
+      return new StorageConfig.Azure(azure.getAccountName(), azure.getAccountKey(), azure.getContainerName(), "");
     }
     if (oss != null) {
       return new StorageConfig.AliOss(oss.getAccessKey(), oss.getSecret(), oss.getRegion(), oss.getEndpoint(), oss.getBucket());
