@@ -3,6 +3,7 @@ package io.egressjava.storage;
 import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.EgressException;
 import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.storage.OutputStore;
 import io.egressjava.api.storage.Uploader;
 import io.egressjava.core.naming.StoragePaths;
 import java.io.IOException;
@@ -18,12 +19,9 @@ import org.slf4j.LoggerFactory;
  * deleted only after a durable copy is confirmed; when every store fails it stays where it is and
  * the error says so.
  */
-public final class EgressStorage {
+public final class EgressStorage implements OutputStore {
   private static final Logger log = LoggerFactory.getLogger(EgressStorage.class);
   static final Duration PRESIGN_VALIDITY = Duration.ofDays(7);
-
-  /** Where one file went. */
-  public record Stored(String storagePath, String location, long size, boolean backup) {}
 
   private final StorageConfig primaryConfig;
   private final Uploader primary;
@@ -38,7 +36,7 @@ public final class EgressStorage {
     this.backup = backup;
   }
 
-  /** Whether any upload of this output went to the backup store. */
+  @Override
   public boolean backupUsed() {
     return usingBackup;
   }
@@ -47,6 +45,7 @@ public final class EgressStorage {
    * Uploads a finished local file to {@code storagePath} (the store's prefix is added), then deletes
    * the local file if {@code deleteLocal} and a copy is durable.
    */
+  @Override
   public Stored store(Path local, String storagePath, String contentType, boolean deleteLocal) {
     long size;
     try {

@@ -15,6 +15,7 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.egressjava.api.config.StorageConfig;
+import io.egressjava.api.storage.OutputStore;
 import io.egressjava.api.storage.UploadException;
 import io.egressjava.testrig.Azurite;
 import io.egressjava.testrig.FakeGcsServer;
@@ -146,7 +147,7 @@ class OtherStoresIT {
     EgressStorage storage = new EgressStorage(primaryConf, primary, backupConf, Uploaders.create(backupConf, tmp));
     Path f = file("fallback.mp4", 300_000);
     byte[] content = Files.readAllBytes(f);
-    EgressStorage.Stored stored = storage.store(f, "fallback.mp4", "video/mp4", true);
+    OutputStore.Stored stored = storage.store(f, "fallback.mp4", "video/mp4", true);
     assertThat(stored.backup()).isTrue();
     assertThat(primary.retries()).isEqualTo(4); // 5 attempts
     assertThat(stored.location()).isEqualTo("https://backup-bucket.storage.googleapis.com/b/fallback.mp4");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.egressjava.api.config.StorageConfig;
+import io.egressjava.api.storage.OutputStore;
 import io.egressjava.api.errors.EgressException;
 import io.egressjava.testrig.HttpErrorRelay;
 import io.egressjava.testrig.S3ProxyServer;
@@ -108,7 +109,7 @@ class S3StorageIT {
     String digest = sha256(f);
     RetryingUploader up = Uploaders.create(storage(s3Config(s3.port(), "primary", 5), "pre"), tmp);
     EgressStorage storage = new EgressStorage(storage(s3Config(s3.port(), "primary", 5), "pre"), up, null, null);
-    EgressStorage.Stored stored = storage.store(f, "rec/room.mp4", ContentTypes.of("rec/room.mp4"), true);
+    OutputStore.Stored stored = storage.store(f, "rec/room.mp4", ContentTypes.of("rec/room.mp4"), true);
 
     assertThat(stored.storagePath()).isEqualTo("pre/rec/room.mp4");
     assertThat(stored.location()).isEqualTo(s3.endpoint() + "/primary/pre/rec/room.mp4");
@@ -134,7 +135,7 @@ class S3StorageIT {
     Path f = file("thumb.jpeg", 40_000);
     StorageConfig conf = new StorageConfig("", true, s3Config(s3.port(), "primary", 5));
     EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
-    EgressStorage.Stored stored = storage.store(f, "img/thumb.jpeg", "image/jpeg", false);
+    OutputStore.Stored stored = storage.store(f, "img/thumb.jpeg", "image/jpeg", false);
     assertThat(stored.location()).contains("X-Amz-Signature=").contains("X-Amz-Expires=604800");
     HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stored.location())).build(),
         HttpResponse.BodyHandlers.ofByteArray());
@@ -197,14 +198,14 @@ class S3StorageIT {
       String d1 = sha256(first);
       String d2 = sha256(second);
 
-      EgressStorage.Stored s1 = storage.store(first, "hls/seg_00000.ts", "video/mp2t", true);
+      OutputStore.Stored s1 = storage.store(first, "hls/seg_00000.ts", "video/mp2t", true);
       assertThat(primary.retries()).isEqualTo(2); // 3 attempts
       assertThat(s1.backup()).isTrue();
       assertThat(storage.backupUsed()).isTrue();
       assertThat(s1.location()).isEqualTo(s3.endpoint() + "/backup/spare/hls/seg_00000.ts");
 
       toxiproxy.enable("s3", true); // even when the primary is back, this output stays on backup
-      EgressStorage.Stored s2 = storage.store(second, "hls/seg_00001.ts", "video/mp2t", true);
+      OutputStore.Stored s2 = storage.store(second, "hls/seg_00001.ts", "video/mp2t", true);
       assertThat(s2.backup()).isTrue();
       assertThat(primary.retries()).isEqualTo(2);
       assertThat(storedSha("backup", "spare/hls/seg_00000.ts")).isEqualTo(d1);

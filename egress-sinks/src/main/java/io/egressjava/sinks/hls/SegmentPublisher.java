@@ -1,0 +1,195 @@
+package io.egressjava.sinks.hls;
+
+import io.egressjava.api.errors.EgressException;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.storage.OutputStore;
+import io.egressjava.core.naming.OutputNames.SegmentNames;
+import io.egressjava.core.naming.StoragePaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Uploads finished HLS segments through a bounded queue, in order, and adds each to the playlists
+ * only once it is stored. The live playlist is uploaded after every segment; the main playlist after
+ * the first segment, then every k-th segment (k = elapsed hours + 1) or at least once a minute, and
+ * at the end (protocol.md §4.12).
+ */
+public final class SegmentPublisher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SegmentPublisher.class);
+  private static final Duration MAIN_PLAYLIST_MAX_AGE = Duration.ofMinutes(1);
+
+  /** A finished segment file waiting for upload. */
+  private record Segment(Path local, String filename, Instant start, double durationSeconds) {}
+
+  private static final Segment END = new Segment(null, null, null, 0);
+
+  private final OutputStore store;
+  private final SegmentNames names;
+  private final Path localDir;
+  private final Clock clock;
+  private final HlsPlaylist main;
+  private final HlsPlaylist live;
+  private final BlockingQueue<Segment> queue;
+  private final Thread worker;
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final AtomicReference<EgressException> failure = new AtomicReference<>();
+  private final Instant startedAt;
+
+  private int segmentCount;
+  private long size;
+  private int sinceMainUpload;
+  private Instant mainUploadedAt;
+  private String playlistLocation = "";
+  private String livePlaylistLocation = "";
+
+  /**
+   * @param maxUploadQueueMinutes the config's {@code max_upload_queue}: the queue holds that many
+   *     minutes of segments
+   */
+  public SegmentPublisher(OutputStore store, SegmentNames names, int segmentDurationSeconds, Path localDir,
+      int maxUploadQueueMinutes, Clock clock) {
+    this.store = store;
+    this.names = names;
+    this.localDir = localDir;
+    this.clock = clock;
+    this.main = HlsPlaylist.event(segmentDurationSeconds);
+    this.live = names.livePlaylistFilename().isEmpty() ? null : HlsPlaylist.live(segmentDurationSeconds);
+    this.queue = new ArrayBlockingQueue<>(Math.max(1, maxUploadQueueMinutes * 60 / Math.max(1, segmentDurationSeconds)) + 1);
+    this.startedAt = clock.instant();
+    this.worker = new Thread(this::run, "hls-upload-" + names.playlistFilename());
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  /** A segment is complete on disk. Fails (without blocking the media path) when storage cannot keep up. */
+  public void segmentReady(Path local, Instant start, double durationSeconds) {
+    throwIfFailed();
+    Segment s = new Segment(local, local.getFileName().toString(), start, durationSeconds);
+    if (!queue.offer(s)) {
+      throw new EgressException(PsrpcCode.INTERNAL, "segment upload queue full (" + queue.size()
+          + " pending): storage cannot keep up");
+    }
+  }
+
+  private void run() {
+    try {
+      while (true) {
+        Segment s = queue.take();
+        if (s == END) {
+          finish();
+          return;
+        }
+        upload(s);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (EgressException e) {
+      failure.set(e);
+      log.error("HLS output failed: {}", e.getMessage());
+    } finally {
+      done.countDown();
+    }
+  }
+
+  private void upload(Segment s) {
+    String storagePath = StoragePaths.join(names.storageDir(), s.filename());
+    OutputStore.Stored stored = store.store(s.local(), storagePath, "video/mp2t", true);
+    synchronized (this) {
+      segmentCount++;
+      size += stored.size();
+    }
+    // only now does the segment enter the playlists
+    main.append(s.start(), s.durationSeconds(), s.filename());
+    if (live != null) {
+      live.append(s.start(), s.durationSeconds(), s.filename());
+      livePlaylistLocation = publish(live, names.livePlaylistFilename());
+    }
+    sinceMainUpload++;
+    long hours = Duration.between(startedAt, clock.instant()).toHours();
+    boolean due = mainUploadedAt == null || sinceMainUpload >= hours + 1
+        || Duration.between(mainUploadedAt, clock.instant()).compareTo(MAIN_PLAYLIST_MAX_AGE) >= 0;
+    if (due) {
+      playlistLocation = publish(main, names.playlistFilename());
+      sinceMainUpload = 0;
+      mainUploadedAt = clock.instant();
+    }
+  }
+
+  private void finish() {
+    main.end();
+    playlistLocation = publish(main, names.playlistFilename());
+    if (live != null) {
+      live.end();
+      livePlaylistLocation = publish(live, names.livePlaylistFilename());
+    }
+  }
+
+  private String publish(HlsPlaylist playlist, String filename) {
+    Path local = localDir.resolve(filename);
+    try {
+      Files.createDirectories(local.getParent());
+      Files.writeString(local, playlist.render(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return store.store(local, StoragePaths.join(names.storageDir(), filename), "application/x-mpegurl", false).location();
+  }
+
+  private void throwIfFailed() {
+    EgressException e = failure.get();
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  /** Uploads what is queued, ends the playlists and uploads them; throws the first upload failure. */
+  @Override
+  public void close() {
+    try {
+      queue.put(END);
+      if (!done.await(10, TimeUnit.MINUTES)) {
+        throw new EgressException(PsrpcCode.INTERNAL, "segment uploads did not finish");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throwIfFailed();
+  }
+
+  public synchronized int segmentCount() {
+    return segmentCount;
+  }
+
+  public synchronized long size() {
+    return size;
+  }
+
+  public String playlistLocation() {
+    return playlistLocation;
+  }
+
+  public String livePlaylistLocation() {
+    return livePlaylistLocation;
+  }
+
+  public String mainPlaylistText() {
+    return main.render();
+  }
+
+  public String livePlaylistText() {
+    return live == null ? "" : live.render();
+  }
+}

@@ -1,0 +1,139 @@
+package io.egressjava.sinks.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.egressjava.api.config.StorageConfig;
+import io.egressjava.api.errors.EgressException;
+import io.egressjava.core.naming.OutputNames;
+import io.egressjava.core.naming.Placeholders;
+import io.egressjava.storage.EgressStorage;
+import io.egressjava.storage.Uploaders;
+import io.egressjava.testrig.S3ProxyServer;
+import io.egressjava.testrig.Toxiproxy;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HLS segments and playlists uploaded to a real S3 API (s3proxy), with storage cut by toxiproxy. */
+class HlsUploadIT {
+  static S3ProxyServer s3;
+  static Toxiproxy toxiproxy;
+  static int proxied;
+  static MinioClient reader;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = new S3ProxyServer().start();
+    toxiproxy = new Toxiproxy().start();
+    proxied = toxiproxy.proxy("hls", s3.port());
+    reader = MinioClient.builder().endpoint(s3.endpoint()).credentials(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY).build();
+    if (!reader.bucketExists(BucketExistsArgs.builder().bucket("hls").build())) {
+      reader.makeBucket(MakeBucketArgs.builder().bucket("hls").build());
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    toxiproxy.close();
+    s3.close();
+  }
+
+  static StorageConfig store(int port) {
+    return new StorageConfig("", false, new StorageConfig.S3(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, "", "", "",
+        "us-east-1", "http://127.0.0.1:" + port, "hls", true, null, 2, Duration.ofMillis(100), Duration.ofMillis(50), Map.of(), "", ""));
+  }
+
+  static String object(String key) throws Exception {
+    try (var in = reader.getObject(GetObjectArgs.builder().bucket("hls").object(key).build())) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static boolean exists(String key) {
+    try {
+      reader.statObject(StatObjectArgs.builder().bucket("hls").object(key).build());
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  Path segment(OutputNames.SegmentNames names, int i) throws Exception {
+    Path p = tmp.resolve(names.indexSegment(i));
+    Files.createDirectories(p.getParent());
+    return Files.write(p, ("segment " + i).repeat(1000).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void segmentsThenPlaylists() throws Exception {
+    var names = OutputNames.segments("run1/seg", "run1/index", "run1/live", "room",
+        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    StorageConfig conf = store(s3.port());
+    EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
+    Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+    try (SegmentPublisher pub = new SegmentPublisher(storage, names, 4, tmp, 60, Clock.systemUTC())) {
+      for (int i = 0; i < 7; i++) {
+        pub.segmentReady(segment(names, i), t0.plusSeconds(4L * i), 4.0);
+      }
+    }
+    for (int i = 0; i < 7; i++) {
+      assertThat(exists("run1/" + names.indexSegment(i))).as("segment %d", i).isTrue();
+    }
+    String main = object("run1/index.m3u8");
+    assertThat(main.lines().filter(l -> l.endsWith(".ts")).toList())
+        .containsExactly("seg_00000.ts", "seg_00001.ts", "seg_00002.ts", "seg_00003.ts", "seg_00004.ts", "seg_00005.ts", "seg_00006.ts");
+    assertThat(main).startsWith("#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-PLAYLIST-TYPE:EVENT\n").endsWith("#EXT-X-ENDLIST\n");
+    String live = object("run1/live.m3u8");
+    assertThat(live).contains("#EXT-X-MEDIA-SEQUENCE:2\n").endsWith("seg_00006.ts\n#EXT-X-ENDLIST\n");
+    assertThat(live.lines().filter(l -> l.endsWith(".ts")).count()).isEqualTo(5);
+    assertThat(tmp.resolve(names.indexSegment(0))).doesNotExist(); // deleted after upload
+  }
+
+  @Test
+  void aSegmentThatCannotBeStoredNeverEntersThePlaylist() throws Exception {
+    var names = OutputNames.segments("run2/seg", "run2/index", "", "room",
+        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    StorageConfig conf = store(proxied);
+    EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
+    SegmentPublisher pub = new SegmentPublisher(storage, names, 4, tmp, 60, Clock.systemUTC());
+    Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+    List<Path> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      files.add(segment(names, i));
+    }
+    pub.segmentReady(files.get(0), t0, 4.0);
+    pub.segmentReady(files.get(1), t0.plusSeconds(4), 4.0);
+    io.egressjava.testrig.Ports.await(Duration.ofSeconds(10), "two segments stored", () -> pub.segmentCount() == 2);
+    toxiproxy.enable("hls", false); // storage goes away
+    try {
+      pub.segmentReady(files.get(2), t0.plusSeconds(8), 4.0);
+      assertThatThrownBy(pub::close).isInstanceOf(EgressException.class).hasMessageStartingWith("S3 upload failed: ");
+    } finally {
+      toxiproxy.enable("hls", true);
+    }
+    assertThat(pub.segmentCount()).isEqualTo(2);
+    assertThat(pub.mainPlaylistText()).contains("seg_00001.ts").doesNotContain("seg_00002.ts");
+    assertThat(object("run2/index.m3u8")).doesNotContain("seg_00002.ts");
+    assertThat(files.get(2)).exists(); // nothing recorded is lost
+  }
+}
