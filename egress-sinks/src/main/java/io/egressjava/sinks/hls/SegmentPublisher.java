@@ -107,10 +107,6 @@ public final class SegmentPublisher implements AutoCloseable {
   private void upload(Segment s) {
     String storagePath = StoragePaths.join(names.storageDir(), s.filename());
     OutputStore.Stored stored = store.store(s.local(), storagePath, "video/mp2t", true);
-    synchronized (this) {
-      segmentCount++;
-      size += stored.size();
-    }
     // only now does the segment enter the playlists
     main.append(s.start(), s.durationSeconds(), s.filename());
     if (live != null) {
@@ -125,6 +121,10 @@ public final class SegmentPublisher implements AutoCloseable {
       playlistLocation = publish(main, names.playlistFilename());
       sinceMainUpload = 0;
       mainUploadedAt = clock.instant();
+    }
+    synchronized (this) { // counted once stored and listed
+      segmentCount++;
+      size += stored.size();
     }
   }
 
