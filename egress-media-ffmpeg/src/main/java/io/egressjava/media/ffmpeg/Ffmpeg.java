@@ -1,0 +1,57 @@
+package io.egressjava.media.ffmpeg;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
+import org.bytedeco.javacpp.Loader;
+
+/** Loads FFmpeg once and answers what the loaded build can do. */
+public final class Ffmpeg {
+  static {
+    Loader.load(avcodec.class);
+    Loader.load(avformat.class);
+    av_log_set_level(AV_LOG_ERROR);
+  }
+
+  private Ffmpeg() {}
+
+  /** Makes sure the native libraries are loaded (cheap after the first call). */
+  public static void load() {
+    // the static initializer does the work
+  }
+
+  public static boolean hasEncoder(String name) {
+    return avcodec_find_encoder_by_name(name) != null;
+  }
+
+  /** libx264 when the GPL build is on the classpath (egress-server ships it), else openh264. */
+  public static String h264Encoder() {
+    return hasEncoder("libx264") ? "libx264" : "libopenh264";
+  }
+
+  /** The ffmpeg/ffprobe executables bundled with the same FFmpeg build. */
+  public static Path bundledTool(String name) {
+    Class<?> tool = switch (name) {
+      case "ffmpeg" -> org.bytedeco.ffmpeg.ffmpeg.class;
+      case "ffprobe" -> org.bytedeco.ffmpeg.ffprobe.class;
+      default -> throw new IllegalArgumentException(name);
+    };
+    return Path.of(Loader.load(tool));
+  }
+
+  /** Throws when an FFmpeg call returned an error code. */
+  static int check(int ret, String call) {
+    if (ret < 0) {
+      byte[] buf = new byte[256];
+      av_strerror(ret, buf, buf.length);
+      String text = new String(buf, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
+      throw new MediaException(call + " failed: " + text + " (" + ret + ")");
+    }
+    return ret;
+  }
+}

@@ -1,0 +1,201 @@
+package io.egressjava.media.ffmpeg;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
+import static org.bytedeco.ffmpeg.global.avformat.AVFMT_GLOBALHEADER;
+import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
+import static org.bytedeco.ffmpeg.global.avformat.avio_open;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+
+/**
+ * Writes encoded streams into a file container (mp4, ogg, webm, mp3). MP4 is written fragmented
+ * while recording, so a process killed at any moment leaves a playable file up to the last
+ * fragment; {@link #close()} rewrites it as a regular MP4 with the index first (fast start).
+ */
+public final class FileMuxer implements AutoCloseable {
+  private final Path path;
+  private final String format;
+  private final AVFormatContext context;
+  private final List<AVRational> sourceTimeBases = new ArrayList<>();
+  private boolean headerWritten;
+  private boolean closed;
+
+  /** @param format FFmpeg muxer name: "mp4", "ogg", "webm", "mp3" */
+  public FileMuxer(Path path, String format) {
+    Ffmpeg.load();
+    this.path = path;
+    this.format = format;
+    this.context = new AVFormatContext(null);
+    Ffmpeg.check(avformat_alloc_output_context2(context, null, format, path.toString()), "avformat_alloc_output_context2(" + format + ")");
+  }
+
+  /** Whether encoders feeding this muxer must put codec headers out of band. */
+  public boolean wantsGlobalHeader() {
+    return (context.oformat().flags() & AVFMT_GLOBALHEADER) != 0;
+  }
+
+  /** Adds a stream for an opened encoder; returns its index. */
+  public int addStream(AVCodecContext encoder) {
+    AVStream stream = avformat_new_stream(context, null);
+    Ffmpeg.check(avcodec_parameters_from_context(stream.codecpar(), encoder), "avcodec_parameters_from_context");
+    stream.time_base(encoder.time_base());
+    sourceTimeBases.add(encoder.time_base());
+    return stream.index();
+  }
+
+  public int addStream(VideoEncoder encoder) {
+    return addStream(encoder.context());
+  }
+
+  public int addStream(AudioEncoder encoder) {
+    return addStream(encoder.context());
+  }
+
+  private void writeHeader() {
+    AVIOContext io = new AVIOContext(null);
+    Ffmpeg.check(avio_open(io, path.toString(), AVIO_FLAG_WRITE), "avio_open(" + path + ")");
+    context.pb(io);
+    AVDictionary options = new AVDictionary(null);
+    if (format.equals("mp4")) {
+      // keep the audio encoder's priming as negative timestamps (an edit list) instead of shifting
+      // every stream by it, which would put video 23 ms late against audio
+      context.avoid_negative_ts(0);
+      boolean hasVideo = false;
+      for (int i = 0; i < context.nb_streams(); i++) {
+        hasVideo |= context.streams(i).codecpar().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+      }
+      av_dict_set(options, "movflags", hasVideo ? "frag_keyframe+empty_moov+default_base_moof"
+          : "empty_moov+default_base_moof", 0);
+      if (!hasVideo) {
+        av_dict_set(options, "frag_duration", "1000000", 0);
+      }
+    }
+    try {
+      Ffmpeg.check(avformat_write_header(context, options), "avformat_write_header");
+    } finally {
+      av_dict_free(options);
+    }
+    headerWritten = true;
+  }
+
+  /** Writes one packet produced by the encoder of {@code streamIndex} (in that encoder's time base). */
+  public synchronized void write(int streamIndex, AVPacket packet) {
+    if (!headerWritten) {
+      writeHeader();
+    }
+    AVPacket copy = org.bytedeco.ffmpeg.global.avcodec.av_packet_clone(packet);
+    try {
+      copy.stream_index(streamIndex);
+      av_packet_rescale_ts(copy, sourceTimeBases.get(streamIndex), context.streams(streamIndex).time_base());
+      Ffmpeg.check(av_interleaved_write_frame(context, copy), "av_interleaved_write_frame");
+    } finally {
+      av_packet_free(copy);
+    }
+  }
+
+  /** Ends the file; an MP4 is then rewritten for fast start. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (headerWritten) {
+        Ffmpeg.check(av_write_trailer(context), "av_write_trailer");
+      }
+    } finally {
+      if (context.pb() != null) {
+        avio_closep(context.pb());
+      }
+      avformat_free_context(context);
+    }
+    if (headerWritten && format.equals("mp4")) {
+      fastStart(path);
+    }
+  }
+
+  /** Remuxes a (fragmented) MP4 into a regular one with the moov box first. */
+  static void fastStart(Path file) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".faststart.mp4");
+    AVFormatContext in = new AVFormatContext(null);
+    AVFormatContext out = new AVFormatContext(null);
+    AVPacket packet = av_packet_alloc();
+    AVDictionary options = new AVDictionary(null);
+    boolean outOpen = false;
+    try {
+      Ffmpeg.check(avformat_open_input(in, file.toString(), null, null), "avformat_open_input");
+      Ffmpeg.check(avformat_find_stream_info(in, (PointerPointerHolder.NULL)), "avformat_find_stream_info");
+      Ffmpeg.check(avformat_alloc_output_context2(out, null, "mp4", tmp.toString()), "avformat_alloc_output_context2");
+      for (int i = 0; i < in.nb_streams(); i++) {
+        AVStream s = avformat_new_stream(out, null);
+        Ffmpeg.check(avcodec_parameters_copy(s.codecpar(), in.streams(i).codecpar()), "avcodec_parameters_copy");
+        s.codecpar().codec_tag(0);
+        s.time_base(in.streams(i).time_base());
+      }
+      AVIOContext io = new AVIOContext(null);
+      Ffmpeg.check(avio_open(io, tmp.toString(), AVIO_FLAG_WRITE), "avio_open");
+      out.pb(io);
+      outOpen = true;
+      av_dict_set(options, "movflags", "faststart", 0);
+      Ffmpeg.check(avformat_write_header(out, options), "avformat_write_header");
+      while (av_read_frame(in, packet) >= 0) {
+        int index = packet.stream_index();
+        av_packet_rescale_ts(packet, in.streams(index).time_base(), out.streams(index).time_base());
+        packet.pos(-1);
+        Ffmpeg.check(av_interleaved_write_frame(out, packet), "av_interleaved_write_frame");
+        av_packet_unref(packet);
+      }
+      Ffmpeg.check(av_write_trailer(out), "av_write_trailer");
+    } finally {
+      av_dict_free(options);
+      av_packet_free(packet);
+      if (outOpen) {
+        avio_closep(out.pb());
+      }
+      avformat_free_context(out);
+      avformat_close_input(in);
+    }
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Typed null for FFmpeg calls taking an optional options array. */
+  private static final class PointerPointerHolder {
+    static final org.bytedeco.javacpp.PointerPointer<?> NULL = null;
+  }
+}

@@ -1,0 +1,158 @@
+package io.egressjava.media.ffmpeg;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+
+import io.egressjava.core.plan.Encoding;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+/**
+ * H.264 encoder for I420 frames, configured from the plan's {@link Encoding}: size, frame rate,
+ * bitrate, key-frame interval (when set; scene cuts off then), profile; CBR-like VBV for streams.
+ * Owns its codec context, frame and packet; {@link #close()} frees them.
+ */
+public final class VideoEncoder implements AutoCloseable {
+  private final AVCodecContext context;
+  private final AVFrame frame;
+  private final AVPacket packet;
+  private final String codecName;
+  private long nextPts;
+
+  /** @param globalHeader true for containers that want codec headers out of band (MP4, FLV) */
+  public VideoEncoder(Encoding encoding, boolean globalHeader, boolean constantBitrate) {
+    Ffmpeg.load();
+    codecName = Ffmpeg.h264Encoder();
+    AVCodec codec = avcodec_find_encoder_by_name(codecName);
+    if (codec == null) {
+      throw new MediaException("no H.264 encoder in this FFmpeg build");
+    }
+    context = avcodec_alloc_context3(codec);
+    context.width(encoding.width());
+    context.height(encoding.height());
+    context.pix_fmt(AV_PIX_FMT_YUV420P);
+    context.time_base(av_make_q(1, encoding.framerate()));
+    context.framerate(av_make_q(encoding.framerate(), 1));
+    long bitrate = encoding.videoBitrate() * 1000L;
+    context.bit_rate(bitrate);
+    context.max_b_frames(0);
+    if (encoding.keyFrameInterval() > 0) {
+      int gop = (int) Math.round(encoding.keyFrameInterval() * encoding.framerate());
+      context.gop_size(gop);
+      context.keyint_min(gop);
+    } else {
+      context.gop_size(encoding.framerate() * 10);
+    }
+    if (constantBitrate) {
+      context.rc_max_rate(bitrate);
+      context.rc_min_rate(bitrate);
+      context.rc_buffer_size((int) Math.min(bitrate * 2, Integer.MAX_VALUE));
+    }
+    if (globalHeader) {
+      context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+    }
+    AVDictionary options = new AVDictionary(null);
+    if (codecName.equals("libx264")) {
+      av_dict_set(options, "preset", "veryfast", 0);
+      av_dict_set(options, "profile", encoding.videoProfile(), 0);
+      if (encoding.keyFrameInterval() > 0) {
+        av_dict_set(options, "x264-params", "scenecut=0", 0);
+      }
+    } else {
+      av_dict_set(options, "profile", encoding.videoProfile().equals("baseline") ? "constrained_baseline" : encoding.videoProfile(), 0);
+      av_dict_set(options, "allow_skip_frames", "0", 0);
+      av_dict_set(options, "rc_mode", "bitrate", 0);
+    }
+    try {
+      Ffmpeg.check(avcodec_open2(context, codec, options), "avcodec_open2(" + codecName + ")");
+    } catch (MediaException e) {
+      avcodec_free_context(context);
+      throw e;
+    } finally {
+      av_dict_free(options);
+    }
+    frame = av_frame_alloc();
+    frame.format(AV_PIX_FMT_YUV420P);
+    frame.width(encoding.width());
+    frame.height(encoding.height());
+    Ffmpeg.check(av_frame_get_buffer(frame, 0), "av_frame_get_buffer");
+    packet = av_packet_alloc();
+  }
+
+  public String codecName() {
+    return codecName;
+  }
+
+  AVCodecContext context() {
+    return context;
+  }
+
+  /**
+   * A frame to fill (planes Y, U, V with the frame's line sizes) before {@link #encode}. The encoder
+   * owns it; it is valid until the next encode call.
+   */
+  public AVFrame writableFrame() {
+    Ffmpeg.check(av_frame_make_writable(frame), "av_frame_make_writable");
+    return frame;
+  }
+
+  /** Encodes the filled frame as the next frame in time; finished packets go to {@code out}. */
+  public void encode(Consumer<AVPacket> out) {
+    frame.pts(nextPts++);
+    Ffmpeg.check(avcodec_send_frame(context, frame), "avcodec_send_frame");
+    drain(out);
+  }
+
+  /** Flushes buffered frames at the end. */
+  public void flush(Consumer<AVPacket> out) {
+    Ffmpeg.check(avcodec_send_frame(context, null), "avcodec_send_frame(flush)");
+    drain(out);
+  }
+
+  private void drain(Consumer<AVPacket> out) {
+    while (true) {
+      int ret = avcodec_receive_packet(context, packet);
+      if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+        return;
+      }
+      Ffmpeg.check(ret, "avcodec_receive_packet");
+      if (packet.duration() == 0) {
+        packet.duration(1); // one frame in the 1/fps time base, so containers know the last frame's length
+      }
+      try {
+        out.accept(packet);
+      } finally {
+        av_packet_unref(packet);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    av_packet_free(packet);
+    av_frame_free(frame);
+    avcodec_free_context(context);
+  }
+}

@@ -1,0 +1,72 @@
+package io.egressjava.media.ffmpeg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Content checks with the ffprobe/ffmpeg executables bundled with the same FFmpeg build. */
+final class Probe {
+  private Probe() {}
+
+  static String run(List<String> command) throws IOException, InterruptedException {
+    Path tool = Path.of(command.get(0));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("LD_LIBRARY_PATH", tool.getParent().toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
+  }
+
+  /** ffprobe's format and streams as JSON. */
+  static JsonNode info(Path file) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-show_format", "-show_streams",
+        "-of", "json", file.toString()));
+    return new ObjectMapper().readTree(out);
+  }
+
+  static JsonNode stream(JsonNode info, String type) {
+    for (JsonNode s : info.get("streams")) {
+      if (s.get("codec_type").asText().equals(type)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Presentation times (s) of video key frames. */
+  static List<Double> keyFrameTimes(Path file) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-select_streams", "v:0",
+        "-skip_frame", "nokey", "-show_entries", "frame=pts_time", "-of", "csv=p=0", file.toString()));
+    List<Double> times = new ArrayList<>();
+    for (String line : out.split("\\R")) {
+      if (!line.isBlank()) {
+        times.add(Double.parseDouble(line.trim().replace(",", "")));
+      }
+    }
+    return times;
+  }
+
+  /** Frames that decode without error, by fully decoding the file. */
+  static int decodedVideoFrames(Path file) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-count_frames", "-select_streams", "v:0",
+        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString()));
+    return Integer.parseInt(out.trim().split("\\R")[0].replace(",", ""));
+  }
+
+  /** Mean volume (dB) of the first audio stream, decoded by ffmpeg's volumedetect. */
+  static double meanVolumeDb(Path file) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-nostats", "-i", file.toString(), "-map", "0:a:0",
+        "-af", "volumedetect", "-f", "null", "-"));
+    Matcher m = Pattern.compile("mean_volume: (-?[0-9.]+|-inf) dB").matcher(out);
+    if (!m.find()) {
+      throw new AssertionError("no volumedetect output: " + out);
+    }
+    return m.group(1).equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(m.group(1));
+  }
+}
