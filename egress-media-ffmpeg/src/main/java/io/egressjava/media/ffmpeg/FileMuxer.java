@@ -95,6 +95,7 @@ public final class FileMuxer implements AutoCloseable {
       for (int i = 0; i < context.nb_streams(); i++) {
         hasVideo |= context.streams(i).codecpar().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
       }
+      av_dict_set(options, "flush_packets", "1", 0); // each finished fragment reaches the disk at once
       av_dict_set(options, "movflags", hasVideo ? "frag_keyframe+empty_moov+default_base_moof"
           : "empty_moov+default_base_moof", 0);
       if (!hasVideo) {

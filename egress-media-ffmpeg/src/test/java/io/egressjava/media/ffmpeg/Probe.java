@@ -13,9 +13,20 @@ import java.util.regex.Pattern;
 final class Probe {
   private Probe() {}
 
+  /** Runs a bundled tool; stdout and stderr together (volumedetect reports on stderr). */
   static String run(List<String> command) throws IOException, InterruptedException {
+    return run(command, true);
+  }
+
+  /** Runs a bundled tool; with {@code withStderr} false, decoder complaints are dropped from the output. */
+  static String run(List<String> command, boolean withStderr) throws IOException, InterruptedException {
     Path tool = Path.of(command.get(0));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (withStderr) {
+      pb.redirectErrorStream(true);
+    } else {
+      pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    }
     pb.environment().put("LD_LIBRARY_PATH", tool.getParent().toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -26,7 +37,7 @@ final class Probe {
   /** ffprobe's format and streams as JSON. */
   static JsonNode info(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-show_format", "-show_streams",
-        "-of", "json", file.toString()));
+        "-of", "json", file.toString()), false);
     return new ObjectMapper().readTree(out);
   }
 
@@ -42,7 +53,7 @@ final class Probe {
   /** Presentation times (s) of video key frames. */
   static List<Double> keyFrameTimes(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-select_streams", "v:0",
-        "-skip_frame", "nokey", "-show_entries", "frame=pts_time", "-of", "csv=p=0", file.toString()));
+        "-skip_frame", "nokey", "-show_entries", "frame=pts_time", "-of", "csv=p=0", file.toString()), false);
     List<Double> times = new ArrayList<>();
     for (String line : out.split("\\R")) {
       if (!line.isBlank()) {
@@ -55,7 +66,7 @@ final class Probe {
   /** Frames that decode without error, by fully decoding the file. */
   static int decodedVideoFrames(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-count_frames", "-select_streams", "v:0",
-        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString()));
+        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString()), false);
     return Integer.parseInt(out.trim().split("\\R")[0].replace(",", ""));
   }
 
