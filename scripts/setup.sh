@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # JDK + Maven for the build; redis-server for the control-plane tests; libpulse0 for FFmpeg's avdevice.
-APT_PACKAGES=(openjdk-17-jdk-headless maven redis-server libpulse0)
+APT_PACKAGES=(openjdk-17-jdk-headless maven redis-server libpulse0 time)
 
 # Go tools, built with `go install` from the Go module proxy into a cache kept between runs.
 TOOLS_DIR="${EGRESS_TOOLS_DIR:-$HOME/.cache/egress-java}"
