@@ -2,7 +2,7 @@
 # CPU-seconds of our FFmpeg graph vs the ffmpeg CLI (same FFmpeg build, same settings) encoding the
 # same raw 720p30 video + tone: H.264 via libx264 veryfast 3000 kbps, key frame every 2 s, AAC
 # 128 kbps 44.1 kHz, fragmented MP4. Usage: bench/encode-vs-ffmpeg.sh [seconds, default 20]
-# (GStreamer's gst-launch-1.0 joins as a third peer when installed.)
+# GStreamer (gst-launch-1.0, x264enc veryfast, the reference egress's engine) joins as a third peer when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -38,7 +38,7 @@ if command -v gst-launch-1.0 >/dev/null; then
     filesink location="$work/gst.mp4" filesrc location="$work/in.pcm" ! \
     rawaudioparse format=pcm pcm-format=s16le sample-rate=48000 num-channels=2 ! audioconvert ! audioresample ! \
     audio/x-raw,rate=44100 ! avenc_aac bitrate=128000 ! m.)
-  echo "gst-launch-1.0    : ${gst} CPU-s"
+  echo "gst-launch-1.0    : ${gst} CPU-s  ($(stat -c %s "$work/gst.mp4") bytes)"
   awk -v a="$ours" -v b="$gst" 'BEGIN { printf "ratio ours/gstreamer: %.2fx (goal <= 1.0x)\n", a / b }'
 else
   echo "gst-launch-1.0 not installed (apt-get install gstreamer1.0-tools gstreamer1.0-plugins-{base,good,bad,ugly} gstreamer1.0-libav)"
