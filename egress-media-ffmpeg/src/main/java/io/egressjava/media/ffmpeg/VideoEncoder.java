@@ -12,6 +12,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
@@ -101,6 +103,16 @@ public final class VideoEncoder implements AutoCloseable {
     packet = av_packet_alloc();
   }
 
+  /** The encoder's time base (1/fps): packet timestamps count frames. */
+  public double secondsPerTick() {
+    return (double) context.time_base().num() / context.time_base().den();
+  }
+
+  /** The time of the next frame to encode, in seconds from the first. */
+  public double nextFrameTime() {
+    return nextPts * secondsPerTick();
+  }
+
   public String codecName() {
     return codecName;
   }
@@ -120,6 +132,12 @@ public final class VideoEncoder implements AutoCloseable {
 
   /** Encodes the filled frame as the next frame in time; finished packets go to {@code out}. */
   public void encode(Consumer<AVPacket> out) {
+    encode(false, out);
+  }
+
+  /** As {@link #encode(Consumer)}, forcing a key frame (segment boundaries) when asked. */
+  public void encode(boolean keyFrame, Consumer<AVPacket> out) {
+    frame.pict_type(keyFrame ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
     frame.pts(nextPts++);
     Ffmpeg.check(avcodec_send_frame(context, frame), "avcodec_send_frame");
     drain(out);

@@ -10,16 +10,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Content checks with the ffprobe/ffmpeg executables bundled with the same FFmpeg build. */
-final class Probe {
+public final class Probe {
   private Probe() {}
 
   /** Runs a bundled tool; stdout and stderr together (volumedetect reports on stderr). */
-  static String run(List<String> command) throws IOException, InterruptedException {
+  public static String run(List<String> command) throws IOException, InterruptedException {
     return run(command, true);
   }
 
   /** Runs a bundled tool; with {@code withStderr} false, decoder complaints are dropped from the output. */
-  static String run(List<String> command, boolean withStderr) throws IOException, InterruptedException {
+  public static String run(List<String> command, boolean withStderr) throws IOException, InterruptedException {
     Path tool = Path.of(command.get(0));
     ProcessBuilder pb = new ProcessBuilder(command);
     if (withStderr) {
@@ -35,13 +35,13 @@ final class Probe {
   }
 
   /** ffprobe's format and streams as JSON. */
-  static JsonNode info(Path file) throws Exception {
+  public static JsonNode info(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-show_format", "-show_streams",
         "-of", "json", file.toString()), false);
     return new ObjectMapper().readTree(out);
   }
 
-  static JsonNode stream(JsonNode info, String type) {
+  public static JsonNode stream(JsonNode info, String type) {
     for (JsonNode s : info.get("streams")) {
       if (s.get("codec_type").asText().equals(type)) {
         return s;
@@ -51,7 +51,7 @@ final class Probe {
   }
 
   /** Presentation times (s) of video key frames. */
-  static List<Double> keyFrameTimes(Path file) throws Exception {
+  public static List<Double> keyFrameTimes(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-select_streams", "v:0",
         "-skip_frame", "nokey", "-show_entries", "frame=pts_time", "-of", "csv=p=0", file.toString()), false);
     List<Double> times = new ArrayList<>();
@@ -64,14 +64,14 @@ final class Probe {
   }
 
   /** Frames that decode without error, by fully decoding the file. */
-  static int decodedVideoFrames(Path file) throws Exception {
+  public static int decodedVideoFrames(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-count_frames", "-select_streams", "v:0",
         "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString()), false);
     return Integer.parseInt(out.trim().split("\\R")[0].replace(",", ""));
   }
 
   /** Mean volume (dB) of the first audio stream, decoded by ffmpeg's volumedetect. */
-  static double meanVolumeDb(Path file) throws Exception {
+  public static double meanVolumeDb(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-nostats", "-i", file.toString(), "-map", "0:a:0",
         "-af", "volumedetect", "-f", "null", "-"));
     Matcher m = Pattern.compile("mean_volume: (-?[0-9.]+|-inf) dB").matcher(out);

@@ -3,12 +3,12 @@ package io.egressjava.media.ffmpeg;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /** Synthetic media: moving luma pattern with noise (so it costs bits like real video) and a sine tone. */
-final class TestMedia {
+public final class TestMedia {
   private TestMedia() {}
 
   private static long seed = 42;
 
-  static void fillFrame(AVFrame frame, int index) {
+  public static void fillFrame(AVFrame frame, int index) {
     int w = frame.width();
     int h = frame.height();
     int ls = frame.linesize(0);
@@ -30,7 +30,7 @@ final class TestMedia {
   }
 
   /** Interleaved s16le stereo 48 kHz sine, continuing from sample {@code start}. */
-  static byte[] tone(long start, int samples, double hz) {
+  public static byte[] tone(long start, int samples, double hz) {
     byte[] pcm = new byte[samples * 4];
     for (int i = 0; i < samples; i++) {
       short v = (short) (Math.sin(2 * Math.PI * hz * (start + i) / 48_000.0) * 12_000);
