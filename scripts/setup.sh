@@ -3,8 +3,9 @@
 # apt available). Idempotent: installs only what is missing; apt-get update runs only when needed.
 set -euo pipefail
 
-# JDK + Maven for the build; redis-server for the control-plane tests; libpulse0 for FFmpeg's avdevice.
-APT_PACKAGES=(openjdk-17-jdk-headless maven redis-server libpulse0 time)
+# JDK + Maven for the build; redis-server for the control-plane tests; libpulse0 for FFmpeg's avdevice;
+# nginx with the RTMP module and srt-tools as real RTMP/SRT servers for the stream-output tests; time for bench/.
+APT_PACKAGES=(openjdk-17-jdk-headless maven redis-server libpulse0 time nginx-light libnginx-mod-rtmp srt-tools)
 
 # Go tools, built with `go install` from the Go module proxy into a cache kept between runs.
 TOOLS_DIR="${EGRESS_TOOLS_DIR:-$HOME/.cache/egress-java}"
@@ -25,7 +26,10 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # tests start their own servers on 127.0.0.1: keep packages (nginx, redis) from starting system services
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" || { rm -f /usr/sbin/policy-rc.d; exit 1; }
+  rm -f /usr/sbin/policy-rc.d
 fi
 
 export PATH="$PATH:/usr/local/go/bin"

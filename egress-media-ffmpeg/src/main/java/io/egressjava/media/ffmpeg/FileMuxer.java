@@ -44,6 +44,7 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * fragment; {@link #close()} rewrites it as a regular MP4 with the index first (fast start).
  */
 public final class FileMuxer implements AutoCloseable {
+  private final String target;
   private final Path path;
   private final String format;
   private final AVFormatContext context;
@@ -51,13 +52,23 @@ public final class FileMuxer implements AutoCloseable {
   private boolean headerWritten;
   private boolean closed;
 
-  /** @param format FFmpeg muxer name: "mp4", "ogg", "webm", "mp3" */
+  /** @param format FFmpeg muxer name: "mp4", "ogg", "webm", "mp3", "mpegts" */
   public FileMuxer(Path path, String format) {
+    this(path.toString(), path, format);
+  }
+
+  /** A network output (e.g. "flv" to rtmp://…, "mpegts" to srt://…); nothing is rewritten at the end. */
+  public static FileMuxer network(String url, String format) {
+    return new FileMuxer(url, null, format);
+  }
+
+  private FileMuxer(String target, Path path, String format) {
     Ffmpeg.load();
+    this.target = target;
     this.path = path;
     this.format = format;
     this.context = new AVFormatContext(null);
-    Ffmpeg.check(avformat_alloc_output_context2(context, null, format, path.toString()), "avformat_alloc_output_context2(" + format + ")");
+    Ffmpeg.check(avformat_alloc_output_context2(context, null, format, target), "avformat_alloc_output_context2(" + format + ")");
   }
 
   /** Whether encoders feeding this muxer must put codec headers out of band. */
@@ -84,7 +95,7 @@ public final class FileMuxer implements AutoCloseable {
 
   private void writeHeader() {
     AVIOContext io = new AVIOContext(null);
-    Ffmpeg.check(avio_open(io, path.toString(), AVIO_FLAG_WRITE), "avio_open(" + path + ")");
+    Ffmpeg.check(avio_open(io, target, AVIO_FLAG_WRITE), "avio_open(" + (path != null ? path.toString() : format) + ")");
     context.pb(io);
     AVDictionary options = new AVDictionary(null);
     if (format.equals("mp4")) {
@@ -108,6 +119,13 @@ public final class FileMuxer implements AutoCloseable {
       av_dict_free(options);
     }
     headerWritten = true;
+  }
+
+  /** Opens the output and writes the header now (otherwise done with the first packet). */
+  public synchronized void open() {
+    if (!headerWritten) {
+      writeHeader();
+    }
   }
 
   /** Writes one packet produced by the encoder of {@code streamIndex} (in that encoder's time base). */
@@ -142,7 +160,7 @@ public final class FileMuxer implements AutoCloseable {
       }
       avformat_free_context(context);
     }
-    if (headerWritten && format.equals("mp4")) {
+    if (headerWritten && path != null && format.equals("mp4")) {
       fastStart(path);
     }
   }
