@@ -90,6 +90,7 @@ public final class AudioEncoder implements AutoCloseable {
       context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     }
     try {
+      Ffmpeg.countCodecOpen();
       Ffmpeg.check(avcodec_open2(context, encoder, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "avcodec_open2(" + name + ")");
     } catch (MediaException e) {
       avcodec_free_context(context);

@@ -18,7 +18,18 @@ public final class Ffmpeg {
     av_log_set_level(AV_LOG_ERROR);
   }
 
+  private static final java.util.concurrent.atomic.AtomicLong CODEC_OPENS = new java.util.concurrent.atomic.AtomicLong();
+
   private Ffmpeg() {}
+
+  /** Encoders and decoders opened by this process so far (passthrough paths open none). */
+  public static long codecOpens() {
+    return CODEC_OPENS.get();
+  }
+
+  static void countCodecOpen() {
+    CODEC_OPENS.incrementAndGet();
+  }
 
   /** Makes sure the native libraries are loaded (cheap after the first call). */
   public static void load() {

@@ -85,6 +85,15 @@ public final class FileMuxer implements AutoCloseable {
     return stream.index();
   }
 
+  /** Adds a stream described by codec parameters (passthrough: no encoder); returns its index. */
+  public int addStream(org.bytedeco.ffmpeg.avcodec.AVCodecParameters parameters, AVRational timeBase) {
+    AVStream stream = avformat_new_stream(context, null);
+    Ffmpeg.check(avcodec_parameters_copy(stream.codecpar(), parameters), "avcodec_parameters_copy");
+    stream.time_base(timeBase);
+    sourceTimeBases.add(timeBase);
+    return stream.index();
+  }
+
   public int addStream(VideoEncoder encoder) {
     return addStream(encoder.context());
   }

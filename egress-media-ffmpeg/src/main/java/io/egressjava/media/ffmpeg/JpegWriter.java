@@ -58,6 +58,7 @@ public final class JpegWriter implements AutoCloseable {
     context.time_base(av_make_q(1, 25));
     context.qmin(2);
     context.qmax(5);
+    Ffmpeg.countCodecOpen();
     Ffmpeg.check(avcodec_open2(context, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "avcodec_open2(mjpeg)");
     scaled = av_frame_alloc();
     scaled.format(AV_PIX_FMT_YUVJ420P);

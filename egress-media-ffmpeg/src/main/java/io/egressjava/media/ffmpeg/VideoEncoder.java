@@ -88,6 +88,7 @@ public final class VideoEncoder implements AutoCloseable {
       av_dict_set(options, "rc_mode", "bitrate", 0);
     }
     try {
+      Ffmpeg.countCodecOpen();
       Ffmpeg.check(avcodec_open2(context, codec, options), "avcodec_open2(" + codecName + ")");
     } catch (MediaException e) {
       avcodec_free_context(context);
