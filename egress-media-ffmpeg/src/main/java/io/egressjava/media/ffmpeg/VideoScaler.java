@@ -1,0 +1,98 @@
+package io.egressjava.media.ffmpeg;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * Fits decoded pictures of any size and pixel format into the plan's I420 output size, keeping the
+ * aspect ratio: letterbox or pillarbox bars are black. The output frame is reused (owned here).
+ */
+public final class VideoScaler implements AutoCloseable {
+  private final int width;
+  private final int height;
+  private final AVFrame output;
+  private SwsContext context;
+  private int srcW;
+  private int srcH;
+  private int srcFormat = -1;
+  private int boxX;
+  private int boxY;
+  private int boxW;
+  private int boxH;
+
+  public VideoScaler(int width, int height) {
+    Ffmpeg.load();
+    this.width = width;
+    this.height = height;
+    output = av_frame_alloc();
+    output.format(AV_PIX_FMT_YUV420P);
+    output.width(width);
+    output.height(height);
+    Ffmpeg.check(av_frame_get_buffer(output, 0), "av_frame_get_buffer");
+  }
+
+  /** Scales {@code in} into the output frame and returns it (valid until the next call). */
+  public AVFrame fit(AVFrame in) {
+    Ffmpeg.check(av_frame_make_writable(output), "av_frame_make_writable");
+    if (context == null || in.width() != srcW || in.height() != srcH || in.format() != srcFormat) {
+      configure(in);
+    }
+    PointerPointer<?> dst = new PointerPointer<>(3);
+    int[] strides = {output.linesize(0), output.linesize(1), output.linesize(2)};
+    dst.put(0, output.data(0).position(0).getPointer((long) boxY * strides[0] + boxX));
+    dst.put(1, output.data(1).position(0).getPointer((long) (boxY / 2) * strides[1] + boxX / 2));
+    dst.put(2, output.data(2).position(0).getPointer((long) (boxY / 2) * strides[2] + boxX / 2));
+    sws_scale(context, in.data(), in.linesize(), 0, srcH, dst, output.linesize());
+    return output;
+  }
+
+  private void configure(AVFrame in) {
+    if (context != null) {
+      sws_freeContext(context);
+    }
+    srcW = in.width();
+    srcH = in.height();
+    srcFormat = in.format();
+    double scale = Math.min((double) width / srcW, (double) height / srcH);
+    boxW = Math.min(width, even((int) Math.round(srcW * scale)));
+    boxH = Math.min(height, even((int) Math.round(srcH * scale)));
+    boxX = even((width - boxW) / 2);
+    boxY = even((height - boxH) / 2);
+    context = sws_getContext(srcW, srcH, srcFormat, boxW, boxH, AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null,
+        (DoublePointer) null);
+    paintBlack();
+  }
+
+  private static int even(int v) {
+    return v & ~1;
+  }
+
+  /** Black in limited-range YUV: Y 16, U and V 128. */
+  private void paintBlack() {
+    for (int plane = 0; plane < 3; plane++) {
+      int rows = plane == 0 ? height : (height + 1) / 2;
+      long size = (long) output.linesize(plane) * rows;
+      output.data(plane).position(0).limit(size).fill(plane == 0 ? 16 : 128);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (context != null) {
+      sws_freeContext(context);
+    }
+    av_frame_free(output);
+  }
+}
