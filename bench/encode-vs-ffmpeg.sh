@@ -3,15 +3,8 @@
 # same raw 720p30 video + tone: H.264 via libx264 veryfast 3000 kbps, key frame every 2 s, AAC
 # 128 kbps 44.1 kHz, fragmented MP4. Usage: bench/encode-vs-ffmpeg.sh [seconds, default 20]
 # GStreamer (gst-launch-1.0, x264enc veryfast, the reference egress's engine) joins as a third peer when installed.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 seconds=${1:-20}
-scripts/setup.sh >/dev/null
-mvn -B -ntp -q -DskipTests -pl bench -am install
-cp_file=$(mktemp); mvn -B -ntp -q -pl bench dependency:build-classpath -Dmdep.outputFile="$cp_file"
-cp="bench/target/classes:$(cat "$cp_file")"; rm -f "$cp_file"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-jvm=(java -Djavacpp.platform.extension=-gpl -cp "$cp")
+source "$(dirname "$0")/common.sh"
 
 "${jvm[@]}" io.egressjava.bench.MakeRawInput "$seconds" "$work/in.yuv" "$work/in.pcm"
 ffmpeg_bin=$("${jvm[@]}" io.egressjava.bench.BundledTool ffmpeg)

@@ -2,15 +2,8 @@
 # CPU per stream of track-egress passthrough (encoded VP8 720p 2 Mbps → WebM, no transcoding),
 # next to the ffmpeg CLI doing the same remux (-c copy) on the same input.
 # Usage: bench/passthrough.sh [seconds, default 60]
-set -euo pipefail
-cd "$(dirname "$0")/.."
 seconds=${1:-60}
-scripts/setup.sh >/dev/null
-mvn -B -ntp -q -DskipTests -pl bench -am install
-cp_file=$(mktemp); mvn -B -ntp -q -pl bench dependency:build-classpath -Dmdep.outputFile="$cp_file"
-cp="bench/target/classes:$(cat "$cp_file")"; rm -f "$cp_file"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-jvm=(java -Djavacpp.platform.extension=-gpl -cp "$cp")
+source "$(dirname "$0")/common.sh"
 ffmpeg_bin=$("${jvm[@]}" io.egressjava.bench.BundledTool ffmpeg)
 export LD_LIBRARY_PATH=$(dirname "$ffmpeg_bin")
 

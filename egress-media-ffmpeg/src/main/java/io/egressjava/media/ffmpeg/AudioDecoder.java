@@ -2,7 +2,6 @@ package io.egressjava.media.ffmpeg;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
@@ -15,7 +14,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.swresample.swr_alloc;
 import static org.bytedeco.ffmpeg.global.swresample.swr_config_frame;
 import static org.bytedeco.ffmpeg.global.swresample.swr_convert_frame;
@@ -26,7 +24,6 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
-import org.bytedeco.javacpp.BytePointer;
 
 /**
  * Decodes audio frames (Opus, PCMU, PCMA, AAC) into s16le 48 kHz stereo interleaved PCM, the format
@@ -64,12 +61,7 @@ public final class AudioDecoder implements AutoCloseable {
   }
 
   public void decode(byte[] data, PcmConsumer out) {
-    BytePointer buf = new BytePointer(av_malloc(data.length + 64)).capacity(data.length + 64);
-    buf.put(data, 0, data.length);
-    for (int i = data.length; i < data.length + 64; i++) {
-      buf.put(i, (byte) 0);
-    }
-    Ffmpeg.check(av_packet_from_data(packet, buf, data.length), "av_packet_from_data");
+    Packets.fill(packet, data);
     try {
       if (avcodec_send_packet(context, packet) < 0) {
         return; // a corrupt frame is skipped (the mixer fills its time with silence)

@@ -3,15 +3,11 @@ package io.egressjava.media.ffmpeg;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16P;
@@ -169,18 +165,7 @@ public final class AudioEncoder implements AutoCloseable {
   }
 
   private void drain(Consumer<AVPacket> out) {
-    while (true) {
-      int ret = avcodec_receive_packet(context, packet);
-      if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
-        return;
-      }
-      Ffmpeg.check(ret, "avcodec_receive_packet");
-      try {
-        out.accept(packet);
-      } finally {
-        av_packet_unref(packet);
-      }
-    }
+    Packets.drainEncoder(context, packet, out);
   }
 
   @Override

@@ -8,7 +8,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_free;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
@@ -132,9 +131,7 @@ public final class PassthroughMuxer implements AutoCloseable {
       addTrack(pendingH264, H264Parameters.annexBParameterSets(frame));
       pendingH264 = null;
     }
-    BytePointer data = new BytePointer(av_malloc(frame.length + 64)).capacity(frame.length + 64);
-    data.put(frame, 0, frame.length);
-    Ffmpeg.check(av_packet_from_data(packet, data, frame.length), "av_packet_from_data");
+    Packets.fill(packet, frame);
     packet.pts(pts);
     packet.dts(pts);
     packet.flags(keyFrame ? AV_PKT_FLAG_KEY : 0);

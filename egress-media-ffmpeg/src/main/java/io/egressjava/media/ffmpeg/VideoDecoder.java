@@ -2,7 +2,6 @@ package io.egressjava.media.ffmpeg;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_from_data;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
@@ -15,14 +14,12 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import io.egressjava.core.plan.MediaCodec;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.BytePointer;
 
 /** Decodes whole encoded video frames (H.264 Annex B, VP8, VP9, AV1) into raw frames for compositing. */
 public final class VideoDecoder implements AutoCloseable {
@@ -54,12 +51,7 @@ public final class VideoDecoder implements AutoCloseable {
 
   /** Decodes one frame; each decoded picture (owned by the decoder, valid during the call) goes to {@code out}. */
   public void decode(byte[] data, long pts, Consumer<AVFrame> out) {
-    BytePointer buf = new BytePointer(av_malloc(data.length + 64)).capacity(data.length + 64);
-    buf.put(data, 0, data.length);
-    for (int i = data.length; i < data.length + 64; i++) {
-      buf.put(i, (byte) 0);
-    }
-    Ffmpeg.check(av_packet_from_data(packet, buf, data.length), "av_packet_from_data");
+    Packets.fill(packet, data);
     packet.pts(pts);
     try {
       int ret = avcodec_send_packet(context, packet);

@@ -3,15 +3,11 @@ package io.egressjava.media.ffmpeg;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
@@ -151,21 +147,12 @@ public final class VideoEncoder implements AutoCloseable {
   }
 
   private void drain(Consumer<AVPacket> out) {
-    while (true) {
-      int ret = avcodec_receive_packet(context, packet);
-      if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
-        return;
+    Packets.drainEncoder(context, packet, p -> {
+      if (p.duration() == 0) {
+        p.duration(1); // one frame in the 1/fps time base, so containers know the last frame's length
       }
-      Ffmpeg.check(ret, "avcodec_receive_packet");
-      if (packet.duration() == 0) {
-        packet.duration(1); // one frame in the 1/fps time base, so containers know the last frame's length
-      }
-      try {
-        out.accept(packet);
-      } finally {
-        av_packet_unref(packet);
-      }
-    }
+      out.accept(p);
+    });
   }
 
   @Override
