@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * deleted only after a durable copy is confirmed; when every store fails it stays where it is and
  * the error says so.
  */
-public final class EgressStorage implements OutputStore {
+public final class EgressStorage implements OutputStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EgressStorage.class);
   static final Duration PRESIGN_VALIDITY = Duration.ofDays(7);
 
@@ -92,6 +92,15 @@ public final class EgressStorage implements OutputStore {
       location = uploader.presign(key, PRESIGN_VALIDITY);
     }
     return new Stored(key, location, size, isBackup);
+  }
+
+  /** Releases the stores' connections at the end of the egress. */
+  @Override
+  public void close() {
+    primary.close();
+    if (backup != null) {
+      backup.close();
+    }
   }
 
   private static void deleteIf(boolean deleteLocal, Path local, Stored stored) {

@@ -57,6 +57,11 @@ public final class RetryingUploader implements Uploader {
   }
 
   @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
   public String presign(String storagePath, Duration validity) throws IOException {
     return delegate.presign(storagePath, validity);
   }

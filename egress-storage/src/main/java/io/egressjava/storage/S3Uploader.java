@@ -33,6 +33,7 @@ public final class S3Uploader implements Uploader {
 
   private final StorageConfig.S3 conf;
   private final MinioClient client;
+  private final OkHttpClient http;
 
   public S3Uploader(StorageConfig.S3 conf) {
     this.conf = conf;
@@ -51,10 +52,11 @@ public final class S3Uploader implements Uploader {
       }
     }
     String endpoint = conf.endpoint().isEmpty() ? "https://s3.amazonaws.com" : withScheme(conf.endpoint());
+    this.http = http.build();
     MinioClient.Builder b = MinioClient.builder()
         .endpoint(endpoint)
         .region(conf.region().isEmpty() ? "us-east-1" : conf.region())
-        .httpClient(http.build());
+        .httpClient(this.http);
     if (!conf.accessKey().isEmpty() && !conf.secret().isEmpty()) {
       b.credentialsProvider(new StaticProvider(conf.accessKey(), conf.secret(),
           conf.sessionToken().isEmpty() ? null : conf.sessionToken()));
@@ -72,6 +74,13 @@ public final class S3Uploader implements Uploader {
   @Override
   public String name() {
     return "S3";
+  }
+
+  /** OkHttp keeps idle connections (and a non-daemon thread) for a minute otherwise. */
+  @Override
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
   }
 
   @Override

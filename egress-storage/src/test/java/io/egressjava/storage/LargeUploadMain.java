@@ -20,7 +20,9 @@ public final class LargeUploadMain {
     var conf = new StorageConfig.S3(args[4], args[5], "", "", "", "us-east-1", args[1], args[2], true, null, 5,
         Duration.ofSeconds(5), Duration.ofMillis(100), Map.of(), "", "");
     long start = System.nanoTime();
-    new S3Uploader(conf).upload(Path.of(args[0]), args[3], "video/mp4");
+    try (S3Uploader uploader = new S3Uploader(conf)) {
+      uploader.upload(Path.of(args[0]), args[3], "video/mp4");
+    }
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
