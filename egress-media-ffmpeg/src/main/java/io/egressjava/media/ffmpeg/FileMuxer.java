@@ -51,6 +51,7 @@ public final class FileMuxer implements AutoCloseable {
   private final List<AVRational> sourceTimeBases = new ArrayList<>();
   private boolean headerWritten;
   private boolean closed;
+  private int droppedBeforeStart;
 
   /** @param format FFmpeg muxer name: "mp4", "ogg", "webm", "mp3", "mpegts" */
   public FileMuxer(Path path, String format) {
@@ -137,9 +138,51 @@ public final class FileMuxer implements AutoCloseable {
     }
   }
 
+  /**
+   * Containers that keep codec headers out of band (MP4, FLV) need H.264's parameter sets before the
+   * header. Encoders shared with in-band outputs (TS, SRT) do not give them up front, so they are
+   * taken from the first key frame, and packets before it are dropped.
+   */
+  private boolean awaitingParameterSets(int streamIndex, AVPacket packet) {
+    if (!wantsGlobalHeader()) {
+      return false;
+    }
+    boolean missing = false;
+    for (int i = 0; i < context.nb_streams(); i++) {
+      var par = context.streams(i).codecpar();
+      missing |= par.codec_id() == org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264 && par.extradata_size() == 0;
+    }
+    if (!missing) {
+      return false;
+    }
+    var par = context.streams(streamIndex).codecpar();
+    if (par.codec_id() != org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264
+        || (packet.flags() & org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY) == 0) {
+      droppedBeforeStart++;
+      return true;
+    }
+    byte[] data = new byte[packet.size()];
+    packet.data().get(data);
+    byte[] sets = H264Parameters.annexBParameterSets(data);
+    org.bytedeco.javacpp.BytePointer extradata = new org.bytedeco.javacpp.BytePointer(
+        org.bytedeco.ffmpeg.global.avutil.av_mallocz(sets.length + Packets.PADDING)).capacity(sets.length + Packets.PADDING);
+    extradata.put(sets, 0, sets.length);
+    par.extradata(extradata);
+    par.extradata_size(sets.length);
+    return false;
+  }
+
+  /** Packets dropped while waiting for the first H.264 key frame. */
+  public synchronized int droppedBeforeStart() {
+    return droppedBeforeStart;
+  }
+
   /** Writes one packet produced by the encoder of {@code streamIndex} (in that encoder's time base). */
   public synchronized void write(int streamIndex, AVPacket packet) {
     if (!headerWritten) {
+      if (awaitingParameterSets(streamIndex, packet)) {
+        return;
+      }
       writeHeader();
     }
     AVPacket copy = org.bytedeco.ffmpeg.global.avcodec.av_packet_clone(packet);

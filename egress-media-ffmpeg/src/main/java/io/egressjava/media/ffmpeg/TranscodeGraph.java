@@ -1,0 +1,256 @@
+package io.egressjava.media.ffmpeg;
+
+import io.egressjava.core.plan.Encoding;
+import io.egressjava.core.plan.MediaCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The encode-and-fan-out half of a transcoding egress: one video and one audio encoder shared by
+ * every output (files, HLS segments, streams) plus JPEG stills taken from the raw frames. Encoders
+ * emit in-band headers, so TS/SRT work as they are and MP4/FLV take their parameter sets from the
+ * first key frame. Each output fails alone: its error is recorded and the others keep going.
+ */
+public final class TranscodeGraph implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TranscodeGraph.class);
+
+  /** An output that failed, and why. */
+  public record Failure(String output, String error) {}
+
+  private interface Output {
+    String name();
+
+    void video(AVPacket p);
+
+    void audio(AVPacket p);
+
+    void close();
+  }
+
+  private final VideoEncoder video;
+  private final AudioEncoder audio;
+  private final List<Output> outputs = new ArrayList<>();
+  private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final List<Stills> stills = new ArrayList<>();
+  private SegmentWriter segments;
+
+  /** @param audioCodec null for video-only; {@code withVideo} false for audio-only */
+  public TranscodeGraph(Encoding encoding, MediaCodec audioCodec, boolean withVideo, boolean constantBitrate) {
+    this.video = withVideo ? new VideoEncoder(encoding, false, constantBitrate) : null;
+    this.audio = audioCodec == null ? null : new AudioEncoder(audioCodec, encoding.audioBitrate(), encoding.audioFrequency(), false);
+  }
+
+  public VideoEncoder videoEncoder() {
+    return video;
+  }
+
+  public AudioEncoder audioEncoder() {
+    return audio;
+  }
+
+  /** A file output (mp4, ogg, mp3…). */
+  public void addFile(Path file, String format) {
+    FileMuxer mux = new FileMuxer(file, format);
+    int vs = video == null ? -1 : mux.addStream(video);
+    int as = audio == null ? -1 : mux.addStream(audio);
+    outputs.add(new Output() {
+      public String name() {
+        return "file " + file.getFileName();
+      }
+
+      public void video(AVPacket p) {
+        mux.write(vs, p);
+      }
+
+      public void audio(AVPacket p) {
+        mux.write(as, p);
+      }
+
+      public void close() {
+        mux.close();
+      }
+    });
+  }
+
+  /** HLS segments; the video encoder makes key frames on the segment boundaries. */
+  public void addSegments(SegmentWriter writer) {
+    this.segments = writer;
+    outputs.add(new Output() {
+      public String name() {
+        return "segments";
+      }
+
+      public void video(AVPacket p) {
+        writer.writeVideo(p);
+      }
+
+      public void audio(AVPacket p) {
+        writer.writeAudio(p);
+      }
+
+      public void close() {
+        writer.close();
+      }
+    });
+  }
+
+  /** Live streams (their own per-URL isolation and retries). */
+  public void addStreams(StreamPublisher publisher) {
+    outputs.add(new Output() {
+      public String name() {
+        return "streams";
+      }
+
+      public void video(AVPacket p) {
+        publisher.writeVideo(p);
+      }
+
+      public void audio(AVPacket p) {
+        publisher.writeAudio(p);
+      }
+
+      public void close() {
+        publisher.close();
+      }
+    });
+  }
+
+  /** JPEG stills every {@code interval} of media time, named by {@code pathForIndex}. */
+  public void addImages(int width, int height, Duration interval, java.util.function.IntFunction<Path> pathForIndex,
+      Consumer<Path> onImage) {
+    stills.add(new Stills(new JpegWriter(width, height), interval.toNanos() / 1e9, pathForIndex, onImage));
+  }
+
+  /** Takes the next output frame (I420 at the plan's size): stills, then encode and fan out. */
+  public void pushVideo(AVFrame frame) {
+    double t = video.nextFrameTime();
+    for (Stills s : stills) {
+      s.maybeTake(frame, t);
+    }
+    AVFrame target = video.writableFrame();
+    if (target != frame) {
+      org.bytedeco.ffmpeg.global.avutil.av_frame_copy(target, frame);
+    }
+    boolean key = segments != null && segments.keyFrameDue(t);
+    video.encode(key, this::fanOutVideo);
+  }
+
+  /** Fills the encoder's own frame in place (avoids a copy), then encodes as {@link #pushVideo}. */
+  public AVFrame videoFrameToFill() {
+    return video.writableFrame();
+  }
+
+  public void encodeFilledVideo() {
+    double t = video.nextFrameTime();
+    AVFrame frame = video.writableFrame();
+    for (Stills s : stills) {
+      s.maybeTake(frame, t);
+    }
+    boolean key = segments != null && segments.keyFrameDue(t);
+    video.encode(key, this::fanOutVideo);
+  }
+
+  /** Takes mixed PCM (s16le 48 kHz stereo). */
+  public void pushAudio(byte[] pcm, int length) {
+    audio.encode(pcm, length, this::fanOutAudio);
+  }
+
+  private void fanOutVideo(AVPacket p) {
+    forEachOutput(o -> o.video(p));
+  }
+
+  private void fanOutAudio(AVPacket p) {
+    forEachOutput(o -> o.audio(p));
+  }
+
+  private void forEachOutput(Consumer<Output> action) {
+    for (Output o : List.copyOf(outputs)) {
+      try {
+        action.accept(o);
+      } catch (RuntimeException e) {
+        fail(o, e);
+      }
+    }
+  }
+
+  private void fail(Output o, RuntimeException e) {
+    log.warn("{} failed: {}", o.name(), e.getMessage());
+    failures.add(new Failure(o.name(), String.valueOf(e.getMessage())));
+    outputs.remove(o);
+    try {
+      o.close();
+    } catch (RuntimeException ignored) {
+      // it already failed
+    }
+  }
+
+  public List<Failure> failures() {
+    return List.copyOf(failures);
+  }
+
+  /** Flushes the encoders and finalizes every output that is still healthy. */
+  @Override
+  public void close() {
+    try {
+      if (video != null) {
+        video.flush(this::fanOutVideo);
+      }
+      if (audio != null) {
+        audio.flush(this::fanOutAudio);
+      }
+      for (Output o : List.copyOf(outputs)) {
+        try {
+          o.close();
+        } catch (RuntimeException e) {
+          failures.add(new Failure(o.name(), String.valueOf(e.getMessage())));
+        }
+      }
+    } finally {
+      stills.forEach(s -> s.writer.close());
+      if (video != null) {
+        video.close();
+      }
+      if (audio != null) {
+        audio.close();
+      }
+    }
+  }
+
+  /** One image output. */
+  private final class Stills {
+    final JpegWriter writer;
+    final double interval;
+    final java.util.function.IntFunction<Path> path;
+    final Consumer<Path> onImage;
+    int taken;
+
+    Stills(JpegWriter writer, double interval, java.util.function.IntFunction<Path> path, Consumer<Path> onImage) {
+      this.writer = writer;
+      this.interval = interval;
+      this.path = path;
+      this.onImage = onImage;
+    }
+
+    void maybeTake(AVFrame frame, double t) {
+      if (t + 1e-9 < taken * interval) {
+        return;
+      }
+      try {
+        Path target = path.apply(taken);
+        writer.write(frame, target);
+        onImage.accept(target);
+      } catch (RuntimeException e) {
+        failures.add(new Failure("images", String.valueOf(e.getMessage())));
+      }
+      taken++;
+    }
+  }
+}
