@@ -1,0 +1,30 @@
+package io.egressjava.pipeline;
+
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+/**
+ * Where raw media comes from (the room's decoded tracks, a browser capture, a test pattern). A
+ * source pushes pictures and sound into the {@link Receiver} from its own thread.
+ */
+public interface MediaSource {
+
+  /** What a source pushes into. */
+  interface Receiver {
+    /** A picture (I420, any size) at {@code seconds} on the egress clock; valid during the call. */
+    void video(AVFrame frame, double seconds);
+
+    /** PCM s16le 48 kHz stereo interleaved. */
+    void audio(byte[] pcm, int length);
+
+    /** The source ended by itself (room closed, END_RECORDING). */
+    void ended();
+
+    /** The source failed. */
+    void failed(RuntimeException error);
+  }
+
+  void start(Receiver receiver);
+
+  /** Stops pushing; returns once no more calls will be made. */
+  void stop();
+}

@@ -1,0 +1,355 @@
+package io.egressjava.pipeline;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.StorageConfig;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.api.storage.OutputStore;
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.manifest.Manifest;
+import io.egressjava.core.naming.StoragePaths;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.OutputType;
+import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.media.ffmpeg.ConstantFrameRate;
+import io.egressjava.media.ffmpeg.SegmentWriter;
+import io.egressjava.media.ffmpeg.StreamPublisher;
+import io.egressjava.media.ffmpeg.TranscodeGraph;
+import io.egressjava.media.ffmpeg.VideoScaler;
+import io.egressjava.sinks.hls.SegmentPublisher;
+import io.egressjava.storage.EgressStorage;
+import io.egressjava.storage.ManifestPublisher;
+import io.egressjava.storage.Uploaders;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records a transcoding plan from a raw {@link MediaSource}: pictures are fitted to the plan's size
+ * at its frame rate, encoded once and fanned out to the plan's file, HLS, stream and image outputs;
+ * at the end files are stored (with backup), the manifest is written and EgressInfo gets its results.
+ */
+public final class PipelineRunner implements EgressRunner {
+  private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
+
+  private final EgressConfig config;
+  private final MediaSource source;
+  private final Path workDir;
+  private final Path localRoot;
+  private final Clock clock;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean mediaStarted = new AtomicBoolean();
+  private final Object graphLock = new Object();
+  private final List<Runnable> finishers = new ArrayList<>();
+
+  private EgressPlan plan;
+  private EgressSession session;
+  private TranscodeGraph graph;
+  private VideoScaler scaler;
+  private ConstantFrameRate frameRate;
+  private Instant startedAt;
+  private final Manifest manifest = new Manifest();
+
+  /**
+   * @param workDir where outputs are written before upload (the egress's temp directory)
+   * @param localRoot where local storage paths resolve ("/" in the reference's container)
+   */
+  public PipelineRunner(EgressConfig config, MediaSource source, Path workDir, Path localRoot, Clock clock) {
+    this.config = config;
+    this.source = source;
+    this.workDir = workDir;
+    this.localRoot = localRoot;
+    this.clock = clock;
+  }
+
+  private EgressStorage storage(StorageConfig primary) {
+    StorageConfig backup = config.backup();
+    return new EgressStorage(primary, Uploaders.create(primary, localRoot), backup,
+        backup == null ? null : Uploaders.create(backup, localRoot));
+  }
+
+  @Override
+  public void start(EgressPlan plan, EgressSession session) {
+    this.plan = plan;
+    this.session = session;
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    var e = plan.encoding();
+    graph = new TranscodeGraph(e, plan.audio().enabled() ? plan.audio().codec() : null, plan.video().enabled(),
+        plan.stream() != null);
+    scaler = plan.video().enabled() ? new VideoScaler(e.width(), e.height()) : null;
+    frameRate = new ConstantFrameRate(e.framerate());
+    manifest.set("egress_id", plan.egressId()).set("room_id", plan.roomId()).set("room_name", plan.roomName())
+        .set("url", plan.source().webUrl().contains("token=") ? "" : plan.source().webUrl());
+    addFile();
+    addSegments();
+    addStreams();
+    addImages();
+    source.start(new Receiver());
+  }
+
+  private void addFile() {
+    PlannedOutputs.FileOutput file = plan.file();
+    if (file == null) {
+      return;
+    }
+    Path local = workDir.resolve(StoragePaths.base(file.storagePath()));
+    graph.addFile(local, switch (file.type()) {
+      case OGG -> "ogg";
+      case MP3_FILE -> "mp3";
+      default -> "mp4";
+    });
+    EgressStorage store = storage(file.storage());
+    finishers.add(() -> {
+      OutputStore.Stored stored = store.store(local, file.storagePath(), contentType(file.type()), true);
+      manifest.addFile(stored.storagePath(), stored.location());
+      long ended = nanos(clock.instant());
+      session.update(b -> {
+        var info = LivekitEgress.FileInfo.newBuilder().setFilename(stored.storagePath()).setLocation(stored.location())
+            .setSize(stored.size()).setStartedAt(nanos(startedAt)).setEndedAt(ended).setDuration(ended - nanos(startedAt));
+        b.setFileResults(0, info);
+        if (b.hasFile()) {
+          b.setFile(info);
+        }
+        b.setBackupStorageUsed(b.getBackupStorageUsed() || store.backupUsed());
+      });
+      store.close();
+    });
+  }
+
+  private static String contentType(OutputType t) {
+    return switch (t) {
+      case OGG -> "audio/ogg";
+      case MP3_FILE -> "audio/mpeg";
+      default -> "video/mp4";
+    };
+  }
+
+  private void addSegments() {
+    PlannedOutputs.SegmentOutput seg = plan.segments();
+    if (seg == null) {
+      return;
+    }
+    EgressStorage store = storage(seg.storage());
+    SegmentPublisher publisher = new SegmentPublisher(store, seg.names(), seg.segmentDurationSeconds(), workDir,
+        config.maxUploadQueueMinutes(), clock);
+    Instant origin = clock.instant();
+    graph.addSegments(new SegmentWriter(i -> workDir.resolve(seg.names().indexSegment(i)), seg.segmentDurationSeconds(),
+        origin, graph.videoEncoder(), graph.audioEncoder(), (file, start, duration) -> {
+          Path named = seg.timestampSuffix() ? rename(file, seg.names().timestampSegment(start.atZone(clock.getZone()))) : file;
+          publisher.segmentReady(named, start, duration);
+        }));
+    finishers.add(() -> {
+      publisher.close();
+      long ended = nanos(clock.instant());
+      session.update(b -> b.setSegmentResults(0, b.getSegmentResults(0).toBuilder()
+          .setPlaylistLocation(publisher.playlistLocation()).setLivePlaylistLocation(publisher.livePlaylistLocation())
+          .setSegmentCount(publisher.segmentCount()).setSize(publisher.size())
+          .setStartedAt(nanos(startedAt)).setEndedAt(ended).setDuration(ended - nanos(startedAt)))
+          .setBackupStorageUsed(b.getBackupStorageUsed() || store.backupUsed()));
+      store.close();
+    });
+  }
+
+  private static Path rename(Path file, String name) {
+    try {
+      return Files.move(file, file.resolveSibling(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void addStreams() {
+    PlannedOutputs.StreamOutput stream = plan.stream();
+    if (stream == null || stream.type() == OutputType.RAW) {
+      return; // the websocket output takes PCM from the source directly
+    }
+    StreamPublisher publisher = new StreamPublisher(stream.type() == OutputType.SRT ? "mpegts" : "flv",
+        graph.videoEncoder(), graph.audioEncoder(), clock, state -> session.update(b -> {
+          for (int i = 0; i < b.getStreamResultsCount(); i++) {
+            if (b.getStreamResults(i).getUrl().equals(state.url())) {
+              var s = b.getStreamResults(i).toBuilder()
+                  .setStatus(LivekitEgress.StreamInfo.Status.forNumber(state.status().ordinal()))
+                  .setError(state.error()).setRetries(state.retries());
+              if (state.startedAt() != null) {
+                s.setStartedAt(nanos(state.startedAt()));
+              }
+              if (state.endedAt() != null) {
+                s.setEndedAt(nanos(state.endedAt()));
+              }
+              b.setStreamResults(i, s);
+            }
+          }
+        }));
+    stream.targets().forEach(t -> publisher.add(t.url(), t.redacted()));
+    graph.addStreams(publisher);
+  }
+
+  private void addImages() {
+    for (int n = 0; n < plan.images().size(); n++) {
+      PlannedOutputs.ImageOutput img = plan.images().get(n);
+      int index = n;
+      EgressStorage store = storage(img.storage());
+      AtomicInteger count = new AtomicInteger();
+      int w = img.width() > 0 ? img.width() : plan.encoding().width();
+      int h = img.height() > 0 ? img.height() : plan.encoding().height();
+      graph.addImages(w, h, img.captureInterval(), i -> workDir.resolve(switch (img.suffix()) {
+        case INDEX -> img.names().indexImage(i);
+        case TIMESTAMP -> img.names().timestampImage(clock.instant().atZone(clock.getZone()));
+        case NONE_OVERWRITE -> img.names().overwriteImage();
+      }), file -> {
+        OutputStore.Stored stored = store.store(file, StoragePaths.join(img.names().storageDir(), file.getFileName().toString()),
+            "image/jpeg", true);
+        manifest.addImage(stored.storagePath(), nanos(clock.instant()), stored.location());
+        count.incrementAndGet();
+      });
+      finishers.add(() -> {
+        long ended = nanos(clock.instant());
+        session.update(b -> b.setImageResults(index, b.getImageResults(index).toBuilder()
+            .setImageCount(count.get()).setStartedAt(nanos(startedAt)).setEndedAt(ended)));
+        store.close();
+      });
+    }
+  }
+
+  private static long nanos(Instant t) {
+    return t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /** Feeds the graph from the source thread. */
+  private final class Receiver implements MediaSource.Receiver {
+    @Override
+    public void video(AVFrame frame, double seconds) {
+      synchronized (graphLock) {
+        if (stopping.get() || scaler == null) {
+          return;
+        }
+        markStarted();
+        int copies = frameRate.framesFor(seconds);
+        if (copies > 0) {
+          AVFrame fitted = scaler.fit(frame);
+          for (int i = 0; i < copies; i++) {
+            graph.pushVideo(fitted);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void audio(byte[] pcm, int length) {
+      synchronized (graphLock) {
+        if (stopping.get() || graph.audioEncoder() == null) {
+          return;
+        }
+        markStarted();
+        graph.pushAudio(pcm, length);
+      }
+    }
+
+    @Override
+    public void ended() {
+      session.ending(EgressSession.SOURCE_CLOSED);
+      stop();
+    }
+
+    @Override
+    public void failed(RuntimeException error) {
+      finish(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(error.getMessage())));
+    }
+  }
+
+  private void markStarted() {
+    if (mediaStarted.compareAndSet(false, true)) {
+      startedAt = clock.instant();
+      manifest.set("started_at", nanos(startedAt));
+      session.active();
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t = new Thread(() -> finish(null), "egress-finish-" + plan.egressId());
+    t.start();
+  }
+
+  /** Stops the source, finalizes and stores every output, then completes (or fails) the session. */
+  private void finish(PsrpcException sourceError) {
+    stopping.set(true);
+    source.stop();
+    PsrpcException failure = sourceError;
+    synchronized (graphLock) {
+      try {
+        graph.close();
+        if (scaler != null) {
+          scaler.close();
+        }
+      } catch (RuntimeException e) {
+        failure = new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage()));
+      }
+    }
+    for (Runnable finisher : finishers) {
+      try {
+        finisher.run();
+      } catch (PsrpcException e) {
+        failure = failure == null ? e : failure;
+      } catch (RuntimeException e) {
+        failure = failure == null ? new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())) : failure;
+      }
+    }
+    if (failure == null && !graph.failures().isEmpty() && plan.stream() == null) {
+      failure = new PsrpcException(PsrpcCode.INTERNAL, graph.failures().get(0).output() + ": " + graph.failures().get(0).error());
+    }
+    manifest.set("ended_at", nanos(clock.instant()));
+    String manifestLocation = "";
+    try {
+      if (plan.manifest()) {
+        try (EgressStorage store = storage(manifestStorage())) {
+          manifestLocation = ManifestPublisher.publish(plan, manifest, store, workDir);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("manifest for {} not stored: {}", plan.egressId(), e.getMessage());
+    }
+    String location = manifestLocation;
+    if (failure != null) {
+      PsrpcException error = failure;
+      session.fail(error, b -> b.setManifestLocation(location));
+    } else {
+      session.complete(b -> b.setManifestLocation(location));
+    }
+  }
+
+  private StorageConfig manifestStorage() {
+    if (plan.file() != null) {
+      return plan.file().storage();
+    }
+    if (plan.segments() != null) {
+      return plan.segments().storage();
+    }
+    return plan.images().isEmpty() ? StorageConfig.LOCAL : plan.images().get(0).storage();
+  }
+
+  /** The info as it stands (for callers that keep the runner). */
+  public EgressInfo info() {
+    return session.info();
+  }
+}

@@ -1,0 +1,102 @@
+package io.egressjava.pipeline;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+
+import io.egressjava.media.ffmpeg.Ffmpeg;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+/**
+ * A synthetic source in real time: a moving bar pattern with a frame counter's worth of change each
+ * frame, a white flash and a 1 kHz beep together once a second (for A/V sync checks), otherwise a
+ * quiet 440 Hz tone. Used by examples, the demo and tests.
+ */
+public final class TestPatternSource implements MediaSource {
+  private final int width;
+  private final int height;
+  private final int fps;
+  private volatile boolean running;
+  private Thread thread;
+
+  public TestPatternSource(int width, int height, int fps) {
+    this.width = width;
+    this.height = height;
+    this.fps = fps;
+  }
+
+  @Override
+  public void start(Receiver receiver) {
+    running = true;
+    thread = new Thread(() -> run(receiver), "test-pattern");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run(Receiver receiver) {
+    Ffmpeg.load();
+    AVFrame frame = av_frame_alloc();
+    frame.format(AV_PIX_FMT_YUV420P);
+    frame.width(width);
+    frame.height(height);
+    av_frame_get_buffer(frame, 0);
+    byte[] y = new byte[frame.linesize(0) * height];
+    long start = System.nanoTime();
+    long samples = 0;
+    try {
+      for (int i = 0; running; i++) {
+        boolean flash = i % fps == 0;
+        int ls = frame.linesize(0);
+        for (int row = 0; row < height; row++) {
+          for (int x = 0; x < width; x++) {
+            y[row * ls + x] = flash ? (byte) 235 : (byte) ((((x + i * 8) / 16) * 16 + ((row / 8) % 2) * 40) & 0xFF);
+          }
+        }
+        frame.data(0).put(y, 0, y.length);
+        frame.data(1).position(0).limit((long) frame.linesize(1) * height / 2).fill(128);
+        frame.data(2).position(0).limit((long) frame.linesize(2) * height / 2).fill(128);
+        receiver.video(frame, (double) i / fps);
+        long until = (long) (i + 1) * 48_000 / fps;
+        int n = (int) (until - samples);
+        receiver.audio(tone(samples, n, flash), n * 4);
+        samples = until;
+        long wait = start + (i + 1) * 1_000_000_000L / fps - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      receiver.failed(e);
+    } finally {
+      av_frame_free(frame);
+    }
+  }
+
+  private static byte[] tone(long start, int samples, boolean beep) {
+    byte[] pcm = new byte[samples * 4];
+    for (int i = 0; i < samples; i++) {
+      double hz = beep ? 1000 : 440;
+      short v = (short) (Math.sin(2 * Math.PI * hz * (start + i) / 48_000.0) * (beep ? 16_000 : 4_000));
+      pcm[i * 4] = (byte) v;
+      pcm[i * 4 + 1] = (byte) (v >> 8);
+      pcm[i * 4 + 2] = (byte) v;
+      pcm[i * 4 + 3] = (byte) (v >> 8);
+    }
+    return pcm;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (thread != null) {
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
