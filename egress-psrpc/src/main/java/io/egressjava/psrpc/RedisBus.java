@@ -74,6 +74,7 @@ public final class RedisBus implements AutoCloseable {
   public RedisBus(Endpoint endpoint) {
     this.endpoint = endpoint;
     DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+        .protocol(redis.clients.jedis.RedisProtocol.RESP2) // pub/sub as psrpc uses it; no negotiation
         .database(endpoint.database())
         .ssl(endpoint.tls())
         .connectionTimeoutMillis(2000)
@@ -140,6 +141,22 @@ public final class RedisBus implements AutoCloseable {
   public boolean isSubscribed(String channel) {
     PubSub ps = current;
     return ps != null && ps.active.contains(channel);
+  }
+
+  /**
+   * Waits until Redis has confirmed the subscription of every channel (a PUBLISH before that is
+   * lost for this process); false when the timeout passed first.
+   */
+  public boolean awaitSubscribed(java.util.Collection<String> channels, java.time.Duration timeout) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      PubSub ps = current;
+      if (ps != null && ps.active.containsAll(channels)) {
+        return true;
+      }
+      sleep(5);
+    }
+    return false;
   }
 
   /** Whether every channel with a listener is confirmed subscribed on the live connection. */

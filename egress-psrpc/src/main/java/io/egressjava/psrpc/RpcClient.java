@@ -57,6 +57,7 @@ public final class RpcClient implements AutoCloseable {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final RedisBus.Subscription resSub;
   private final RedisBus.Subscription claimSub;
+  private volatile boolean listening;
 
   public RpcClient(RedisBus bus, String service) {
     this.bus = bus;
@@ -106,8 +107,19 @@ public final class RpcClient implements AutoCloseable {
     }
   }
 
+  /** Answers published before our RES/CLAIM subscriptions are confirmed would be lost. */
+  private void awaitListening(java.time.Duration timeout) {
+    if (!listening) {
+      listening = bus.awaitSubscribed(channels(), timeout);
+      if (!listening) {
+        log.warn("{}: reply channels not confirmed by Redis yet; calling anyway", service);
+      }
+    }
+  }
+
   /** A unary call. Throws {@link PsrpcException} with the server's (or psrpc's) code. */
   public <R extends Message> R call(MethodSpec spec, String topic, Message request, Parser<R> parser, CallOptions options) {
+    awaitListening(options.timeout());
     String requestId = PsrpcIds.requestId();
     Pending p = new Pending();
     pending.put(requestId, p);
@@ -138,6 +150,7 @@ public final class RpcClient implements AutoCloseable {
   /** A multi-RPC: every server's answer that arrives before the timeout. */
   public <R extends Message> List<Result<R>> callMulti(MethodSpec spec, String topic, Message request, Parser<R> parser,
       CallOptions options) {
+    awaitListening(options.timeout());
     String requestId = PsrpcIds.requestId();
     Pending p = new Pending();
     pending.put(requestId, p);

@@ -12,6 +12,7 @@ import io.egressjava.api.psrpc.Request;
 import io.egressjava.api.psrpc.Response;
 import io.egressjava.api.wire.GoWireFormat;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,6 +99,12 @@ public final class RpcServer implements AutoCloseable {
     RedisBus.Subscription requestSub = bus.subscribe(ChannelNames.request(service, spec.method(), topic), spec.queue(),
         payload -> onRequest(spec, payload, parser, affinity, handler, claims));
     RedisBus.Subscription claimSubscription = claimSub;
+    List<String> channels = spec.requireClaim()
+        ? List.of(ChannelNames.request(service, spec.method(), topic), ChannelNames.claimResponse(service, spec.method(), topic))
+        : List.of(ChannelNames.request(service, spec.method(), topic));
+    if (!bus.awaitSubscribed(channels, java.time.Duration.ofSeconds(5))) {
+      log.warn("{}.{}: subscription not confirmed by Redis within 5 s", service, spec.method());
+    }
     return () -> {
       requestSub.close();
       if (claimSubscription != null) {
