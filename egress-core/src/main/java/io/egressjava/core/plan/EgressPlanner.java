@@ -18,6 +18,9 @@ import io.egressjava.core.plan.PlannedOutputs.ImageOutput;
 import io.egressjava.core.plan.PlannedOutputs.ImageSuffix;
 import io.egressjava.core.plan.PlannedOutputs.SegmentOutput;
 import io.egressjava.core.plan.PlannedOutputs.StreamOutput;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -62,8 +65,7 @@ public final class EgressPlanner {
     return new Draft(request).build();
   }
 
-  /** Mutable state while one request is planned. Reads the deprecated single-output fields on purpose. */
-  @SuppressWarnings("deprecation")
+  /** Mutable state while one request is planned. */
   private final class Draft {
     final StartEgressRequest request;
     final Instant instant = clock.instant();
@@ -191,12 +193,7 @@ public final class EgressPlanner {
       layout = r.getLayout();
       templateBase(r.getCustomBaseUrl());
       mediaFlags(r.getAudioOnly(), r.getVideoOnly());
-      options(r.hasPreset() ? r.getPresetValue() : -1, r.hasAdvanced() ? r.getAdvanced() : null);
-      encodedOutputs(
-          listOr(r.getFileOutputsList(), r.hasFile() ? r.getFile() : null),
-          listOr(r.getStreamOutputsList(), r.hasStream() ? r.getStream() : null),
-          listOr(r.getSegmentOutputsList(), r.hasSegments() ? r.getSegments() : null),
-          r.getImageOutputsList());
+      v1OptionsAndOutputs(r);
     }
 
     void web(LivekitEgress.WebEgressRequest r) {
@@ -207,12 +204,7 @@ public final class EgressPlanner {
       awaitStartSignal = r.getAwaitStartSignal();
       webUrl(r.getUrl());
       mediaFlags(r.getAudioOnly(), r.getVideoOnly());
-      options(r.hasPreset() ? r.getPresetValue() : -1, r.hasAdvanced() ? r.getAdvanced() : null);
-      encodedOutputs(
-          listOr(r.getFileOutputsList(), r.hasFile() ? r.getFile() : null),
-          listOr(r.getStreamOutputsList(), r.hasStream() ? r.getStream() : null),
-          listOr(r.getSegmentOutputsList(), r.hasSegments() ? r.getSegments() : null),
-          r.getImageOutputsList());
+      v1OptionsAndOutputs(r);
     }
 
     void participant(LivekitEgress.ParticipantEgressRequest r) {
@@ -226,8 +218,7 @@ public final class EgressPlanner {
         throw EgressErrors.invalidInput("identity");
       }
       identity = r.getIdentity();
-      options(r.hasPreset() ? r.getPresetValue() : -1, r.hasAdvanced() ? r.getAdvanced() : null);
-      encodedOutputs(r.getFileOutputsList(), r.getStreamOutputsList(), r.getSegmentOutputsList(), r.getImageOutputsList());
+      v1OptionsAndOutputs(r);
     }
 
     void trackComposite(LivekitEgress.TrackCompositeEgressRequest r) {
@@ -245,12 +236,7 @@ public final class EgressPlanner {
       if (!audioEnabled && !videoEnabled) {
         throw EgressErrors.invalidInput("audio_track_id or video_track_id");
       }
-      options(r.hasPreset() ? r.getPresetValue() : -1, r.hasAdvanced() ? r.getAdvanced() : null);
-      encodedOutputs(
-          listOr(r.getFileOutputsList(), r.hasFile() ? r.getFile() : null),
-          listOr(r.getStreamOutputsList(), r.hasStream() ? r.getStream() : null),
-          listOr(r.getSegmentOutputsList(), r.hasSegments() ? r.getSegments() : null),
-          r.getImageOutputsList());
+      v1OptionsAndOutputs(r);
     }
 
     void track(LivekitEgress.TrackEgressRequest r) {
@@ -436,8 +422,26 @@ public final class EgressPlanner {
       }
     }
 
-    <T> List<T> listOr(List<T> list, T deprecated) {
-      return list.isEmpty() && deprecated != null ? List.of(deprecated) : list;
+    /**
+     * The four encoded v1 requests share their option and output fields by name: preset/advanced,
+     * the output lists, and (except participant) the deprecated single outputs used when a list is empty.
+     */
+    void v1OptionsAndOutputs(Message r) {
+      Descriptors.Descriptor d = r.getDescriptorForType();
+      FieldDescriptor preset = d.findFieldByName("preset");
+      FieldDescriptor advanced = d.findFieldByName("advanced");
+      options(r.hasField(preset) ? ((Descriptors.EnumValueDescriptor) r.getField(preset)).getNumber() : -1,
+          r.hasField(advanced) ? (LivekitEgress.EncodingOptions) r.getField(advanced) : null);
+      encodedOutputs(outputs(r, "file_outputs", "file"), outputs(r, "stream_outputs", "stream"),
+          outputs(r, "segment_outputs", "segments"), outputs(r, "image_outputs", null));
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> List<T> outputs(Message r, String listField, String deprecatedField) {
+      Descriptors.Descriptor d = r.getDescriptorForType();
+      List<T> list = (List<T>) r.getField(d.findFieldByName(listField));
+      FieldDescriptor single = deprecatedField == null ? null : d.findFieldByName(deprecatedField);
+      return list.isEmpty() && single != null && r.hasField(single) ? List.of((T) r.getField(single)) : list;
     }
 
     void encodedOutputs(List<LivekitEgress.EncodedFileOutput> files, List<LivekitEgress.StreamOutput> streams,
