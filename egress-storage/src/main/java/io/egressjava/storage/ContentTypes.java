@@ -1,20 +1,22 @@
 package io.egressjava.storage;
 
+import io.egressjava.core.plan.OutputType;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Content types by extension, as the reference sets them on uploads. */
+/** Content types by extension: the output types' own mime strings (as the reference sets them), plus JSON. */
 public final class ContentTypes {
-  private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
-      Map.entry("mp4", "video/mp4"),
-      Map.entry("ogg", "audio/ogg"),
-      Map.entry("mp3", "audio/mpeg"),
-      Map.entry("webm", "video/webm"),
-      Map.entry("ivf", "video/x-ivf"),
-      Map.entry("ts", "video/mp2t"),
-      Map.entry("m3u8", "application/x-mpegurl"),
-      Map.entry("jpeg", "image/jpeg"),
-      Map.entry("jpg", "image/jpeg"),
-      Map.entry("json", "application/json"));
+  private static final Map<String, String> BY_EXTENSION = new HashMap<>();
+
+  static {
+    for (OutputType t : OutputType.values()) {
+      if (!t.extension().isEmpty()) {
+        BY_EXTENSION.put(t.extension().substring(1), t.mime());
+      }
+    }
+    BY_EXTENSION.put("jpg", "image/jpeg");
+    BY_EXTENSION.put("json", "application/json");
+  }
 
   private ContentTypes() {}
 
