@@ -10,6 +10,7 @@ import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.naming.StoragePaths;
 import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import io.egressjava.core.plan.PlannedOutputs;
 import io.egressjava.media.ffmpeg.ConstantFrameRate;
@@ -18,6 +19,7 @@ import io.egressjava.media.ffmpeg.StreamPublisher;
 import io.egressjava.media.ffmpeg.TranscodeGraph;
 import io.egressjava.media.ffmpeg.VideoScaler;
 import io.egressjava.sinks.hls.SegmentPublisher;
+import io.egressjava.sinks.websocket.WebSocketAudioSink;
 import io.egressjava.storage.EgressStorage;
 import io.egressjava.storage.ManifestPublisher;
 import io.egressjava.storage.Uploaders;
@@ -54,6 +56,7 @@ public final class PipelineRunner implements EgressRunner {
   private final AtomicBoolean mediaStarted = new AtomicBoolean();
   private final Object graphLock = new Object();
   private final List<Runnable> finishers = new ArrayList<>();
+  private final List<WebSocketAudioSink> websockets = new ArrayList<>();
 
   private EgressPlan plan;
   private EgressSession session;
@@ -91,8 +94,9 @@ public final class PipelineRunner implements EgressRunner {
       throw new UncheckedIOException(e);
     }
     var e = plan.encoding();
-    graph = new TranscodeGraph(e, plan.audio().enabled() ? plan.audio().codec() : null, plan.video().enabled(),
-        plan.stream() != null);
+    // raw PCM (websocket) is not encoded: it goes from the source straight to the sockets
+    MediaCodec audioCodec = plan.audio().enabled() && plan.audio().codec() != MediaCodec.RAW_AUDIO ? plan.audio().codec() : null;
+    graph = new TranscodeGraph(e, audioCodec, plan.video().enabled(), plan.stream() != null);
     scaler = plan.video().enabled() ? new VideoScaler(e.width(), e.height()) : null;
     frameRate = new ConstantFrameRate(e.framerate());
     manifest.set("egress_id", plan.egressId()).set("room_id", plan.roomId()).set("room_name", plan.roomName())
@@ -175,10 +179,30 @@ public final class PipelineRunner implements EgressRunner {
     }
   }
 
+  private void addWebsockets(PlannedOutputs.StreamOutput stream) {
+    for (var target : stream.targets()) {
+      websockets.add(WebSocketAudioSink.connect(target.url(), target.redacted()));
+    }
+    finishers.add(() -> {
+      websockets.forEach(WebSocketAudioSink::close);
+      long ended = nanos(clock.instant());
+      session.update(b -> {
+        for (int i = 0; i < b.getStreamResultsCount(); i++) {
+          b.setStreamResults(i, b.getStreamResults(i).toBuilder().setStatus(LivekitEgress.StreamInfo.Status.FINISHED)
+              .setEndedAt(ended).setDuration(ended - b.getStreamResults(i).getStartedAt()));
+        }
+      });
+    });
+  }
+
   private void addStreams() {
     PlannedOutputs.StreamOutput stream = plan.stream();
-    if (stream == null || stream.type() == OutputType.RAW) {
-      return; // the websocket output takes PCM from the source directly
+    if (stream == null) {
+      return;
+    }
+    if (stream.type() == OutputType.RAW) {
+      addWebsockets(stream);
+      return;
     }
     StreamPublisher publisher = new StreamPublisher(stream.type() == OutputType.SRT ? "mpegts" : "flv",
         graph.videoEncoder(), graph.audioEncoder(), clock, state -> session.update(b -> {
@@ -254,11 +278,22 @@ public final class PipelineRunner implements EgressRunner {
     @Override
     public void audio(byte[] pcm, int length) {
       synchronized (graphLock) {
-        if (stopping.get() || graph.audioEncoder() == null) {
+        if (stopping.get()) {
           return;
         }
         markStarted();
-        graph.pushAudio(pcm, length);
+        if (graph.audioEncoder() != null) {
+          graph.pushAudio(pcm, length);
+        }
+        for (WebSocketAudioSink ws : websockets) {
+          try {
+            ws.write(pcm, length);
+          } catch (PsrpcException e) {
+            stopping.set(true);
+            new Thread(() -> finish(e), "egress-fail-" + plan.egressId()).start();
+            return;
+          }
+        }
       }
     }
 
