@@ -24,6 +24,13 @@ final class Envelopes {
         .build());
   }
 
+  /** The envelope of type {@code expectedType} in a payload, or null when it carries another type. */
+  static <T> T parse(byte[] payload, String expectedType, com.google.protobuf.Parser<T> parser)
+      throws InvalidProtocolBufferException {
+    ByteString body = unwrap(payload, expectedType);
+    return body == null ? null : parser.parseFrom(body);
+  }
+
   /** The envelope's bytes if the payload carries {@code expectedType} (e.g. "internal.Request"), else null. */
   static ByteString unwrap(byte[] payload, String expectedType) throws InvalidProtocolBufferException {
     Msg msg = Msg.parseFrom(payload);

@@ -1,6 +1,5 @@
 package io.egressjava.psrpc;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -76,34 +75,28 @@ public final class RpcClient implements AutoCloseable {
   }
 
   private void onResponse(byte[] payload) {
-    try {
-      ByteString body = Envelopes.unwrap(payload, "internal.Response");
-      if (body == null) {
-        return;
-      }
-      Response res = Response.parseFrom(body);
-      Pending p = pending.get(res.getRequestId());
-      if (p != null) {
-        p.responses.add(res);
-      }
-    } catch (InvalidProtocolBufferException e) {
-      log.warn("{}: dropped a malformed response: {}", service, e.getMessage());
+    Response res = parse(payload, "internal.Response", Response.parser());
+    Pending p = res == null ? null : pending.get(res.getRequestId());
+    if (p != null) {
+      p.responses.add(res);
     }
   }
 
   private void onClaim(byte[] payload) {
+    ClaimRequest claim = parse(payload, "internal.ClaimRequest", ClaimRequest.parser());
+    Pending p = claim == null ? null : pending.get(claim.getRequestId());
+    if (p != null) {
+      p.claims.add(claim);
+    }
+  }
+
+  /** The envelope, or null (logged) when it is of another type or malformed. */
+  private <T> T parse(byte[] payload, String type, Parser<T> parser) {
     try {
-      ByteString body = Envelopes.unwrap(payload, "internal.ClaimRequest");
-      if (body == null) {
-        return;
-      }
-      ClaimRequest claim = ClaimRequest.parseFrom(body);
-      Pending p = pending.get(claim.getRequestId());
-      if (p != null) {
-        p.claims.add(claim);
-      }
+      return Envelopes.parse(payload, type, parser);
     } catch (InvalidProtocolBufferException e) {
-      log.warn("{}: dropped a malformed claim: {}", service, e.getMessage());
+      log.warn("{}: dropped a malformed {}: {}", service, type, e.getMessage());
+      return null;
     }
   }
 

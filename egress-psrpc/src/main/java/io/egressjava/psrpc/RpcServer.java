@@ -1,6 +1,5 @@
 package io.egressjava.psrpc;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
@@ -81,12 +80,11 @@ public final class RpcServer implements AutoCloseable {
     if (spec.requireClaim()) {
       claimSub = bus.subscribe(ChannelNames.claimResponse(service, spec.method(), topic), false, payload -> {
         try {
-          ByteString body = Envelopes.unwrap(payload, "internal.ClaimResponse");
-          if (body == null) {
+          ClaimResponse claim = Envelopes.parse(payload, "internal.ClaimResponse", ClaimResponse.parser());
+          if (claim == null) {
             log.warn("{}.{}: dropped a claim response of another type", service, spec.method());
             return;
           }
-          ClaimResponse claim = ClaimResponse.parseFrom(body);
           CompletableFuture<ClaimResponse> waiting = claims.get(claim.getRequestId());
           if (waiting != null) {
             waiting.complete(claim);
@@ -117,12 +115,11 @@ public final class RpcServer implements AutoCloseable {
       Handler<Q> handler, Map<String, CompletableFuture<ClaimResponse>> claims) {
     Request request;
     try {
-      ByteString body = Envelopes.unwrap(payload, "internal.Request");
-      if (body == null) {
+      request = Envelopes.parse(payload, "internal.Request", Request.parser());
+      if (request == null) {
         log.warn("{}.{}: dropped a payload that is not an internal.Request", service, spec.method());
         return;
       }
-      request = Request.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
       log.warn("{}.{}: dropped a malformed payload ({} bytes): {}", service, spec.method(), payload.length, e.getMessage());
       return;

@@ -35,7 +35,6 @@ public final class EgressService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EgressService.class);
 
   private final EgressConfig config;
-  private final RedisBus bus;
   private final RunnerFactory runners;
   private final Clock clock;
   private final EgressPlanner planner;
@@ -71,7 +70,6 @@ public final class EgressService implements AutoCloseable {
 
   public EgressService(EgressConfig config, RedisBus bus, RunnerFactory runners, Clock clock, double totalCpu) {
     this.config = config;
-    this.bus = bus;
     this.runners = runners;
     this.clock = clock;
     this.planner = new EgressPlanner(config, clock);

@@ -86,13 +86,15 @@ public final class StreamPublisher implements AutoCloseable {
     destinations.clear();
   }
 
-  private static final AVPacket END = new AVPacket();
+  /** A packet copy waiting for one destination; a null packet ends the writer. */
+  private record Queued(AVPacket packet, boolean video) {}
+
+  private static final Queued END = new Queued(null, false);
 
   /** One URL: a queue of packet copies and the thread that writes them. */
   private final class Destination {
     final String url;
-    final BlockingQueue<AVPacket> queue = new ArrayBlockingQueue<>(QUEUE_PACKETS);
-    final Map<AVPacket, Boolean> isVideo = new java.util.concurrent.ConcurrentHashMap<>();
+    final BlockingQueue<Queued> queue = new ArrayBlockingQueue<>(QUEUE_PACKETS);
     final Thread writer;
     volatile State state;
     volatile boolean waitingForKeyFrame = true;
@@ -122,9 +124,7 @@ public final class StreamPublisher implements AutoCloseable {
         waitingForKeyFrame = false;
       }
       AVPacket copy = av_packet_clone(packet);
-      isVideo.put(copy, videoPacket);
-      if (!queue.offer(copy)) {
-        isVideo.remove(copy);
+      if (!queue.offer(new Queued(copy, videoPacket))) {
         av_packet_free(copy);
         log.warn("stream {} cannot keep up; dropping it", state.url());
         finish(Status.FAILED, "stream cannot keep up");
@@ -137,11 +137,12 @@ public final class StreamPublisher implements AutoCloseable {
       int audioIndex = -1;
       try {
         while (true) {
-          AVPacket p = queue.take();
-          if (p == END) {
+          Queued q = queue.take();
+          if (q == END) {
             break;
           }
-          boolean videoPacket = isVideo.remove(p);
+          AVPacket p = q.packet();
+          boolean videoPacket = q.video();
           try {
             if (mux == null) {
               mux = FileMuxer.network(url, format);
@@ -179,10 +180,9 @@ public final class StreamPublisher implements AutoCloseable {
     }
 
     void drain() {
-      for (AVPacket p; (p = queue.poll()) != null; ) {
-        if (p != END) {
-          isVideo.remove(p);
-          av_packet_free(p);
+      for (Queued q; (q = queue.poll()) != null; ) {
+        if (q != END) {
+          av_packet_free(q.packet());
         }
       }
     }

@@ -131,16 +131,11 @@ public final class TranscodeGraph implements AutoCloseable {
 
   /** Takes the next output frame (I420 at the plan's size): stills, then encode and fan out. */
   public void pushVideo(AVFrame frame) {
-    double t = video.nextFrameTime();
-    for (Stills s : stills) {
-      s.maybeTake(frame, t);
-    }
     AVFrame target = video.writableFrame();
     if (target != frame) {
-      org.bytedeco.ffmpeg.global.avutil.av_frame_copy(target, frame);
+      Ffmpeg.check(org.bytedeco.ffmpeg.global.avutil.av_frame_copy(target, frame), "av_frame_copy");
     }
-    boolean key = segments != null && segments.keyFrameDue(t);
-    video.encode(key, this::fanOutVideo);
+    encodeFilledVideo();
   }
 
   /** Fills the encoder's own frame in place (avoids a copy), then encodes as {@link #pushVideo}. */
