@@ -13,8 +13,11 @@ public interface MediaSource {
     /** A picture (I420, any size) at {@code seconds} on the egress clock; valid during the call. */
     void video(AVFrame frame, double seconds);
 
-    /** PCM s16le 48 kHz stereo interleaved. */
-    void audio(byte[] pcm, int length);
+    /**
+     * PCM s16le 48 kHz stereo interleaved, its first sample at {@code seconds} on the egress clock
+     * (gaps are filled with silence, overlaps trimmed).
+     */
+    void audio(byte[] pcm, int length, double seconds);
 
     /** The source ended by itself (room closed, END_RECORDING). */
     void ended();

@@ -13,6 +13,7 @@ import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.media.ffmpeg.AudioTimeline;
 import io.egressjava.media.ffmpeg.ConstantFrameRate;
 import io.egressjava.media.ffmpeg.SegmentWriter;
 import io.egressjava.media.ffmpeg.StreamPublisher;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineRunner implements EgressRunner {
   private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
+  /** How late audio may arrive, behind the pictures, before the gap is filled with silence. */
+  private static final double AUDIO_LATENESS = 0.25;
 
   private final EgressConfig config;
   private final MediaSource source;
@@ -63,6 +66,8 @@ public final class PipelineRunner implements EgressRunner {
   private TranscodeGraph graph;
   private VideoScaler scaler;
   private ConstantFrameRate frameRate;
+  private final AudioTimeline audioTimeline = new AudioTimeline();
+  private boolean hasPicture;
   private Instant startedAt;
   private final Manifest manifest = new Manifest();
 
@@ -267,32 +272,55 @@ public final class PipelineRunner implements EgressRunner {
         markStarted();
         int copies = frameRate.framesFor(seconds);
         if (copies > 0) {
-          AVFrame fitted = scaler.fit(frame);
-          for (int i = 0; i < copies; i++) {
-            graph.pushVideo(fitted);
+          // slots before this frame's own belong to the previous picture (a stall shows the last frame)
+          AVFrame last = scaler.output();
+          for (int i = 1; i < copies && hasPicture; i++) {
+            graph.pushVideo(last);
           }
+          graph.pushVideo(scaler.fit(frame));
+          hasPicture = true;
+        }
+        if (graph.audioEncoder() != null) {
+          // a stalled or muted microphone must not let the sound fall behind the pictures
+          writeSilence(audioTimeline.silenceOwed(seconds, AUDIO_LATENESS));
         }
       }
     }
 
     @Override
-    public void audio(byte[] pcm, int length) {
+    public void audio(byte[] pcm, int length, double seconds) {
       synchronized (graphLock) {
         if (stopping.get()) {
           return;
         }
         markStarted();
-        if (graph.audioEncoder() != null) {
-          graph.pushAudio(pcm, length);
+        AudioTimeline.Placement place = audioTimeline.place(length, seconds);
+        writeSilence(place.silenceSamples());
+        if (place.length() > 0) {
+          byte[] chunk = place.offset() == 0 ? pcm : java.util.Arrays.copyOfRange(pcm, place.offset(), place.offset() + place.length());
+          writeAudio(chunk, place.length());
         }
-        for (WebSocketAudioSink ws : websockets) {
-          try {
-            ws.write(pcm, length);
-          } catch (PsrpcException e) {
-            stopping.set(true);
-            new Thread(() -> finish(e), "egress-fail-" + plan.egressId()).start();
-            return;
-          }
+      }
+    }
+
+    private void writeSilence(int samples) {
+      if (samples > 0) {
+        int bytes = AudioTimeline.bytes(samples);
+        writeAudio(new byte[bytes], bytes);
+      }
+    }
+
+    private void writeAudio(byte[] pcm, int length) {
+      if (graph.audioEncoder() != null) {
+        graph.pushAudio(pcm, length);
+      }
+      for (WebSocketAudioSink ws : websockets) {
+        try {
+          ws.write(pcm, length);
+        } catch (PsrpcException e) {
+          stopping.set(true);
+          new Thread(() -> finish(e), "egress-fail-" + plan.egressId()).start();
+          return;
         }
       }
     }

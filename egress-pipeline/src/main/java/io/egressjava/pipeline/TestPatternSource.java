@@ -19,11 +19,29 @@ public final class TestPatternSource implements MediaSource {
   private final int fps;
   private volatile boolean running;
   private Thread thread;
+  private double videoStallFrom = -1;
+  private double videoStallUntil = -1;
+  private double audioStallFrom = -1;
+  private double audioStallUntil = -1;
 
   public TestPatternSource(int width, int height, int fps) {
     this.width = width;
     this.height = height;
     this.fps = fps;
+  }
+
+  /** Sends no pictures in [from, until) seconds, as a frozen or stalled camera would. */
+  public TestPatternSource stallVideo(double from, double until) {
+    videoStallFrom = from;
+    videoStallUntil = until;
+    return this;
+  }
+
+  /** Sends no sound in [from, until) seconds, as a muted or stalled microphone would. */
+  public TestPatternSource stallAudio(double from, double until) {
+    audioStallFrom = from;
+    audioStallUntil = until;
+    return this;
   }
 
   @Override
@@ -56,10 +74,15 @@ public final class TestPatternSource implements MediaSource {
         frame.data(0).put(y, 0, y.length);
         frame.data(1).position(0).limit((long) frame.linesize(1) * height / 2).fill(128);
         frame.data(2).position(0).limit((long) frame.linesize(2) * height / 2).fill(128);
-        receiver.video(frame, (double) i / fps);
+        double t = (double) i / fps;
+        if (t < videoStallFrom || t >= videoStallUntil) {
+          receiver.video(frame, t);
+        }
         long until = (long) (i + 1) * 48_000 / fps;
         int n = (int) (until - samples);
-        receiver.audio(tone(samples, n, flash), n * 4);
+        if (t < audioStallFrom || t >= audioStallUntil) {
+          receiver.audio(tone(samples, n, flash), n * 4, samples / 48_000.0);
+        }
         samples = until;
         long wait = start + (i + 1) * 1_000_000_000L / fps - System.nanoTime();
         if (wait > 0) {

@@ -29,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -49,6 +51,8 @@ public final class FileMuxer implements AutoCloseable {
   private final String format;
   private final AVFormatContext context;
   private final List<AVRational> sourceTimeBases = new ArrayList<>();
+  /** Per audio stream: the encoder's priming (s), hidden again by the fast-start rewrite. */
+  private final Map<Integer, Double> primingSeconds = new HashMap<>();
   private boolean headerWritten;
   private boolean closed;
   private int droppedBeforeStart;
@@ -83,6 +87,9 @@ public final class FileMuxer implements AutoCloseable {
     Ffmpeg.check(avcodec_parameters_from_context(stream.codecpar(), encoder), "avcodec_parameters_from_context");
     stream.time_base(encoder.time_base());
     sourceTimeBases.add(encoder.time_base());
+    if (encoder.codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO && encoder.initial_padding() > 0) {
+      primingSeconds.put(stream.index(), (double) encoder.initial_padding() / encoder.sample_rate());
+    }
     return stream.index();
   }
 
@@ -108,6 +115,11 @@ public final class FileMuxer implements AutoCloseable {
     Ffmpeg.check(avio_open(io, target, AVIO_FLAG_WRITE), "avio_open(" + (path != null ? path.toString() : format) + ")");
     context.pb(io);
     AVDictionary options = new AVDictionary(null);
+    if (format.equals("mpegts")) {
+      // TS carries the audio priming's negative start as it is; shifting it away would shift only
+      // the first HLS segment (each segment is its own muxer) and break continuity and sync
+      context.avoid_negative_ts(0);
+    }
     if (format.equals("mp4")) {
       // keep the audio encoder's priming as negative timestamps (an edit list) instead of shifting
       // every stream by it, which would put video 23 ms late against audio
@@ -213,12 +225,16 @@ public final class FileMuxer implements AutoCloseable {
       avformat_free_context(context);
     }
     if (headerWritten && path != null && format.equals("mp4")) {
-      fastStart(path);
+      fastStart(path, primingSeconds);
     }
   }
 
-  /** Remuxes a (fragmented) MP4 into a regular one with the moov box first. */
-  static void fastStart(Path file) {
+  /**
+   * Remuxes a (fragmented) MP4 into a regular one with the moov box first. A fragmented file starts
+   * every track at zero, so an audio encoder's priming plays as a delay there; here it is moved back
+   * before zero, where the edit list hides it and audio lines up with video again.
+   */
+  static void fastStart(Path file, Map<Integer, Double> primingSeconds) {
     Path tmp = file.resolveSibling(file.getFileName() + ".faststart.mp4");
     AVFormatContext in = new AVFormatContext(null);
     AVFormatContext out = new AVFormatContext(null);
@@ -240,9 +256,17 @@ public final class FileMuxer implements AutoCloseable {
       out.pb(io);
       outOpen = true;
       av_dict_set(options, "movflags", "faststart", 0);
+      out.avoid_negative_ts(0); // the audio priming stays an edit list here too
       Ffmpeg.check(avformat_write_header(out, options), "avformat_write_header");
       while (av_read_frame(in, packet) >= 0) {
         int index = packet.stream_index();
+        Double priming = primingSeconds.get(index);
+        if (priming != null) {
+          AVRational tb = in.streams(index).time_base();
+          long shift = Math.round(priming * tb.den() / tb.num());
+          packet.pts(packet.pts() - shift);
+          packet.dts(packet.dts() - shift);
+        }
         av_packet_rescale_ts(packet, in.streams(index).time_base(), out.streams(index).time_base());
         packet.pos(-1);
         Ffmpeg.check(av_interleaved_write_frame(out, packet), "av_interleaved_write_frame");

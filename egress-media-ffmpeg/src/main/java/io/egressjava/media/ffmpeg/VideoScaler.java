@@ -43,6 +43,11 @@ public final class VideoScaler implements AutoCloseable {
     Ffmpeg.check(av_frame_get_buffer(output, 0), "av_frame_get_buffer");
   }
 
+  /** The last fitted picture (black before the first). */
+  public AVFrame output() {
+    return output;
+  }
+
   /** Scales {@code in} into the output frame and returns it (valid until the next call). */
   public AVFrame fit(AVFrame in) {
     Ffmpeg.check(av_frame_make_writable(output), "av_frame_make_writable");

@@ -1,0 +1,69 @@
+package io.egressjava.media.ffmpeg;
+
+/**
+ * Places timestamped PCM (s16le 48 kHz stereo) on the egress clock so audio keeps time with video:
+ * a gap before a chunk becomes silence, a chunk that overlaps what was already written is trimmed,
+ * and {@link #silenceOwed} lets a stalled or muted input be filled while the clock runs on.
+ */
+public final class AudioTimeline {
+  /** Samples per second; each sample is 4 bytes (two s16 channels). */
+  public static final int RATE = 48_000;
+  private static final int BYTES_PER_SAMPLE = 4;
+  /** Jitter tolerated before a gap is treated as missing audio (20 ms, one Opus frame). */
+  private static final long TOLERANCE = RATE / 50;
+
+  /** What to write for one chunk: {@code silence} samples of silence, then pcm[offset, offset+length). */
+  public record Placement(int silenceSamples, int offset, int length) {
+    public boolean isEmpty() {
+      return silenceSamples == 0 && length == 0;
+    }
+  }
+
+  private long written;
+
+  /** Samples written so far. */
+  public long written() {
+    return written;
+  }
+
+  /** Seconds of audio written so far. */
+  public double seconds() {
+    return (double) written / RATE;
+  }
+
+  /** Where a chunk of {@code length} bytes starting at {@code seconds} on the egress clock goes. */
+  public Placement place(int length, double seconds) {
+    long start = Math.max(0, Math.round(seconds * RATE));
+    long samples = length / BYTES_PER_SAMPLE;
+    long gap = start - written;
+    if (gap > TOLERANCE) {
+      written += gap + samples;
+      return new Placement((int) gap, 0, length);
+    }
+    if (-gap > TOLERANCE) {
+      long skip = Math.min(samples, -gap);
+      written += samples - skip;
+      return new Placement(0, (int) (skip * BYTES_PER_SAMPLE), (int) ((samples - skip) * BYTES_PER_SAMPLE));
+    }
+    written += samples;
+    return new Placement(0, 0, length);
+  }
+
+  /**
+   * Silence owed when no audio has come for a while: fills up to {@code now - margin} so that audio
+   * arriving a little late is not cut, and nothing while within the margin.
+   */
+  public int silenceOwed(double now, double margin) {
+    long due = Math.round((now - margin) * RATE);
+    if (due <= written) {
+      return 0;
+    }
+    int owed = (int) (due - written);
+    written = due;
+    return owed;
+  }
+
+  public static int bytes(int samples) {
+    return samples * BYTES_PER_SAMPLE;
+  }
+}

@@ -1,0 +1,163 @@
+package io.egressjava.media.ffmpeg;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures audio/video sync of a recording of the test pattern (a white flash and a 1 kHz beep start
+ * together once a second): flashes are found from each frame's mean luma, beeps from the 1 kHz
+ * energy of the decoded audio, and every flash is paired with the nearest beep. Decoding is done by
+ * the FFmpeg executable bundled with the same build, so the file is judged as a player would see it.
+ *
+ * <p>Run on any file: {@code java -cp … io.egressjava.media.ffmpeg.SyncAnalyzer out.mp4}.
+ */
+public final class SyncAnalyzer {
+  private static final int RATE = 48_000;
+  private static final int WINDOW = RATE / 200; // 5 ms
+  private static final int HOP = RATE / 1000; // 1 ms
+  private static final double FLASH_LUMA = 200;
+  private static final double PAIR_LIMIT = 0.5;
+
+  /** Flash times, beep onsets (s) and the offset (beep − flash, s) of each pair. */
+  public record Result(List<Double> flashes, List<Double> beeps, List<Double> offsets) {
+    public double maxAbsOffset() {
+      return offsets.stream().mapToDouble(Math::abs).max().orElse(Double.NaN);
+    }
+
+    public double meanOffset() {
+      return offsets.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
+    }
+
+    /** Offsets of the pairs whose flash is at or after {@code from} seconds. */
+    public List<Double> offsetsFrom(double from) {
+      List<Double> out = new ArrayList<>();
+      for (int i = 0, j = 0; i < flashes.size(); i++) {
+        Double b = nearest(beeps, flashes.get(i));
+        if (b != null) {
+          if (flashes.get(i) >= from) {
+            out.add(offsets.get(j));
+          }
+          j++;
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("flashes=%d beeps=%d pairs=%d mean=%.1fms max|offset|=%.1fms", flashes.size(), beeps.size(),
+          offsets.size(), meanOffset() * 1000, maxAbsOffset() * 1000);
+    }
+  }
+
+  private SyncAnalyzer() {}
+
+  public static Result analyze(Path file) throws IOException, InterruptedException {
+    List<Double> flashes = flashTimes(file);
+    List<Double> beeps = beepOnsets(file);
+    List<Double> offsets = new ArrayList<>();
+    for (double f : flashes) {
+      Double b = nearest(beeps, f);
+      if (b != null) {
+        offsets.add(b - f);
+      }
+    }
+    return new Result(flashes, beeps, offsets);
+  }
+
+  private static Double nearest(List<Double> times, double t) {
+    Double best = null;
+    for (double x : times) {
+      if (Math.abs(x - t) <= PAIR_LIMIT && (best == null || Math.abs(x - t) < Math.abs(best - t))) {
+        best = x;
+      }
+    }
+    return best;
+  }
+
+  /** Times of frames that turn white after a frame that was not. */
+  static List<Double> flashTimes(Path file) throws IOException, InterruptedException {
+    String out = new String(run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-copyts", "-i", file.toString(),
+        "-map", "0:v:0", "-vf", "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-",
+        "-f", "null", "-")));
+    Matcher m = Pattern.compile("pts_time:(-?[0-9.]+)\\s+lavfi\\.signalstats\\.YAVG=([0-9.]+)").matcher(out);
+    List<Double> flashes = new ArrayList<>();
+    boolean white = false;
+    while (m.find()) {
+      boolean now = Double.parseDouble(m.group(2)) > FLASH_LUMA;
+      if (now && !white) {
+        flashes.add(Double.parseDouble(m.group(1)));
+      }
+      white = now;
+    }
+    return flashes;
+  }
+
+  /** Where the 1 kHz energy rises through a quarter of its peak (window centre, 1 ms steps). */
+  static List<Double> beepOnsets(Path file) throws IOException, InterruptedException {
+    byte[] pcm = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-copyts", "-i", file.toString(),
+        "-map", "0:a:0", "-af", "aresample=async=1:first_pts=0", "-ac", "1", "-ar", String.valueOf(RATE),
+        "-f", "s16le", "-"));
+    int n = pcm.length / 2;
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (short) ((pcm[2 * i] & 0xFF) | (pcm[2 * i + 1] << 8));
+    }
+    int steps = Math.max(0, (n - WINDOW) / HOP);
+    double[] power = new double[steps];
+    double peak = 0;
+    for (int s = 0; s < steps; s++) {
+      power[s] = goertzel(x, s * HOP, WINDOW, 1000);
+      peak = Math.max(peak, power[s]);
+    }
+    List<Double> onsets = new ArrayList<>();
+    boolean on = false;
+    for (int s = 0; s < steps; s++) {
+      boolean now = power[s] > peak / 4;
+      if (now && !on) {
+        onsets.add((s * HOP + WINDOW / 2.0) / RATE);
+      }
+      on = power[s] > peak / 16 && (on || now); // hysteresis: stay on until it falls well below
+    }
+    return onsets;
+  }
+
+  static double goertzel(double[] x, int from, int length, double hz) {
+    double k = 2 * Math.cos(2 * Math.PI * hz / RATE);
+    double s1 = 0;
+    double s2 = 0;
+    for (int i = from; i < from + length; i++) {
+      double s0 = x[i] + k * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    return s1 * s1 + s2 * s2 - k * s1 * s2;
+  }
+
+  private static byte[] run(List<String> command) throws IOException, InterruptedException {
+    Path tool = Path.of(command.get(0));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("LD_LIBRARY_PATH", tool.getParent().toString());
+    Process p = pb.start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (InputStream in = p.getInputStream()) {
+      in.transferTo(out);
+    }
+    if (p.waitFor() != 0) {
+      throw new IOException("decoding failed: " + String.join(" ", command));
+    }
+    return out.toByteArray();
+  }
+
+  public static void main(String[] args) throws Exception {
+    for (String a : args) {
+      System.out.println(a + ": " + analyze(Path.of(a)));
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.egressjava.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.EgressPlanner;
+import io.egressjava.media.ffmpeg.Probe;
+import io.egressjava.media.ffmpeg.SyncAnalyzer;
+import io.egressjava.testrig.Ports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Timestamps on one clock: the test pattern's flash and beep stay together in the output, also after
+ * the camera stalls (the last frame is repeated) and the microphone stalls (silence is inserted).
+ */
+class AvSyncTest {
+
+  @Test
+  void flashAndBeepStayTogetherThroughStalls(@TempDir Path tmp) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("storage"));
+    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
+    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
+        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setVideoBitrate(1000))
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("sync.mp4"))
+        .addSegmentOutputs(LivekitEgress.SegmentedFileOutput.newBuilder().setFilenamePrefix("hls/seg")
+            .setPlaylistName("hls/index.m3u8").setSegmentDuration(2));
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
+        .plan(StartEgressRequest.newBuilder().setEgressId("EG_sync").setWeb(web).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
+    // camera frozen from 1.5 s to 2.6 s, microphone silent from 3.5 s to 4.6 s
+    TestPatternSource source = new TestPatternSource(640, 360, 30).stallVideo(1.5, 2.6).stallAudio(3.5, 4.6);
+    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
+    runner.start(plan, session);
+    Thread.sleep(7_000);
+    session.ending(EgressSession.STOP_EGRESS_API);
+    runner.stop();
+    Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    assertThat(session.info().getStatus()).as(session.info().getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+
+    Path file = root.resolve("sync.mp4");
+    var probed = Probe.info(file);
+    double videoSeconds = Probe.stream(probed, "video").get("duration").asDouble();
+    double audioSeconds = Probe.stream(probed, "audio").get("duration").asDouble();
+    // the stalls did not shorten either stream, and they end together
+    assertThat(videoSeconds).isCloseTo(7.0, within(0.5));
+    assertThat(audioSeconds).isCloseTo(videoSeconds, within(0.1));
+    assertThat(Probe.decodedVideoFrames(file)).isCloseTo((int) Math.round(videoSeconds * 30), within(2));
+
+    SyncAnalyzer.Result sync = SyncAnalyzer.analyze(file);
+    System.out.println("A/V sync through stalls: " + sync + " offsets(s)=" + sync.offsets());
+    // flashes at 0,1 and 3..6 s (the one at 2 s fell in the camera stall); beeps at 0..3, 5, 6 s (4 s was muted)
+    assertThat(sync.offsets()).as(sync.toString()).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(sync.maxAbsOffset()).as(sync.toString()).isLessThanOrEqualTo(0.040);
+    // after both stalls the pair is still together
+    assertThat(sync.offsetsFrom(4.9)).as(sync.toString()).isNotEmpty()
+        .allSatisfy(o -> assertThat(Math.abs(o)).isLessThanOrEqualTo(0.040));
+
+    // the HLS rendition of the same encoders, read through its playlist
+    SyncAnalyzer.Result hls = SyncAnalyzer.analyze(root.resolve("hls/index.m3u8"));
+    System.out.println("A/V sync of HLS: " + hls + " offsets(s)=" + hls.offsets());
+    assertThat(hls.offsets()).as(hls.toString()).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(hls.maxAbsOffset()).as(hls.toString()).isLessThanOrEqualTo(0.040);
+  }
+}
