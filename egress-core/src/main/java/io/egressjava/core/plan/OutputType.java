@@ -73,7 +73,7 @@ public enum OutputType {
     return switch (codec) {
       case OPUS, PCMU, PCMA -> OGG;
       case H264 -> MP4;
-      case VP8, VP9 -> WEBM;
+      case VP8, VP9, AV1 -> WEBM; // AV1: beyond the reference, which has no AV1 track egress
       default -> null;
     };
   }

@@ -45,8 +45,8 @@ public final class PassthroughMuxer implements AutoCloseable {
 
   private final FileMuxer muxer;
   private final AVPacket packet = av_packet_alloc();
-  /** H.264 waits for its first key frame: MP4 needs SPS/PPS before the header. */
-  private TrackFormat pendingH264;
+  /** H.264 and AV1 wait for their first key frame: the container needs SPS/PPS or the sequence header first. */
+  private TrackFormat pendingVideo;
 
   public PassthroughMuxer(Path file, MediaCodec trackCodec) {
     OutputType container = OutputType.forTrackCodec(trackCodec);
@@ -62,8 +62,8 @@ public final class PassthroughMuxer implements AutoCloseable {
 
   /** Adds a track; returns its index. */
   public int addTrack(TrackFormat f) {
-    if (f.codec() == MediaCodec.H264) {
-      pendingH264 = f;
+    if (f.codec() == MediaCodec.H264 || f.codec() == MediaCodec.AV1) {
+      pendingVideo = f;
       return 0; // the single track of a track egress
     }
     return addTrack(f, null);
@@ -124,12 +124,13 @@ public final class PassthroughMuxer implements AutoCloseable {
 
   /** Writes one encoded frame; {@code pts} in the track's clock (relative to the track's start). */
   public void write(int track, byte[] frame, long pts, boolean keyFrame) {
-    if (pendingH264 != null) {
+    if (pendingVideo != null) {
       if (!keyFrame) {
         return; // nothing decodes before the first key frame
       }
-      addTrack(pendingH264, H264Parameters.annexBParameterSets(frame));
-      pendingH264 = null;
+      addTrack(pendingVideo, pendingVideo.codec() == MediaCodec.H264 ? H264Parameters.annexBParameterSets(frame)
+          : Av1Parameters.sequenceHeader(frame));
+      pendingVideo = null;
     }
     Packets.fill(packet, frame);
     packet.pts(pts);

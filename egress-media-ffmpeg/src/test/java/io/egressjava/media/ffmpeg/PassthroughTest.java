@@ -62,6 +62,43 @@ class PassthroughTest {
   }
 
   @Test
+  void vp9IntoWebm(@TempDir Path tmp) throws Exception {
+    Path src = source(tmp, "src.ivf", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30", "-t", "3", "-c:v", "libvpx-vp9",
+        "-b:v", "1M", "-g", "30", "-deadline", "realtime", "-cpu-used", "8");
+    long opens = Ffmpeg.codecOpens();
+    Path dst = tmp.resolve("track.webm");
+    passthrough(src, dst, PassthroughMuxer.TrackFormat.video(MediaCodec.VP9, 640, 360), 90_000);
+    assertThat(Ffmpeg.codecOpens()).isEqualTo(opens);
+    assertSamePayloads(src, dst);
+    var info = Probe.info(dst);
+    assertThat(Probe.stream(info, "video").get("codec_name").asText()).isEqualTo("vp9");
+    assertThat(Probe.decodedVideoFrames(dst)).isEqualTo(90);
+  }
+
+  @Test
+  void av1IntoWebm(@TempDir Path tmp) throws Exception {
+    Path src = source(tmp, "src.ivf", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30", "-t", "3", "-c:v", "libsvtav1",
+        "-b:v", "1M", "-g", "30", "-preset", "12");
+    long opens = Ffmpeg.codecOpens();
+    Path dst = tmp.resolve("track.webm");
+    passthrough(src, dst, PassthroughMuxer.TrackFormat.video(MediaCodec.AV1, 640, 360), 90_000);
+    assertThat(Ffmpeg.codecOpens()).isEqualTo(opens);
+    // Matroska stores AV1 without the temporal delimiter OBU (0x12 0x00); everything else is unchanged
+    List<PacketReader.Packet> in = PacketReader.read(src);
+    List<PacketReader.Packet> out = PacketReader.read(dst);
+    assertThat(out).hasSameSizeAs(in);
+    for (int i = 0; i < in.size(); i++) {
+      byte[] frame = in.get(i).data();
+      assertThat(frame[0]).isEqualTo((byte) 0x12);
+      assertThat(out.get(i).data()).as("payload of frame %d", i).isEqualTo(java.util.Arrays.copyOfRange(frame, 2, frame.length));
+    }
+    var info = Probe.info(dst);
+    assertThat(Probe.stream(info, "video").get("codec_name").asText()).isEqualTo("av1");
+    assertThat(info.get("format").get("duration").asDouble()).isCloseTo(3.0, within(0.1));
+    assertThat(Probe.decodedVideoFrames(dst)).isEqualTo(90);
+  }
+
+  @Test
   void opusIntoOgg(@TempDir Path tmp) throws Exception {
     Path src = source(tmp, "src.ogg", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "3", "-ac", "2",
         "-c:a", "libopus", "-b:a", "64k");
