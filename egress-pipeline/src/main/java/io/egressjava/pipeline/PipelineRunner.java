@@ -333,7 +333,7 @@ public final class PipelineRunner implements EgressRunner {
 
     @Override
     public void failed(RuntimeException error) {
-      finish(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(error.getMessage())));
+      finish(error instanceof PsrpcException p ? p : new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(error.getMessage())));
     }
   }
 

@@ -58,11 +58,15 @@ public final class Ffmpeg {
   /** Throws when an FFmpeg call returned an error code. */
   static int check(int ret, String call) {
     if (ret < 0) {
-      byte[] buf = new byte[256];
-      av_strerror(ret, buf, buf.length);
-      String text = new String(buf, java.nio.charset.StandardCharsets.US_ASCII).trim().replace("\0", "");
-      throw new MediaException(call + " failed: " + text + " (" + ret + ")");
+      throw new MediaException(call + " failed: " + error(ret));
     }
     return ret;
+  }
+
+  /** FFmpeg's text for an error code, with the code. */
+  static String error(int ret) {
+    byte[] buf = new byte[256];
+    av_strerror(ret, buf, buf.length);
+    return new String(buf, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "").trim() + " (" + ret + ")";
   }
 }

@@ -110,10 +110,18 @@ public final class FileMuxer implements AutoCloseable {
     return addStream(encoder.context());
   }
 
-  private void writeHeader() {
+  /** Opens the file or connects to the server (once). */
+  private void connect() {
+    if (context.pb() != null) {
+      return;
+    }
     AVIOContext io = new AVIOContext(null);
     Ffmpeg.check(avio_open(io, target, AVIO_FLAG_WRITE), "avio_open(" + (path != null ? path.toString() : format) + ")");
     context.pb(io);
+  }
+
+  private void writeHeader() {
+    connect();
     AVDictionary options = new AVDictionary(null);
     if (format.equals("mpegts")) {
       // TS carries the audio priming's negative start as it is; shifting it away would shift only
@@ -143,11 +151,28 @@ public final class FileMuxer implements AutoCloseable {
     headerWritten = true;
   }
 
-  /** Opens the output and writes the header now (otherwise done with the first packet). */
+  /**
+   * Opens the output now, so a refused connection shows at once; the header follows with the first
+   * packet when H.264 parameter sets are still to come from a key frame, else it is written now.
+   */
   public synchronized void open() {
-    if (!headerWritten) {
+    connect();
+    if (!headerWritten && !missingParameterSets()) {
       writeHeader();
     }
+  }
+
+  private boolean missingParameterSets() {
+    if (!wantsGlobalHeader()) {
+      return false;
+    }
+    for (int i = 0; i < context.nb_streams(); i++) {
+      var par = context.streams(i).codecpar();
+      if (par.codec_id() == org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264 && par.extradata_size() == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -156,15 +181,7 @@ public final class FileMuxer implements AutoCloseable {
    * taken from the first key frame, and packets before it are dropped.
    */
   private boolean awaitingParameterSets(int streamIndex, AVPacket packet) {
-    if (!wantsGlobalHeader()) {
-      return false;
-    }
-    boolean missing = false;
-    for (int i = 0; i < context.nb_streams(); i++) {
-      var par = context.streams(i).codecpar();
-      missing |= par.codec_id() == org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264 && par.extradata_size() == 0;
-    }
-    if (!missing) {
+    if (!missingParameterSets()) {
       return false;
     }
     var par = context.streams(streamIndex).codecpar();

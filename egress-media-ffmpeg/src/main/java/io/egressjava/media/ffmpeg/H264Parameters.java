@@ -8,6 +8,15 @@ final class H264Parameters {
 
   /** The SPS and PPS NAL units of {@code accessUnit}, each with a 4-byte start code. */
   static byte[] annexBParameterSets(byte[] accessUnit) {
+    byte[] sets = parameterSetsOrNull(accessUnit);
+    if (sets == null) {
+      throw new MediaException("H.264 key frame without SPS/PPS: cannot start an MP4");
+    }
+    return sets;
+  }
+
+  /** Like {@link #annexBParameterSets}, but null when the access unit carries none. */
+  static byte[] parameterSetsOrNull(byte[] accessUnit) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int i = nextStart(accessUnit, 0);
     while (i >= 0) {
@@ -21,10 +30,7 @@ final class H264Parameters {
       }
       i = next;
     }
-    if (out.size() == 0) {
-      throw new MediaException("H.264 key frame without SPS/PPS: cannot start an MP4");
-    }
-    return out.toByteArray();
+    return out.size() == 0 ? null : out.toByteArray();
   }
 
   /** Index of the next 00 00 01 or 00 00 00 01 start code at or after {@code from}, or -1. */

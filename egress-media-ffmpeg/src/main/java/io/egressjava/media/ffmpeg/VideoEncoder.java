@@ -38,6 +38,9 @@ public final class VideoEncoder implements AutoCloseable {
   private final AVPacket packet;
   private final String codecName;
   private long nextPts;
+  /** H.264 with in-band headers: SPS/PPS are repeated on every key frame (see withParameterSets). */
+  private boolean repeatParameterSets;
+  private byte[] parameterSets;
 
   /** @param globalHeader true for containers that want codec headers out of band (MP4, FLV) */
   public VideoEncoder(Encoding encoding, boolean globalHeader, boolean constantBitrate) {
@@ -71,6 +74,7 @@ public final class VideoEncoder implements AutoCloseable {
     if (globalHeader) {
       context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     }
+    repeatParameterSets = !globalHeader;
     AVDictionary options = new AVDictionary(null);
     if (codecName.equals("libx264")) {
       av_dict_set(options, "preset", "veryfast", 0);
@@ -151,8 +155,45 @@ public final class VideoEncoder implements AutoCloseable {
       if (p.duration() == 0) {
         p.duration(1); // one frame in the 1/fps time base, so containers know the last frame's length
       }
+      if (repeatParameterSets && (p.flags() & org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY) != 0) {
+        AVPacket withSets = withParameterSets(p);
+        if (withSets != null) {
+          try {
+            out.accept(withSets);
+          } finally {
+            org.bytedeco.ffmpeg.global.avcodec.av_packet_free(withSets);
+          }
+          return;
+        }
+      }
       out.accept(p);
     });
+  }
+
+  /**
+   * Every key frame must carry SPS/PPS in-band: outputs that join late (a stream that connects or
+   * reconnects, each HLS segment) start at a later key frame, and openh264 writes the parameter sets
+   * only into the first. They are remembered from the first and put in front of key frames that lack
+   * them; returns null when the packet can go out as it is.
+   */
+  private AVPacket withParameterSets(AVPacket p) {
+    byte[] data = new byte[p.size()];
+    p.data().get(data);
+    byte[] sets = H264Parameters.parameterSetsOrNull(data);
+    if (sets != null) {
+      parameterSets = sets;
+      return null;
+    }
+    if (parameterSets == null) {
+      return null;
+    }
+    byte[] joined = new byte[parameterSets.length + data.length];
+    System.arraycopy(parameterSets, 0, joined, 0, parameterSets.length);
+    System.arraycopy(data, 0, joined, parameterSets.length, data.length);
+    AVPacket q = org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc();
+    Packets.fill(q, joined);
+    Ffmpeg.check(org.bytedeco.ffmpeg.global.avcodec.av_packet_copy_props(q, p), "av_packet_copy_props");
+    return q;
   }
 
   @Override

@@ -1,0 +1,196 @@
+package io.egressjava.source.browser;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.media.ffmpeg.DeviceCapture;
+import io.egressjava.pipeline.MediaSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Web and room-composite media from a page rendered by Chrome: one Xvfb display and one PulseAudio
+ * null sink per egress, captured in-process. Recording starts at once, or at the page's
+ * {@code START_RECORDING} when the plan waits for it; {@code END_RECORDING} ends the egress; a
+ * Chrome crash fails it (the outputs are still finalized by the pipeline). Everything allocated
+ * is released in {@link #stop}, whatever state the start reached.
+ */
+public final class BrowserSource implements MediaSource {
+  private static final Logger log = LoggerFactory.getLogger(BrowserSource.class);
+
+  private final EgressPlan plan;
+  private final BrowserEnvironment env;
+  private final boolean sandbox;
+  private final boolean insecure;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicBoolean capturing = new AtomicBoolean();
+  private Receiver receiver;
+  private Thread starter;
+  private VirtualDisplay display;
+  private SoundServer.Sink sink;
+  private ChromeSession chrome;
+  private DeviceCapture capture;
+
+  public BrowserSource(EgressPlan plan, BrowserEnvironment env, boolean sandbox, boolean insecure) {
+    this.plan = plan;
+    this.env = env;
+    this.sandbox = sandbox && !"root".equals(System.getProperty("user.name"));
+    if (sandbox && !this.sandbox) {
+      log.warn("Chrome's sandbox cannot run as root; running {} without it", plan.egressId());
+    }
+    this.insecure = insecure;
+  }
+
+  @Override
+  public void start(Receiver receiver) {
+    this.receiver = receiver;
+    starter = new Thread(this::open, "browser-" + plan.egressId());
+    starter.start();
+  }
+
+  private void open() {
+    try {
+      var e = plan.encoding();
+      synchronized (this) {
+        if (stopped.get()) {
+          return;
+        }
+        display = VirtualDisplay.start(e.width(), e.height(), env.reaper());
+        sink = env.sound().createSink(plan.egressId());
+      }
+      ChromeSession.Options options = new ChromeSession.Options(display.display(), env.sound().clientEnv(), sink.name(),
+          e.width(), e.height(), env.profileDir(plan.egressId()), sandbox, insecure);
+      ChromeSession session = ChromeSession.open(options, plan.source().webUrl(), new PageEvents(), env.reaper());
+      synchronized (this) {
+        chrome = session;
+        if (stopped.get()) {
+          return;
+        }
+      }
+      if (!plan.source().awaitStartSignal()) {
+        beginCapture();
+      }
+    } catch (PsrpcException ex) {
+      fail(ex);
+    } catch (RuntimeException ex) {
+      fail(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(ex.getMessage())));
+    }
+  }
+
+  private void beginCapture() {
+    if (!capturing.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (this) {
+      if (stopped.get()) {
+        return;
+      }
+      var e = plan.encoding();
+      capture = new DeviceCapture(plan.video().enabled() ? display.display() : null, e.width(), e.height(), e.framerate(),
+          plan.audio().enabled() ? sink.monitor() : null, env.sound().address());
+      capture.start(System.currentTimeMillis() * 1000, new DeviceCapture.Sink() {
+        @Override
+        public void picture(AVFrame frame, double seconds) {
+          receiver.video(frame, seconds);
+        }
+
+        @Override
+        public void sound(byte[] pcm, int length, double seconds) {
+          receiver.audio(pcm, length, seconds);
+        }
+
+        @Override
+        public void failed(String device, String error) {
+          fail(new PsrpcException(PsrpcCode.INTERNAL, device + " capture failed: " + error));
+        }
+      });
+    }
+  }
+
+  /** Failures are reported off the browser and capture threads, which the pipeline's stop joins. */
+  private void fail(PsrpcException error) {
+    if (!stopped.get()) {
+      Thread t = new Thread(() -> receiver.failed(error), "browser-fail-" + plan.egressId());
+      t.start();
+    }
+  }
+
+  private final class PageEvents implements ChromeSession.Listener {
+    @Override
+    public void startRecording() {
+      if (plan.source().awaitStartSignal()) {
+        new Thread(BrowserSource.this::beginCapture, "browser-capture-" + plan.egressId()).start();
+      }
+    }
+
+    @Override
+    public void endRecording() {
+      log.info("{}: END_RECORDING from the page", plan.egressId());
+      Thread t = new Thread(() -> receiver.ended(), "browser-end-" + plan.egressId());
+      t.start();
+    }
+
+    @Override
+    public void crashed(String reason) {
+      log.warn("{}: {}", plan.egressId(), reason);
+      fail(new PsrpcException(PsrpcCode.INTERNAL, reason));
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    join(starter);
+    DeviceCapture c;
+    ChromeSession ch;
+    synchronized (this) {
+      c = capture;
+      ch = chrome;
+    }
+    if (c != null) {
+      c.close();
+    }
+    if (ch != null) {
+      ch.close();
+      env.reaper().untrack(ch.browserPid());
+    }
+    if (sink != null) {
+      env.sound().remove(sink);
+    }
+    if (display != null) {
+      display.close();
+      env.reaper().untrack(display.pid());
+    }
+    deleteTree(env.profileDir(plan.egressId()));
+  }
+
+  private static void join(Thread t) {
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(120_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.debug("profile {} not removed: {}", dir, e.getMessage());
+    }
+  }
+}
