@@ -7,10 +7,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 
 /** Serves the test pages from the classpath on 127.0.0.1 (unknown paths answer 404). */
-final class TestPages implements AutoCloseable {
+public final class TestPages implements AutoCloseable {
   private final HttpServer server;
 
-  TestPages() throws IOException {
+  public TestPages() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
@@ -32,7 +32,7 @@ final class TestPages implements AutoCloseable {
     server.start();
   }
 
-  String url(String pathAndQuery) {
+  public String url(String pathAndQuery) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery;
   }
 

@@ -1,0 +1,50 @@
+package io.egressjava.server;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.pipeline.PipelineRunner;
+import io.egressjava.source.browser.BrowserEnvironment;
+import io.egressjava.source.browser.BrowserSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import livekit.LivekitEgress.EgressSourceType;
+
+/**
+ * The runners that really record: pages rendered by Chrome (web egress, and room composites whose
+ * template is reachable) go through {@link BrowserSource} into the media pipeline. Egresses that
+ * join the room over WebRTC are refused with a clear error until the room source exists.
+ */
+public final class MediaRunners implements RunnerFactory {
+  private final EgressConfig config;
+  private final Path workRoot;
+  private final Clock clock;
+  private BrowserEnvironment browser;
+
+  /** @param workRoot where each egress writes before upload ({@code <workRoot>/<egress id>}) */
+  public MediaRunners(EgressConfig config, Path workRoot, Clock clock) {
+    this.config = config;
+    this.workRoot = workRoot;
+    this.clock = clock;
+  }
+
+  @Override
+  public EgressRunner create(EgressPlan plan) {
+    if (plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB) {
+      BrowserSource source = new BrowserSource(plan, browser(), config.enableChromeSandbox(), config.insecure());
+      return new PipelineRunner(config, source, workRoot.resolve(plan.egressId()), Path.of("/"), clock);
+    }
+    throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,
+        plan.requestType().label() + " egress needs the WebRTC room source, which this build does not have yet");
+  }
+
+  /** Started on first use: PulseAudio and the orphan clean-up are only needed for browser egress. */
+  private synchronized BrowserEnvironment browser() {
+    if (browser == null) {
+      browser = BrowserEnvironment.create(workRoot.resolve("browser"));
+    }
+    return browser;
+  }
+}
