@@ -7,7 +7,7 @@ set -euo pipefail
 # nginx with the RTMP module and srt-tools as real RTMP/SRT servers for the stream-output tests; time for bench/;
 # Debian's chromium (Playwright never downloads a browser), Xvfb and PulseAudio for web/room-composite egress.
 APT_PACKAGES=(openjdk-17-jdk-headless maven redis-server libpulse0 time nginx-light libnginx-mod-rtmp srt-tools
-  chromium xvfb pulseaudio pulseaudio-utils fonts-dejavu-core)
+  chromium xvfb pulseaudio pulseaudio-utils fonts-dejavu-core iproute2 util-linux)
 
 # Go tools, built with `go install` from the Go module proxy into a cache kept between runs.
 TOOLS_DIR="${EGRESS_TOOLS_DIR:-$HOME/.cache/egress-java}"
@@ -66,6 +66,16 @@ go_tool livekit-server "github.com/livekit/livekit-server/cmd/server@v$LIVEKIT_S
 # storage-test servers: GCS emulator and a TCP fault-injection proxy
 go_tool fake-gcs-server github.com/fsouza/fake-gcs-server@v1.52.2
 go_tool toxiproxy-server github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0
+
+# test publisher on the LiveKit Go SDK (test-fixtures/publisher); rebuilt when its sources change.
+# (the lk CLI is not served by the Go module proxy here, so this takes its place)
+publisher_src="$(cd "$(dirname "$0")/.." && pwd)/test-fixtures/publisher"
+publisher_hash=$(cat "$publisher_src"/go.mod "$publisher_src"/go.sum "$publisher_src"/*.go | sha256sum | cut -c1-16)
+if [ ! -x "$TOOLS_DIR/bin/lk-publisher" ] || [ "$(cat "$TOOLS_DIR/bin/.lk-publisher.version" 2>/dev/null)" != "$publisher_hash" ]; then
+  echo "setup: building lk-publisher"
+  (cd "$publisher_src" && go build -o "$TOOLS_DIR/bin/lk-publisher" .)
+  echo "$publisher_hash" > "$TOOLS_DIR/bin/.lk-publisher.version"
+fi
 
 # Azure Blob emulator (npm), installed once under the tools directory
 AZURITE_VERSION=3.37.0

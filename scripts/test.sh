@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, then builds every module and runs unit tests
-# (Surefire) followed by integration tests (Failsafe, *IT).
+# (Surefire) followed by integration tests (Failsafe, *IT); last, the tests with WebRTC peers
+# (*NetnsIT) run offline inside a network namespace of their own (scripts/netns.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mvn -B -ntp verify "$@"
+mvn -B -ntp install "$@"
+scripts/netns.sh mvn -o -B -ntp verify -pl egress-server -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test='*NetnsIT' -Dfailsafe.failIfNoSpecifiedTests=false -Denforcer.skip "$@"

@@ -8,6 +8,7 @@ import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.pipeline.PipelineRunner;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.BrowserSource;
+import io.egressjava.source.browser.TemplateServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import livekit.LivekitEgress.EgressSourceType;
@@ -17,11 +18,12 @@ import livekit.LivekitEgress.EgressSourceType;
  * template is reachable) go through {@link BrowserSource} into the media pipeline. Egresses that
  * join the room over WebRTC are refused with a clear error until the room source exists.
  */
-public final class MediaRunners implements RunnerFactory {
+public final class MediaRunners implements RunnerFactory, AutoCloseable {
   private final EgressConfig config;
   private final Path workRoot;
   private final Clock clock;
   private BrowserEnvironment browser;
+  private TemplateServer templates;
 
   /** @param workRoot where each egress writes before upload ({@code <workRoot>/<egress id>}) */
   public MediaRunners(EgressConfig config, Path workRoot, Clock clock) {
@@ -40,11 +42,24 @@ public final class MediaRunners implements RunnerFactory {
         plan.requestType().label() + " egress needs the WebRTC room source, which this build does not have yet");
   }
 
-  /** Started on first use: PulseAudio and the orphan clean-up are only needed for browser egress. */
+  /**
+   * Started on first use: PulseAudio, the orphan clean-up and the template site on
+   * {@code template_port} are only needed for browser egress.
+   */
   private synchronized BrowserEnvironment browser() {
     if (browser == null) {
       browser = BrowserEnvironment.create(workRoot.resolve("browser"));
+      templates = TemplateServer.start(config.templatePort());
     }
     return browser;
+  }
+
+  /** Stops the template site. */
+  @Override
+  public synchronized void close() {
+    if (templates != null) {
+      templates.close();
+      templates = null;
+    }
   }
 }

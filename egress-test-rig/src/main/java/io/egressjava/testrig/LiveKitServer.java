@@ -23,12 +23,21 @@ public final class LiveKitServer implements AutoCloseable {
   private final int rtcUdpPort = Ports.free();
   private final ManagedProcess process;
 
+  /**
+   * The address media flows on. Inside the test network namespace (scripts/netns.sh) it is the
+   * namespace's own veth address, because pion skips loopback when gathering ICE candidates.
+   */
+  public static String nodeIp() {
+    String ip = System.getenv("EGRESS_TEST_NODE_IP");
+    return ip == null || ip.isBlank() ? "127.0.0.1" : ip;
+  }
+
   public LiveKitServer(String redisAddress) {
     String binary = ManagedProcess.findExecutable("EGRESS_LIVEKIT_SERVER", "livekit-server",
         toolsDir() + "/bin/livekit-server");
     String config = String.join("\n",
         "port: " + httpPort,
-        "bind_addresses: [127.0.0.1]",
+        "bind_addresses: [127.0.0.1" + (nodeIp().equals("127.0.0.1") ? "" : ", " + nodeIp()) + "]",
         "rtc:",
         "  tcp_port: " + rtcTcpPort,
         "  udp_port: " + rtcUdpPort,
@@ -41,7 +50,7 @@ public final class LiveKitServer implements AutoCloseable {
         "logging:",
         "  level: info",
         "");
-    process = new ManagedProcess("livekit-" + httpPort, List.of(binary, "--dev", "--node-ip", "127.0.0.1",
+    process = new ManagedProcess("livekit-" + httpPort, List.of(binary, "--dev", "--node-ip", nodeIp(),
         "--config-body", config));
   }
 

@@ -105,6 +105,7 @@ public final class ChromeSession implements AutoCloseable {
       Page page = context.pages().isEmpty() ? context.newPage() : context.pages().get(0);
       page.onConsoleMessage(this::console);
       page.onCrash(p -> crashed("Chrome crashed"));
+      page.onPageError(e -> log.info("page error: {}", e));
       context.onClose(c -> crashed("Chrome exited"));
       try {
         load(page, url);
@@ -215,6 +216,12 @@ public final class ChromeSession implements AutoCloseable {
   }
 
   private void console(ConsoleMessage message) {
+    // the page's own log is the first thing to read when a template misbehaves
+    if ("error".equals(message.type()) || "warning".equals(message.type())) {
+      log.info("page console {}: {}", message.type(), message.text());
+    } else {
+      log.debug("page console {}: {}", message.type(), message.text());
+    }
     for (JSHandle arg : message.args()) {
       Object value;
       try {
