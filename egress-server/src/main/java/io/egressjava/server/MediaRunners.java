@@ -35,7 +35,8 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
   @Override
   public EgressRunner create(EgressPlan plan) {
     if (plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB) {
-      BrowserSource source = new BrowserSource(plan, browser(), config.enableChromeSandbox(), config.insecure());
+      BrowserSource source = new BrowserSource(plan, browser(), config.enableChromeSandbox(), config.insecure(),
+          config.chromeFlags());
       return new PipelineRunner(config, source, workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
     throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,

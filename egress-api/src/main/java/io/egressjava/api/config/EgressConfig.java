@@ -9,6 +9,7 @@ import io.egressjava.api.config.ServiceSettings.Redis;
 import io.egressjava.api.config.ServiceSettings.S3AssumeRole;
 import io.egressjava.api.config.ServiceSettings.SessionLimits;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +31,7 @@ public record EgressConfig(
     boolean insecure,
     boolean enableChromeSandbox,
     Map<String, String> chromeFlags,
+    List<String> webUrlAllowlist,
     StorageConfig storage,
     StorageConfig backup,
     boolean disallowLocalStorage,

@@ -35,6 +35,20 @@ import org.slf4j.LoggerFactory;
  * {@code gcp}/{@code alioss}) still work, with a warning that names the replacement.
  */
 public final class EgressConfigLoader {
+  /**
+   * Beyond the reference: URL patterns ({@code *} matches anything) that web egress URLs and custom
+   * template base URLs must match. Empty (the default) allows any http(s) URL, as the reference does.
+   */
+  static List<String> webUrlAllowlist(ConfigNode root) {
+    List<String> patterns = root.stringList("web_url_allowlist");
+    for (String p : patterns) {
+      if (!p.startsWith("http://") && !p.startsWith("https://")) {
+        throw new ConfigException("config key 'web_url_allowlist': expected http:// or https:// URL patterns, got '" + p + "'");
+      }
+    }
+    return List.copyOf(patterns);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(EgressConfigLoader.class);
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error", "dpanic", "panic", "fatal");
@@ -148,6 +162,7 @@ public final class EgressConfigLoader {
         root.bool("insecure", false),
         root.bool("enable_chrome_sandbox", false),
         root.stringMap("chrome_flags"),
+        webUrlAllowlist(root),
         storage,
         backup,
         root.bool("disallow_local_storage", false),

@@ -398,12 +398,16 @@ public final class EgressPlanner {
       if (!isHttpUrl(baseUrl)) {
         throw EgressErrors.invalidInput("template base url");
       }
+      if (!custom.isEmpty()) {
+        new UrlAllowlist(config.webUrlAllowlist()).check("custom_base_url", custom);
+      }
     }
 
     void webUrl(String url) {
       if (!isHttpUrl(url)) {
         throw EgressErrors.invalidInput("web url");
       }
+      new UrlAllowlist(config.webUrlAllowlist()).check("url", url);
       webUrl = url;
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -29,6 +30,7 @@ public final class BrowserSource implements MediaSource {
   private final BrowserEnvironment env;
   private final boolean sandbox;
   private final boolean insecure;
+  private final Map<String, String> chromeFlags;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean capturing = new AtomicBoolean();
   private Receiver receiver;
@@ -39,6 +41,13 @@ public final class BrowserSource implements MediaSource {
   private DeviceCapture capture;
 
   public BrowserSource(EgressPlan plan, BrowserEnvironment env, boolean sandbox, boolean insecure) {
+    this(plan, env, sandbox, insecure, Map.of());
+  }
+
+  /** @param chromeFlags the operator's {@code chrome_flags} */
+  public BrowserSource(EgressPlan plan, BrowserEnvironment env, boolean sandbox, boolean insecure,
+      Map<String, String> chromeFlags) {
+    this.chromeFlags = Map.copyOf(chromeFlags);
     this.plan = plan;
     this.env = env;
     this.sandbox = sandbox && !"root".equals(System.getProperty("user.name"));
@@ -66,7 +75,7 @@ public final class BrowserSource implements MediaSource {
         sink = env.sound().createSink(plan.egressId());
       }
       ChromeSession.Options options = new ChromeSession.Options(display.display(), env.sound().clientEnv(), sink.name(),
-          e.width(), e.height(), env.profileDir(plan.egressId()), sandbox, insecure);
+          e.width(), e.height(), env.profileDir(plan.egressId()), sandbox, insecure, chromeFlags);
       ChromeSession session = ChromeSession.open(options, plan.source().webUrl(), new PageEvents(), env.reaper());
       synchronized (this) {
         chrome = session;

@@ -50,7 +50,7 @@ public final class ChromeSession implements AutoCloseable {
 
   /** How to start Chrome. */
   public record Options(String display, Map<String, String> soundEnv, String soundSink, int width, int height,
-      Path userDataDir, boolean sandbox, boolean insecure) {}
+      Path userDataDir, boolean sandbox, boolean insecure, Map<String, String> extraFlags) {}
 
   private final Options options;
   private final Listener listener;
@@ -147,6 +147,10 @@ public final class ChromeSession implements AutoCloseable {
     if (options.insecure()) {
       args.add("--ignore-certificate-errors");
     }
+    options.extraFlags().forEach((name, value) -> {
+      String flag = name.startsWith("--") ? name : "--" + name;
+      args.add(value == null || value.isEmpty() || value.equals("true") ? flag : flag + "=" + value);
+    });
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putAll(options.soundEnv());
     env.put("DISPLAY", options.display());
