@@ -48,7 +48,8 @@ public final class LiveKitServer implements AutoCloseable {
         "keys:",
         "  " + API_KEY + ": " + API_SECRET,
         "logging:",
-        "  level: info",
+        "  pion_level: " + System.getenv().getOrDefault("EGRESS_TEST_LIVEKIT_LOG_LEVEL", "error"),
+        "  level: " + System.getenv().getOrDefault("EGRESS_TEST_LIVEKIT_LOG_LEVEL", "info"),
         "");
     process = new ManagedProcess("livekit-" + httpPort, List.of(binary, "--dev", "--node-ip", nodeIp(),
         "--config-body", config));

@@ -153,6 +153,16 @@ public final class BrowserSource implements MediaSource {
     }
   }
 
+  /** The X display this egress renders on (for tools that inspect it, e.g. the benchmark's peer capture). */
+  public synchronized String display() {
+    return display == null ? null : display.display();
+  }
+
+  /** The PulseAudio source carrying this egress's sound. */
+  public synchronized String soundMonitor() {
+    return sink == null ? null : sink.monitor();
+  }
+
   @Override
   public void stop() {
     if (!stopped.compareAndSet(false, true)) {

@@ -37,6 +37,20 @@ public final class ChromeSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChromeSession.class);
   private static final int LOAD_ATTEMPTS = 3;
   private static final double LOAD_TIMEOUT_MS = 30_000;
+  /**
+   * Features Playwright 1.62 disables with its own {@code --disable-features}. Chrome keeps only the
+   * last such flag, so ours carries this list too, and Playwright's (matched exactly) is dropped.
+   */
+  private static final List<String> PLAYWRIGHT_DISABLED_FEATURES = List.of("AvoidUnnecessaryBeforeUnloadCheckSync",
+      "BoundaryEventDispatchTracksNodeRemoval", "DestroyProfileOnBrowserClose", "DialMediaRouteProvider",
+      "GlobalMediaControls", "HttpsUpgrades", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",
+      "BlockOriginHeaderModificationOnRedirect", "Translate", "AutoDeElevate", "OptimizationHints", "msForceBrowserSignIn",
+      "msEdgeUpdateLaunchServicesPreferredVersion");
+  /**
+   * Real host addresses in ICE candidates instead of mDNS names: the SFU cannot resolve those and then
+   * depends on Chrome's checks alone, which were seen not to start in a quarter of the runs here.
+   */
+  private static final List<String> OUR_DISABLED_FEATURES = List.of("WebRtcHideLocalIpsWithMdns");
 
   /** Page events, called on the browser thread. */
   public interface Listener {
@@ -140,6 +154,7 @@ public final class ChromeSession implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
         "--autoplay-policy=no-user-gesture-required", "--window-position=0,0",
+        "--disable-features=" + String.join(",", concat(PLAYWRIGHT_DISABLED_FEATURES, OUR_DISABLED_FEATURES)),
         "--window-size=" + options.width() + "," + options.height(), "--kiosk"));
     if (!options.sandbox()) {
       args.add("--no-sandbox");
@@ -157,7 +172,8 @@ public final class ChromeSession implements AutoCloseable {
     env.put("PULSE_SINK", options.soundSink());
     BrowserType.LaunchPersistentContextOptions o = new BrowserType.LaunchPersistentContextOptions()
         .setExecutablePath(Path.of(chromium())).setHeadless(false).setArgs(args).setEnv(env)
-        .setViewportSize(null).setIgnoreDefaultArgs(List.of("--enable-automation"))
+        .setViewportSize(null).setIgnoreDefaultArgs(List.of("--enable-automation",
+            "--disable-features=" + String.join(",", PLAYWRIGHT_DISABLED_FEATURES)))
         .setIgnoreHTTPSErrors(options.insecure()).setTimeout(30_000);
     BrowserContext context = playwright.chromium().launchPersistentContext(options.userDataDir(), o);
     browserPid = findBrowserPid();
@@ -170,6 +186,12 @@ public final class ChromeSession implements AutoCloseable {
         .filter(p -> p.info().arguments().map(a -> List.of(a).contains(marker)
             && List.of(a).stream().noneMatch(x -> x.startsWith("--type="))).orElse(false))
         .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static String chromium() {

@@ -1,0 +1,27 @@
+package io.egressjava.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+
+/** CPU time (user + system, seconds) of processes, read from /proc/<pid>/stat. */
+final class ProcCpu {
+  private static final double TICK = 100.0; // USER_HZ on Linux
+
+  private ProcCpu() {}
+
+  static double seconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICK; // utime, stime (fields 14, 15)
+    } catch (IOException | RuntimeException e) {
+      return 0; // gone
+    }
+  }
+
+  static double seconds(Collection<Long> pids) {
+    return pids.stream().mapToDouble(ProcCpu::seconds).sum();
+  }
+}

@@ -1,0 +1,139 @@
+package io.egressjava.bench;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.EgressPlanner;
+import io.egressjava.media.ffmpeg.Ffmpeg;
+import io.egressjava.pipeline.PipelineRunner;
+import io.egressjava.source.browser.BrowserEnvironment;
+import io.egressjava.source.browser.BrowserSource;
+import io.egressjava.source.browser.TemplateServer;
+import io.egressjava.testrig.FilePublisher;
+import io.egressjava.testrig.LiveKitServer;
+import io.egressjava.testrig.Ports;
+import io.egressjava.testrig.RedisServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressStatus;
+
+/**
+ * CPU of a 720p30 two-publisher room composite (Chrome renders the grid template, the egress
+ * captures and encodes with x264) over a measured window, split into the egress JVM (capture,
+ * scale, encode, mux), Chrome, Xvfb and PulseAudio; then, for a peer in the same run, the ffmpeg CLI
+ * captures and encodes the same display and sink with the same settings for the same time next to
+ * our pipeline, and the two capture+encode costs are compared.
+ *
+ * <p>Args: media dir (red.ivf, blue.ivf, tone.ogg), seconds, work dir. Run inside scripts/netns.sh.
+ */
+public final class RoomCompositeBench {
+  public static void main(String[] args) throws Exception {
+    Path media = Path.of(args[0]);
+    int seconds = Integer.parseInt(args[1]);
+    Path work = Path.of(args[2]);
+    try (RedisServer redis = new RedisServer().start();
+        LiveKitServer livekit = new LiveKitServer(redis.address()).start()) {
+      EgressConfig config = EgressConfigLoader.fromYaml(String.join("\n", "api_key: " + LiveKitServer.API_KEY,
+          "api_secret: " + LiveKitServer.API_SECRET, "ws_url: " + livekit.wsUrl(), "template_port: " + Ports.free()),
+          Map.of()).config();
+      try (TemplateServer templates = TemplateServer.start(config.templatePort());
+          FilePublisher red = FilePublisher.start(livekit, "bench", "red", false, media.resolve("red.ivf"),
+              media.resolve("tone.ogg"));
+          FilePublisher blue = FilePublisher.start(livekit, "bench", "blue", false, media.resolve("blue.ivf"))) {
+        run(config, work, seconds);
+      }
+    }
+  }
+
+  private static void run(EgressConfig config, Path work, int seconds) throws Exception {
+    var request = LivekitEgress.RoomCompositeEgressRequest.newBuilder().setRoomName("bench").setLayout("grid")
+        .setPreset(LivekitEgress.EncodingOptionsPreset.H264_720P_30)
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(work.resolve("composite.mp4").toString()));
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
+        .plan(StartEgressRequest.newBuilder().setEgressId("EG_bench").setRoomComposite(request).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
+    BrowserEnvironment env = BrowserEnvironment.create(work.resolve("browser"));
+    BrowserSource source = new BrowserSource(plan, env, false, false, System.getenv("BENCH_CHROME_LOG") == null ? Map.of()
+        : Map.of("enable-logging", "", "log-file", System.getenv("BENCH_CHROME_LOG"), "vmodule", "*/p2p/*=1,*port*=1,*network*=1"));
+    PipelineRunner runner = new PipelineRunner(config, source, work.resolve("egress"), Path.of("/"), Clock.systemUTC());
+    runner.start(plan, session);
+    Ports.await(Duration.ofSeconds(60), "the composite to record", () -> session.info().getStatus() == EgressStatus.EGRESS_ACTIVE);
+    Thread.sleep(3_000); // past Chrome's start-up
+
+    long self = ProcessHandle.current().pid();
+    Set<Long> chrome = descendants("chromium", "chrome");
+    Set<Long> xvfb = descendants("Xvfb");
+    Set<Long> pulse = ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("pulseaudio"))
+        .map(ProcessHandle::pid).collect(Collectors.toSet());
+    double[] before = {ProcCpu.seconds(self), ProcCpu.seconds(chrome), ProcCpu.seconds(xvfb), ProcCpu.seconds(pulse)};
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    double wall = (System.nanoTime() - t0) / 1e9;
+    chrome.addAll(descendants("chromium", "chrome")); // renderer processes may come and go
+    double[] after = {ProcCpu.seconds(self), ProcCpu.seconds(chrome), ProcCpu.seconds(xvfb), ProcCpu.seconds(pulse)};
+    String[] names = {"egress JVM (capture+scale+x264+mux)", "Chrome (WebRTC decode + compositing)", "Xvfb", "PulseAudio"};
+    double total = 0;
+    System.out.printf("room composite 1280x720 30 fps, 2 publishers (VP8 720p + Opus), grid, x264 veryfast 3000 kbps, %.0f s%n", wall);
+    for (int i = 0; i < names.length; i++) {
+      double cores = (after[i] - before[i]) / wall;
+      total += cores;
+      System.out.printf("  %-40s %.2f cores%n", names[i], cores);
+    }
+    System.out.printf("  %-40s %.2f cores  (goal <= 2.0: ratio %.2f; the reference reserves 4: ratio %.2f)%n", "total",
+        total, total / 2.0, total / 4.0);
+
+    // peer in the same run: the ffmpeg CLI capturing the same display and sound with the same settings
+    String display = source.display();
+    String monitor = source.soundMonitor();
+    Path ffmpeg = Ffmpeg.bundledTool("ffmpeg");
+    List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-y", "-v", "error",
+        "-f", "pulse", "-server", env.sound().address(), "-sample_rate", "48000", "-channels", "2", "-i", monitor,
+        "-f", "x11grab", "-draw_mouse", "0", "-video_size", "1280x720", "-framerate", "30", "-i", display + ".0+0,0",
+        "-t", String.valueOf(seconds), "-map", "1:v", "-map", "0:a",
+        "-c:v", "libx264", "-preset", "veryfast", "-b:v", "3000k", "-g", "120", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "128k", work.resolve("peer.mp4").toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("peer.log").toFile());
+    pb.environment().put("LD_LIBRARY_PATH", ffmpeg.getParent().toString());
+    double ours0 = ProcCpu.seconds(self);
+    long t1 = System.nanoTime();
+    Process peer = pb.start();
+    double peerCpu = 0;
+    while (peer.isAlive()) {
+      peerCpu = Math.max(peerCpu, ProcCpu.seconds(peer.pid()));
+      Thread.sleep(200);
+    }
+    double wall2 = (System.nanoTime() - t1) / 1e9;
+    double ours = (ProcCpu.seconds(self) - ours0) / wall2;
+    double theirs = peerCpu / wall2;
+    System.out.printf("same display and sink, both running for %.0f s (peer exit %d):%n", wall2, peer.exitValue());
+    System.out.printf("  egress JVM capture+encode %.2f cores, ffmpeg CLI capture+encode %.2f cores: ours/ffmpeg %.2fx%n",
+        ours, theirs, ours / theirs);
+
+    session.ending(EgressSession.STOP_EGRESS_API);
+    runner.stop();
+    Ports.await(Duration.ofSeconds(60), "the egress to finish", session::isFinished);
+    System.out.println("egress " + session.info().getStatus() + ", file " + Files.size(work.resolve("composite.mp4")) + " bytes");
+  }
+
+  private static Set<Long> descendants(String... commands) {
+    return ProcessHandle.current().descendants().filter(p -> {
+      String c = p.info().command().orElse("");
+      for (String name : commands) {
+        if (c.endsWith("/" + name) || c.endsWith(name)) {
+          return true;
+        }
+      }
+      return false;
+    }).map(ProcessHandle::pid).collect(Collectors.toSet());
+  }
+}
