@@ -10,9 +10,10 @@ export LD_LIBRARY_PATH=$(dirname "$ffmpeg_bin")
 length=$((seconds * 2 + 40))
 
 echo "making ${length} s of VP8 1280x720 30 fps 2 Mbps per publisher and a tone (setup, not measured)..."
+# textured, moving pictures (testsrc2 plus grain) so decoding and encoding cost what camera video costs
 for c in red blue; do
-  "$ffmpeg_bin" -y -v error -f lavfi -i "color=c=$c:s=1280x720:r=30" -t "$length" \
-    -vf "drawbox=x='mod(t*320,1200)':y=300:w=80:h=80:color=white:t=fill" \
+  "$ffmpeg_bin" -y -v error -f lavfi -i "testsrc2=size=1280x720:rate=30" -t "$length" \
+    -vf "noise=alls=12:allf=t,colorchannelmixer=rr=$([ $c = red ] && echo 1 || echo 0.4):bb=$([ $c = blue ] && echo 1 || echo 0.4)" \
     -c:v libvpx -b:v 2M -g 60 -deadline realtime -cpu-used 8 "$work/$c.ivf"
 done
 "$ffmpeg_bin" -y -v error -f lavfi -i "sine=frequency=440:sample_rate=48000" -t "$length" -ac 2 -c:a libopus -b:a 48k "$work/tone.ogg"

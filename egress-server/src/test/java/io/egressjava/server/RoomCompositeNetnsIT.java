@@ -186,6 +186,28 @@ class RoomCompositeNetnsIT {
   }
 
   @Test
+  void gridTurnsIntoSpeakerWhileAScreenIsShared(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "composite-screen";
+    ItSupport.createRoom(rig, room);
+    try (Service s = service(rig, tmp);
+        FilePublisher red = FilePublisher.start(rig.livekit(), room, "red", false, media.resolve("red.ivf"));
+        FilePublisher screen = waitThen(() -> FilePublisher.start(rig.livekit(), room, "screen", true, media.resolve("blue.ivf")))) {
+      EgressServiceClient client = egressClient(rig);
+      Path file = tmp.resolve("out/screen.mp4");
+      EgressInfo started = ok(client.startRoomCompositeEgress(room,
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(file.toString()).build(), "grid", null, small(),
+          false, true, "").execute());
+      awaitActive(client, room, started.getEgressId());
+      Thread.sleep(4_000);
+      EgressInfo done = stopAndWait(client, room, started.getEgressId());
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+      // the screen share is the main picture although the camera joined first; the camera goes aside
+      assertBlue(meanColor(file, 3, 0.1, 0.35, 0.5, 0.3), "main area (screen share)");
+      assertRed(meanColor(file, 3, 0.82, 0.02, 0.16, 0.15), "side column (camera)");
+    }
+  }
+
+  @Test
   void audioOnlyCompositeRecordsTheRoomsSound(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "composite-audio";
     ItSupport.createRoom(rig, room);
