@@ -31,6 +31,11 @@ public final class Admission {
   }
 
   /** The reserved cores for a request. */
+  /** What a video web egress costs (the reference probes can_accept_request with one). */
+  public double webCost() {
+    return costs.webCpuCost();
+  }
+
   public double cost(StartEgressRequest r) {
     if (r.getEstimatedCpu() > 0) {
       return r.getEstimatedCpu();

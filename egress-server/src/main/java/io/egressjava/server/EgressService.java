@@ -43,6 +43,7 @@ public final class EgressService implements AutoCloseable {
   private final RpcServer handler;
   private final RpcClient io;
   private final Map<String, Active> active = new ConcurrentHashMap<>();
+  private final Map<List<String>, Long> results = new ConcurrentHashMap<>();
 
   private volatile boolean shuttingDown;
   private RpcServer.Registration startRegistration;
@@ -55,6 +56,7 @@ public final class EgressService implements AutoCloseable {
     final CountDownLatch finished = new CountDownLatch(1);
     volatile EgressRunner runner;
     volatile List<RpcServer.Registration> registrations = List.of();
+    volatile StartEgressRequest request;
 
     Active(EgressPlan plan) {
       String id = plan.egressId();
@@ -101,6 +103,35 @@ public final class EgressService implements AutoCloseable {
     return admission;
   }
 
+  /** A running egress as health and metrics show it. */
+  public record Running(String egressId, String type, StartEgressRequest request) {}
+
+  public List<Running> running() {
+    return active.values().stream()
+        .map(a -> new Running(a.session.plan().egressId(), a.session.plan().requestType().label(), a.request))
+        .toList();
+  }
+
+  /** Finished egresses by {type, result} (results named as the reference's handler_results). */
+  public Map<List<String>, Long> results() {
+    return Map.copyOf(results);
+  }
+
+  public boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  /** Ends every running egress gracefully with {@code reason} (outputs finalized and uploaded). */
+  public void stopAll(String reason) {
+    for (Active a : List.copyOf(active.values())) {
+      EgressInfo info = a.session.ending(reason);
+      EgressRunner runner = a.runner;
+      if (runner != null && info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
+        runner.stop();
+      }
+    }
+  }
+
   private EgressInfo startEgress(StartEgressRequest req) {
     if (shuttingDown) {
       throw EgressErrors.shuttingDown();
@@ -120,6 +151,7 @@ public final class EgressService implements AutoCloseable {
       throw e;
     }
     Active a = new Active(plan);
+    a.request = req;
     if (active.putIfAbsent(id, a) != null) {
       admission.release(id);
       throw EgressErrors.egressAlreadyExists();
@@ -170,8 +202,17 @@ public final class EgressService implements AutoCloseable {
     }
     a.registrations.forEach(RpcServer.Registration::close);
     admission.release(egressId);
+    results.merge(List.of(a.session.plan().requestType().label(), resultLabel(a.session.status())), 1L, Long::sum);
     a.finished.countDown();
     log.info("egress {} finished: {}", egressId, a.session.status());
+  }
+
+  private static String resultLabel(LivekitEgress.EgressStatus status) {
+    return switch (status) {
+      case EGRESS_COMPLETE, EGRESS_LIMIT_REACHED -> "completed";
+      case EGRESS_ABORTED -> "aborted";
+      default -> "process_error";
+    };
   }
 
   /** Stops taking new work (StartEgress is deregistered), then waits for running egresses. */

@@ -25,6 +25,7 @@ public record EgressConfig(
     int healthPort,
     int prometheusPort,
     int debugHandlerPort,
+    String bindAddress,
     int templatePort,
     String templateBase,
     Logging logging,

@@ -156,6 +156,7 @@ public final class EgressConfigLoader {
         root.port("health_port", 0),
         root.port("prometheus_port", 0),
         root.port("debug_handler_port", 0),
+        root.string("bind_address", "0.0.0.0"),
         templatePort,
         templateBase,
         logging,

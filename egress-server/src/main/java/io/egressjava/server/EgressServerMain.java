@@ -1,0 +1,97 @@
+package io.egressjava.server;
+
+import io.egressjava.api.config.ConfigException;
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.psrpc.RedisBus;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar egress-server.jar [--config file | --config-body yaml]} (or EGRESS_CONFIG_FILE /
+ * EGRESS_CONFIG_BODY): the drop-in service. SIGTERM stops taking work and lets running egresses
+ * finish; SIGINT also ends them gracefully ("Process killed"), outputs finalized; then it exits.
+ * (SIGQUIT stays the JVM's thread dump, unlike the Go egress where it drains like SIGTERM.)
+ */
+public final class EgressServerMain {
+  private static final Logger log = LoggerFactory.getLogger(EgressServerMain.class);
+
+  private EgressServerMain() {}
+
+  public static void main(String[] args) {
+    EgressConfig config;
+    try {
+      EgressConfigLoader.Loaded loaded = EgressConfigLoader.load(args, System.getenv());
+      loaded.warnings().forEach(w -> log.warn("{}", w));
+      config = loaded.config();
+    } catch (ConfigException e) {
+      System.err.println("egress-server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (config.redis() == null || config.redis().address().isEmpty()) {
+      System.err.println("egress-server: config key 'redis.address' is required");
+      System.exit(2);
+      return;
+    }
+    new EgressServerMain().run(config);
+  }
+
+  private void run(EgressConfig config) {
+    RedisBus bus = new RedisBus(RedisBus.Endpoint.of(config.redis().address()));
+    MediaRunners runners = new MediaRunners(config, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"),
+        Clock.systemUTC());
+    EgressService service = new EgressService(config, bus, runners, Clock.systemUTC()).start();
+    List<AutoCloseable> servers = new ArrayList<>();
+    if (config.healthPort() > 0) {
+      servers.add(StatusServer.health(config.bindAddress(), config.healthPort(), service));
+    }
+    if (config.prometheusPort() > 0) {
+      servers.add(StatusServer.metrics(config.bindAddress(), config.prometheusPort(), service, service.serverId(),
+          config.clusterId()));
+    }
+    CountDownLatch exit = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> shutdown(service, exit, false));
+    Signal.handle(new Signal("INT"), s -> shutdown(service, exit, true));
+    log.info("egress-server {} ready (cluster '{}', {} cores)", service.serverId(), config.clusterId(),
+        service.admission().available());
+    try {
+      exit.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    servers.forEach(EgressServerMain::closeQuietly);
+    service.close();
+    runners.close();
+    bus.close();
+    log.info("egress-server stopped");
+    System.exit(0);
+  }
+
+  private static void shutdown(EgressService service, CountDownLatch exit, boolean endRunning) {
+    new Thread(() -> {
+      log.info("{}: no new egresses; waiting for {} running", endRunning ? "SIGINT" : "SIGTERM", service.running().size());
+      if (endRunning) {
+        service.stopAll(EgressSession.PROCESS_KILLED);
+      }
+      service.drain(Duration.ofDays(1));
+      exit.countDown();
+    }, "shutdown").start();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.debug("closing: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.egressjava.server;
+
+import static io.egressjava.server.ItSupport.egressClient;
+import static io.egressjava.server.ItSupport.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.egressjava.source.browser.TestPages;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.LiveKitServer;
+import io.egressjava.testrig.Ports;
+import io.livekit.server.EgressServiceClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged service as operators run it: {@code java -jar target/egress-server.jar} with a YAML
+ * body in the environment, taking a web egress from livekit-server, showing it on the health and
+ * metrics ports, and on SIGTERM letting it finish before exiting.
+ */
+@ExtendWith(LiveKitRig.class)
+class LauncherIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static String get(int port) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  @Test
+  void jarServesAWebEgressAndDrainsOnSigterm(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    int health = Ports.free();
+    int metrics = Ports.free();
+    String config = String.join("\n", "api_key: " + LiveKitServer.API_KEY, "api_secret: " + LiveKitServer.API_SECRET,
+        "ws_url: " + rig.livekit().wsUrl(), "redis: {address: " + rig.redis().address() + "}",
+        "health_port: " + health, "prometheus_port: " + metrics, "bind_address: 127.0.0.1",
+        "template_port: " + Ports.free(), "cpu_cost: {web_cpu_cost: 1}");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target/egress-server.jar").toAbsolutePath().toString())
+        .redirectErrorStream(true).redirectOutput(Path.of("target/launcher-it-server.log").toFile());
+    pb.environment().put("EGRESS_CONFIG_BODY", config);
+    Process server = pb.start();
+    try (TestPages pages = new TestPages()) {
+      Ports.await(Duration.ofSeconds(30), "the health port (log: target/launcher-it-server.log)", () -> {
+        try {
+          return get(health).startsWith("{\"CpuLoad\":");
+        } catch (IOException e) {
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      });
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startWebEgress(pages.url("/pattern.html?end=8"),
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("launched.mp4").toString()).build(),
+          null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).build(), false, false, false)
+          .execute());
+      String id = started.getEgressId();
+      Ports.await(Duration.ofSeconds(30), "the egress to record", () -> status(client, id) == EgressStatus.EGRESS_ACTIVE);
+
+      String healthJson = get(health);
+      assertThat(healthJson).contains("\"" + id + "\":{\"Web\":{\"url\":\"" + pages.url("/pattern.html?end"));
+      String text = get(metrics);
+      assertThat(text).contains("livekit_egress_requests{node_id=\"").contains(",type=\"web\"} 1")
+          .contains("livekit_egress_available{").contains("} 0\n").contains("livekit_egress_is_terminating{");
+
+      server.toHandle().destroy(); // SIGTERM: no new work, the running egress finishes by itself
+      Thread.sleep(1_000);
+      assertThat(server.isAlive()).as("still running while the egress records").isTrue();
+      assertThat(get(metrics)).containsPattern("livekit_egress_is_terminating\\{[^}]*\\} 1");
+      assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("exited after the egress").isTrue();
+      assertThat(server.exitValue()).isZero();
+      EgressInfo done = ok(client.listEgress(null, id, false).execute()).get(0);
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+      assertThat(done.getDetails()).isEqualTo("End reason: Source closed");
+      assertThat(done.getFileResults(0).getSize()).isPositive();
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
+  private static EgressStatus status(EgressServiceClient client, String id) {
+    try {
+      List<EgressInfo> list = ok(client.listEgress(null, id, false).execute());
+      return list.isEmpty() ? null : list.get(0).getStatus();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
