@@ -57,6 +57,8 @@ public final class PipelineRunner implements EgressRunner {
   private final Clock clock;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean mediaStarted = new AtomicBoolean();
+  private final AtomicBoolean limitReached = new AtomicBoolean();
+  private java.util.concurrent.ScheduledExecutorService limitTimer;
   private final Object graphLock = new Object();
   private final List<Runnable> finishers = new ArrayList<>();
   private final List<WebSocketAudioSink> websockets = new ArrayList<>();
@@ -110,7 +112,34 @@ public final class PipelineRunner implements EgressRunner {
     addSegments();
     addStreams();
     addImages();
+    scheduleSessionLimit();
     source.start(new Receiver());
+  }
+
+  /**
+   * The shortest session limit of the plan's outputs (protocol.md §4.4): before the start it aborts
+   * the egress; afterwards it drains like a stop, outputs finalized and uploaded, and ends as
+   * LIMIT_REACHED.
+   */
+  private void scheduleSessionLimit() {
+    if (plan.sessionLimit().isZero()) {
+      return;
+    }
+    limitTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "session-limit-" + plan.egressId());
+      t.setDaemon(true);
+      return t;
+    });
+    limitTimer.schedule(() -> {
+      log.info("{}: session limit of {} reached", plan.egressId(), plan.sessionLimit());
+      limitReached.set(true);
+      if (session.status() == livekit.LivekitEgress.EgressStatus.EGRESS_STARTING) {
+        session.limitReached(b -> { });
+      } else {
+        session.ending(EgressSession.SESSION_LIMIT);
+      }
+      stop();
+    }, plan.sessionLimit().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private void addFile() {
@@ -393,7 +422,12 @@ public final class PipelineRunner implements EgressRunner {
       log.warn("manifest for {} not stored: {}", plan.egressId(), e.getMessage());
     }
     String location = manifestLocation;
-    if (failure != null) {
+    if (limitTimer != null) {
+      limitTimer.shutdownNow();
+    }
+    if (failure == null && limitReached.get()) {
+      session.limitReached(b -> b.setManifestLocation(location));
+    } else if (failure != null) {
       PsrpcException error = failure;
       session.fail(error, b -> b.setManifestLocation(location));
     } else {
