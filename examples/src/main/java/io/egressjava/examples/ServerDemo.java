@@ -99,7 +99,7 @@ public final class ServerDemo {
         // a 2-core demo machine: the reference would reserve 4 cores for a room composite
         "cpu_cost: {room_composite_cpu_cost: 1}");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        Path.of("egress-server/target/egress-server.jar").toAbsolutePath().toString())
+        Path.of(System.getProperty("egress.server.jar", "egress-server/target/egress-server.jar")).toAbsolutePath().toString())
         .redirectErrorStream(true).redirectOutput(out.resolve("egress-server.log").toFile());
     pb.environment().put("EGRESS_CONFIG_BODY", config);
     System.out.println("egress-server started (log: " + out.resolve("egress-server.log") + ")");

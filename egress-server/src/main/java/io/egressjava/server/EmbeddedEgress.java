@@ -1,0 +1,104 @@
+package io.egressjava.server;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.EgressPlanner;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import livekit.LivekitEgress.EgressInfo;
+
+/**
+ * The library API: run one egress in this JVM from a LiveKit request, without Redis or a
+ * livekit-server dispatching it. Updates arrive as the EgressInfo livekit-server would get.
+ *
+ * <pre>{@code
+ * try (EmbeddedEgress e = EmbeddedEgress.start(config, StartEgressRequest.newBuilder().setWeb(web).build(), System.out::println)) {
+ *   Thread.sleep(10_000);
+ *   e.stop();
+ *   EgressInfo done = e.await(Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ */
+public final class EmbeddedEgress implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private volatile EgressSession session; // assigned once in the constructor; the listener may run before
+  private final EgressRunner runner;
+  private final MediaRunners runners;
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  private EmbeddedEgress(EgressConfig config, StartEgressRequest request, Consumer<EgressInfo> updates, Path workDir) {
+    Clock clock = Clock.systemUTC();
+    StartEgressRequest withId = request.getEgressId().isEmpty() ? request.toBuilder().setEgressId(newId()).build() : request;
+    EgressPlan plan = new EgressPlanner(config, clock).plan(withId);
+    this.runners = new MediaRunners(config, workDir, clock);
+    this.session = new EgressSession(plan, clock, info -> {
+      updates.accept(info);
+      if (this.session != null && this.session.isFinished()) {
+        finished.countDown();
+      }
+    });
+    this.runner = runners.create(plan);
+  }
+
+  /**
+   * Plans and starts the egress; throws the reference's errors (PsrpcException with its code) for a
+   * bad request. An empty egress id gets a fresh one.
+   */
+  public static EmbeddedEgress start(EgressConfig config, StartEgressRequest request, Consumer<EgressInfo> updates) {
+    return start(config, request, updates, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
+  }
+
+  public static EmbeddedEgress start(EgressConfig config, StartEgressRequest request, Consumer<EgressInfo> updates,
+      Path workDir) {
+    EmbeddedEgress e = new EmbeddedEgress(config, request, updates, workDir);
+    e.runner.start(e.session.plan(), e.session);
+    return e;
+  }
+
+  public EgressInfo info() {
+    return session.info();
+  }
+
+  /** Ends gracefully (as StopEgress): outputs are finalized and stored, then the info is final. */
+  public void stop() {
+    EgressInfo info = session.ending(EgressSession.STOP_EGRESS_API);
+    if (info.getStatus() == livekit.LivekitEgress.EgressStatus.EGRESS_ENDING) {
+      runner.stop();
+    }
+  }
+
+  /** Waits for the final info (COMPLETE, FAILED, ABORTED or LIMIT_REACHED). */
+  public EgressInfo await(Duration timeout) throws InterruptedException {
+    if (!session.isFinished()) {
+      finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return session.info();
+  }
+
+  /** Stops the egress if it still runs and waits up to a minute for its outputs. */
+  @Override
+  public void close() throws InterruptedException {
+    if (!session.isFinished()) {
+      stop();
+      await(Duration.ofMinutes(1));
+    }
+    runners.close();
+  }
+
+  private static String newId() {
+    String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    StringBuilder id = new StringBuilder("EG_");
+    for (int i = 0; i < 12; i++) {
+      id.append(chars.charAt(RANDOM.nextInt(chars.length())));
+    }
+    return id.toString();
+  }
+}
