@@ -30,8 +30,9 @@ public final class EgressServerMain {
     EgressConfig config;
     try {
       EgressConfigLoader.Loaded loaded = EgressConfigLoader.load(args, System.getenv());
-      loaded.warnings().forEach(w -> log.warn("{}", w));
       config = loaded.config();
+      io.egressjava.server.logging.LogSetup.apply(config.logging());
+      loaded.warnings().forEach(w -> log.warn("{}", w));
     } catch (ConfigException e) {
       System.err.println("egress-server: " + e.getMessage());
       System.exit(2);

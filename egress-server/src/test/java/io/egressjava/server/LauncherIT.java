@@ -46,7 +46,7 @@ class LauncherIT {
     String config = String.join("\n", "api_key: " + LiveKitServer.API_KEY, "api_secret: " + LiveKitServer.API_SECRET,
         "ws_url: " + rig.livekit().wsUrl(), "redis: {address: " + rig.redis().address() + "}",
         "health_port: " + health, "prometheus_port: " + metrics, "bind_address: 127.0.0.1",
-        "template_port: " + Ports.free(), "cpu_cost: {web_cpu_cost: 1}");
+        "template_port: " + Ports.free(), "cpu_cost: {web_cpu_cost: 1}", "logging: {json: true}");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target/egress-server.jar").toAbsolutePath().toString())
         .redirectErrorStream(true).redirectOutput(Path.of("target/launcher-it-server.log").toFile());
@@ -87,6 +87,12 @@ class LauncherIT {
       assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
       assertThat(done.getDetails()).isEqualTo("End reason: Source closed");
       assertThat(done.getFileResults(0).getSize()).isPositive();
+      // logging.json: one zap-style JSON object per line
+      List<String> lines = java.nio.file.Files.readAllLines(Path.of("target/launcher-it-server.log")).stream()
+          .filter(l -> l.startsWith("{\"level\":")).toList();
+      assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"logger\":\"egress.EgressServerMain\"")
+          .contains("\"msg\":\"egress-server ").contains("\"ts\":"));
+      assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"msg\":\"egress " + id + " finished: EGRESS_COMPLETE\""));
     } finally {
       server.destroyForcibly();
     }
