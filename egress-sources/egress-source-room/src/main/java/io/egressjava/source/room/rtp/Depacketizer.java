@@ -1,0 +1,87 @@
+package io.egressjava.source.room.rtp;
+
+import java.io.ByteArrayOutputStream;
+import java.util.function.Consumer;
+
+/**
+ * Reassembles frames from the RTP packets of one stream, in sequence order. A frame ends with the
+ * marker bit or a timestamp change; a frame with a missing packet is dropped, and after a loss
+ * nothing is emitted until the next key frame (a decoder could not use it). Codec rules (what
+ * starts a frame, what to strip, what a key frame is) are in the subclasses.
+ */
+public abstract class Depacketizer {
+  private final Consumer<EncodedFrame> out;
+  private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
+  private long timestamp = -1;
+  private int lastSequence = -1;
+  private boolean broken;
+  private boolean needKeyFrame = true;
+  private boolean started;
+  private long dropped;
+
+  protected Depacketizer(Consumer<EncodedFrame> out) {
+    this.out = out;
+  }
+
+  /** Packets must come in sequence order (the jitter buffer's job); gaps are losses. */
+  public final void push(RtpPacket p) {
+    if (lastSequence >= 0 && RtpPacket.sequenceDelta(lastSequence, p.sequence()) != 1) {
+      // a packet is missing: it belonged to the frame being built (dropped below, at its end) or to
+      // frames in between; either way a video decoder needs a key frame now
+      broken = broken || started;
+      needKeyFrame = needKeyFrame || requiresKeyFrameAfterLoss();
+    }
+    lastSequence = p.sequence();
+    if (started && p.timestamp() != timestamp) {
+      finish(); // the previous frame had no marker
+    }
+    if (!started) {
+      started = true;
+      timestamp = p.timestamp();
+      if (!startsFrame(p)) {
+        broken = true;
+      }
+    }
+    if (!append(p, frame)) {
+      broken = true;
+    }
+    if (p.marker()) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (!started) {
+      return;
+    }
+    byte[] data = frame.toByteArray();
+    boolean key = data.length > 0 && isKeyFrame(data);
+    if (!broken && data.length > 0 && (!needKeyFrame || key)) {
+      needKeyFrame = false;
+      out.accept(new EncodedFrame(data, timestamp, key));
+    } else {
+      dropped++;
+    }
+    frame.reset();
+    started = false;
+    broken = false;
+  }
+
+  /** Frames dropped as incomplete or undecodable. */
+  public long dropped() {
+    return dropped;
+  }
+
+  /** Whether this packet starts a frame (its first packet). */
+  protected abstract boolean startsFrame(RtpPacket p);
+
+  /** Appends the packet's part of the frame; false when the packet is malformed. */
+  protected abstract boolean append(RtpPacket p, ByteArrayOutputStream frame);
+
+  protected abstract boolean isKeyFrame(byte[] frame);
+
+  /** Audio frames are independent; video needs a key frame after a loss. */
+  protected boolean requiresKeyFrameAfterLoss() {
+    return true;
+  }
+}

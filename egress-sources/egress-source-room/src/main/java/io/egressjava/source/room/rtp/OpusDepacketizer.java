@@ -1,0 +1,32 @@
+package io.egressjava.source.room.rtp;
+
+import java.io.ByteArrayOutputStream;
+import java.util.function.Consumer;
+
+/** Opus (RFC 7587): one packet is one frame, the payload as it is. */
+public final class OpusDepacketizer extends Depacketizer {
+  public OpusDepacketizer(Consumer<EncodedFrame> out) {
+    super(out);
+  }
+
+  @Override
+  protected boolean startsFrame(RtpPacket p) {
+    return true;
+  }
+
+  @Override
+  protected boolean append(RtpPacket p, ByteArrayOutputStream frame) {
+    frame.write(p.buffer(), p.payloadOffset(), p.payloadLength());
+    return true;
+  }
+
+  @Override
+  protected boolean isKeyFrame(byte[] frame) {
+    return true;
+  }
+
+  @Override
+  protected boolean requiresKeyFrameAfterLoss() {
+    return false;
+  }
+}
