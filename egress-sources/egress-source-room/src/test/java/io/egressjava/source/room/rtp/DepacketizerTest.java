@@ -118,6 +118,20 @@ class DepacketizerTest {
   }
 
   @Test
+  void vp9FramesSurviveUnchanged(@TempDir Path tmp) throws Exception {
+    Path src = encode(tmp, "src.ivf", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "3",
+        "-c:v", "libvpx-vp9", "-b:v", "1500k", "-g", "30", "-deadline", "realtime", "-cpu-used", "8");
+    List<PacketReader.Packet> original = PacketReader.read(src);
+    List<byte[]> rtp = packetize(src, "-c", "copy", "-strict", "experimental");
+    List<EncodedFrame> frames = depacketize(rtp, Vp9Depacketizer::new);
+    assertThat(frames).hasSameSizeAs(original);
+    for (int i = 0; i < frames.size(); i++) {
+      assertThat(frames.get(i).data()).as("frame %d", i).isEqualTo(original.get(i).data());
+      assertThat(frames.get(i).keyFrame()).as("key flag of frame %d", i).isEqualTo(original.get(i).key());
+    }
+  }
+
+  @Test
   void opusPacketsPassAndALossCostsOneFrame(@TempDir Path tmp) throws Exception {
     Path src = encode(tmp, "src.ogg", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2", "-ac", "2",
         "-c:a", "libopus", "-b:a", "64k");
