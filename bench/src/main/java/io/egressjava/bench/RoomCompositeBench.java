@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,15 +94,14 @@ public final class RoomCompositeBench {
     // peer in the same run: the ffmpeg CLI capturing the same display and sound with the same settings
     String display = source.display();
     String monitor = source.soundMonitor();
-    Path ffmpeg = Ffmpeg.bundledTool("ffmpeg");
-    List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-y", "-v", "error",
+    List<String> args = List.of("-y", "-v", "error",
         "-f", "pulse", "-server", env.sound().address(), "-sample_rate", "48000", "-channels", "2", "-i", monitor,
         "-f", "x11grab", "-draw_mouse", "0", "-video_size", "1280x720", "-framerate", "30", "-i", display + ".0+0,0",
         "-t", String.valueOf(seconds), "-map", "1:v", "-map", "0:a",
         "-c:v", "libx264", "-preset", "veryfast", "-b:v", "3000k", "-g", "120", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", "128k", work.resolve("peer.mp4").toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("peer.log").toFile());
-    pb.environment().put("LD_LIBRARY_PATH", ffmpeg.getParent().toString());
+        "-c:a", "aac", "-b:a", "128k", work.resolve("peer.mp4").toString());
+    ProcessBuilder pb = Ffmpeg.toolProcess("ffmpeg", args).redirectErrorStream(true)
+        .redirectOutput(work.resolve("peer.log").toFile());
     double ours0 = ProcCpu.seconds(self);
     long t1 = System.nanoTime();
     Process peer = pb.start();

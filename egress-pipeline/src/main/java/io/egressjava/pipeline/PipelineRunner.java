@@ -148,14 +148,12 @@ public final class PipelineRunner implements EgressRunner {
       return;
     }
     Path local = workDir.resolve(StoragePaths.base(file.storagePath()));
-    graph.addFile(local, switch (file.type()) {
-      case OGG -> "ogg";
-      case MP3_FILE -> "mp3";
-      default -> "mp4";
-    });
+    // the container written: OGG and MP3 as planned, everything else MP4 (its mime is the upload's content type)
+    OutputType container = file.type() == OutputType.OGG || file.type() == OutputType.MP3_FILE ? file.type() : OutputType.MP4;
+    graph.addFile(local, container.extension().substring(1)); // FFmpeg's format names: mp4, ogg, mp3
     EgressStorage store = storage(file.storage());
     finishers.add(() -> {
-      OutputStore.Stored stored = store.store(local, file.storagePath(), contentType(file.type()), true);
+      OutputStore.Stored stored = store.store(local, file.storagePath(), container.mime(), true);
       manifest.addFile(stored.storagePath(), stored.location());
       long ended = nanos(clock.instant());
       session.update(b -> {
@@ -169,14 +167,6 @@ public final class PipelineRunner implements EgressRunner {
       });
       store.close();
     });
-  }
-
-  private static String contentType(OutputType t) {
-    return switch (t) {
-      case OGG -> "audio/ogg";
-      case MP3_FILE -> "audio/mpeg";
-      default -> "video/mp4";
-    };
   }
 
   private void addSegments() {
@@ -273,7 +263,7 @@ public final class PipelineRunner implements EgressRunner {
         case NONE_OVERWRITE -> img.names().overwriteImage();
       }), file -> {
         OutputStore.Stored stored = store.store(file, StoragePaths.join(img.names().storageDir(), file.getFileName().toString()),
-            "image/jpeg", true);
+            OutputType.JPEG.mime(), true);
         manifest.addImage(stored.storagePath(), nanos(clock.instant()), stored.location());
         count.incrementAndGet();
       });

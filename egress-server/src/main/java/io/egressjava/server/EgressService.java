@@ -43,7 +43,7 @@ public final class EgressService implements AutoCloseable {
   private final RpcServer handler;
   private final RpcClient io;
   private final Map<String, Active> active = new ConcurrentHashMap<>();
-  private final Map<List<String>, Long> results = new ConcurrentHashMap<>();
+  private final Map<Outcome, Long> results = new ConcurrentHashMap<>();
 
   private volatile boolean shuttingDown;
   private RpcServer.Registration startRegistration;
@@ -112,8 +112,11 @@ public final class EgressService implements AutoCloseable {
         .toList();
   }
 
-  /** Finished egresses by {type, result} (results named as the reference's handler_results). */
-  public Map<List<String>, Long> results() {
+  /** A finished egress's request type and result (named as the reference's handler_results). */
+  public record Outcome(String type, String result) {}
+
+  /** Finished egresses by outcome. */
+  public Map<Outcome, Long> results() {
     return Map.copyOf(results);
   }
 
@@ -124,11 +127,7 @@ public final class EgressService implements AutoCloseable {
   /** Ends every running egress gracefully with {@code reason} (outputs finalized and uploaded). */
   public void stopAll(String reason) {
     for (Active a : List.copyOf(active.values())) {
-      EgressInfo info = a.session.ending(reason);
-      EgressRunner runner = a.runner;
-      if (runner != null && info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
-        runner.stop();
-      }
+      stopEgress(a, reason);
     }
   }
 
@@ -159,7 +158,7 @@ public final class EgressService implements AutoCloseable {
     // the handler topics exist before the egress starts, so a quick StopEgress finds it
     a.registrations = List.of(
         handler.register(EgressRpc.STOP_EGRESS, id, LivekitEgress.StopEgressRequest.parser(), null,
-            (stop, ctx) -> stopEgress(a)),
+            (stop, ctx) -> stopEgress(a, EgressSession.STOP_EGRESS_API)),
         handler.register(EgressRpc.UPDATE_STREAM, id, LivekitEgress.UpdateStreamRequest.parser(), null,
             (update, ctx) -> updateStream(a, update)));
     a.reporter.create(a.session.info());
@@ -176,8 +175,8 @@ public final class EgressService implements AutoCloseable {
     return plan.info();
   }
 
-  private EgressInfo stopEgress(Active a) {
-    EgressInfo info = a.session.ending(EgressSession.STOP_EGRESS_API);
+  private EgressInfo stopEgress(Active a, String reason) {
+    EgressInfo info = a.session.ending(reason);
     EgressRunner runner = a.runner;
     if (runner != null && info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
       runner.stop();
@@ -202,7 +201,7 @@ public final class EgressService implements AutoCloseable {
     }
     a.registrations.forEach(RpcServer.Registration::close);
     admission.release(egressId);
-    results.merge(List.of(a.session.plan().requestType().label(), resultLabel(a.session.status())), 1L, Long::sum);
+    results.merge(new Outcome(a.session.plan().requestType().label(), resultLabel(a.session.status())), 1L, Long::sum);
     a.finished.countDown();
     log.info("egress {} finished: {}", egressId, a.session.status());
   }

@@ -29,7 +29,7 @@ import livekit.LivekitEgress.EgressInfo;
  */
 public final class EmbeddedEgress implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private volatile EgressSession session; // assigned once in the constructor; the listener may run before
+  private final EgressSession session;
   private final EgressRunner runner;
   private final MediaRunners runners;
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -41,7 +41,7 @@ public final class EmbeddedEgress implements AutoCloseable {
     this.runners = new MediaRunners(config, workDir, clock);
     this.session = new EgressSession(plan, clock, info -> {
       updates.accept(info);
-      if (this.session != null && this.session.isFinished()) {
+      if (EgressSession.isTerminal(info.getStatus())) {
         finished.countDown();
       }
     });

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,13 +118,11 @@ public final class StatusServer implements AutoCloseable {
         .append("\"} ").append(n).append('\n'));
     t.append("# HELP livekit_egress_handler_results_total finished egresses by type and result\n")
         .append("# TYPE livekit_egress_handler_results_total counter\n");
-    new TreeMap<>(Map.copyOf(service.results().entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().get(0) + "|" + e.getKey().get(1), Map.Entry::getValue))))
-        .forEach((k, n) -> {
-          String[] tr = k.split("\\|");
-          t.append("livekit_egress_handler_results_total{").append(labels).append(",type=\"").append(tr[0])
-              .append("\",result=\"").append(tr[1]).append("\"} ").append(n).append('\n');
-        });
+    Map<EgressService.Outcome, Long> results = new TreeMap<>(
+        Comparator.comparing(EgressService.Outcome::type).thenComparing(EgressService.Outcome::result));
+    results.putAll(service.results());
+    results.forEach((o, n) -> t.append("livekit_egress_handler_results_total{").append(labels).append(",type=\"")
+        .append(o.type()).append("\",result=\"").append(o.result()).append("\"} ").append(n).append('\n'));
     return t.toString();
   }
 

@@ -59,9 +59,15 @@ final class ItSupport {
   }
 
   static void awaitStatus(EgressServiceClient client, String room, String egressId, EgressStatus status) {
-    Ports.await(Duration.ofSeconds(10), egressId + " to be " + status, () -> {
+    awaitStatus(client, room, egressId, Duration.ofSeconds(10), status.toString(), s -> s == status);
+  }
+
+  /** Waits until livekit-server lists the egress with a status that {@code wanted} accepts. */
+  static void awaitStatus(EgressServiceClient client, String room, String egressId, Duration timeout, String what,
+      java.util.function.Predicate<EgressStatus> wanted) {
+    Ports.await(timeout, egressId + " to be " + what, () -> {
       try {
-        return listed(client, room, egressId).map(i -> i.getStatus() == status).orElse(false);
+        return listed(client, room, egressId).map(i -> wanted.test(i.getStatus())).orElse(false);
       } catch (IOException e) {
         return false;
       }

@@ -86,25 +86,14 @@ class RoomCompositeNetnsIT {
 
   private static EgressInfo stopAndWait(EgressServiceClient client, String room, String egressId) throws IOException {
     ok(client.stopEgress(egressId).execute());
-    Ports.await(Duration.ofSeconds(60), egressId + " to end", () -> {
-      try {
-        return ItSupport.listed(client, room, egressId).map(i -> i.getStatus().getNumber() >= EgressStatus.EGRESS_COMPLETE_VALUE)
-            .orElse(false);
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    ItSupport.awaitStatus(client, room, egressId, Duration.ofSeconds(60), "finished",
+        io.egressjava.core.lifecycle.EgressSession::isTerminal);
     return ItSupport.listed(client, room, egressId).orElseThrow();
   }
 
   private static void awaitActive(EgressServiceClient client, String room, String egressId) {
-    Ports.await(Duration.ofSeconds(40), egressId + " to record", () -> {
-      try {
-        return ItSupport.listed(client, room, egressId).map(i -> i.getStatus() == EgressStatus.EGRESS_ACTIVE).orElse(false);
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    ItSupport.awaitStatus(client, room, egressId, Duration.ofSeconds(40), "recording",
+        s -> s == EgressStatus.EGRESS_ACTIVE);
   }
 
   /** Mean RGB of a region (fractions of the frame) of the picture shown at {@code seconds}. */

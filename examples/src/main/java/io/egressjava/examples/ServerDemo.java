@@ -1,5 +1,6 @@
 package io.egressjava.examples;
 
+import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.media.ffmpeg.Ffmpeg;
 import io.egressjava.testrig.FilePublisher;
 import io.egressjava.testrig.LiveKitServer;
@@ -49,7 +50,7 @@ public final class ServerDemo {
         Ports.await(Duration.ofSeconds(60), "recording", () -> status(client, id) == EgressStatus.EGRESS_ACTIVE);
         Thread.sleep(15_000);
         call(client.stopEgress(id));
-        Ports.await(Duration.ofSeconds(60), "the egress to finish", () -> status(client, id).getNumber() >= 3);
+        Ports.await(Duration.ofSeconds(60), "the egress to finish", () -> EgressSession.isTerminal(status(client, id)));
         EgressInfo done = call(client.listEgress(null, id, false)).get(0);
         report(done);
       } finally {
@@ -81,12 +82,9 @@ public final class ServerDemo {
 
   /** codec, size and duration of every stream, by the bundled ffprobe. */
   private static String probe(Path file) throws IOException, InterruptedException {
-    Path ffprobe = Ffmpeg.bundledTool("ffprobe");
-    ProcessBuilder pb = new ProcessBuilder(ffprobe.toString(), "-v", "error", "-show_entries",
-        "stream=codec_name,width,height:format=duration", "-of", "compact=p=0:nk=1", file.toString())
-        .redirectErrorStream(true);
-    pb.environment().put("LD_LIBRARY_PATH", ffprobe.getParent().toString());
-    Process p = pb.start();
+    Process p = Ffmpeg.toolProcess("ffprobe", List.of("-v", "error", "-show_entries",
+        "stream=codec_name,width,height:format=duration", "-of", "compact=p=0:nk=1", file.toString()))
+        .redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes()).trim().replace("\n", " · ");
     p.waitFor();
     return text;
@@ -107,7 +105,6 @@ public final class ServerDemo {
   }
 
   private static void encode(Path dir) throws IOException, InterruptedException {
-    Path ffmpeg = Ffmpeg.bundledTool("ffmpeg");
     List<List<String>> jobs = new ArrayList<>();
     jobs.add(List.of("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "60", "-c:v", "libvpx", "-b:v", "800k",
         "-deadline", "realtime", "-cpu-used", "8", "-g", "60", dir.resolve("alice.ivf").toString()));
@@ -116,11 +113,9 @@ public final class ServerDemo {
     jobs.add(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "60", "-ac", "2", "-c:a",
         "libopus", dir.resolve("tone.ogg").toString()));
     for (List<String> job : jobs) {
-      List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-y", "-v", "error"));
-      cmd.addAll(job);
-      ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-      pb.environment().put("LD_LIBRARY_PATH", ffmpeg.getParent().toString());
-      if (pb.start().waitFor() != 0) {
+      List<String> args = new ArrayList<>(List.of("-y", "-v", "error"));
+      args.addAll(job);
+      if (Ffmpeg.toolProcess("ffmpeg", args).inheritIO().start().waitFor() != 0) {
         throw new IOException("could not encode " + job.get(job.size() - 1));
       }
     }

@@ -164,7 +164,8 @@ public final class EgressSession {
     listener.accept(snapshot);
   }
 
-  private static boolean isTerminal(EgressStatus s) {
+  /** COMPLETE, FAILED, ABORTED or LIMIT_REACHED: nothing follows. */
+  public static boolean isTerminal(EgressStatus s) {
     return s == EgressStatus.EGRESS_COMPLETE || s == EgressStatus.EGRESS_FAILED || s == EgressStatus.EGRESS_ABORTED
         || s == EgressStatus.EGRESS_LIMIT_REACHED;
   }

@@ -51,11 +51,13 @@ public final class EgressPlanner {
   private final EgressConfig config;
   private final Clock clock;
   private final StorageResolver storage;
+  private final UrlAllowlist allowlist;
 
   public EgressPlanner(EgressConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.storage = new StorageResolver(config);
+    this.allowlist = new UrlAllowlist(config.webUrlAllowlist());
   }
 
   public EgressPlan plan(StartEgressRequest request) {
@@ -399,7 +401,7 @@ public final class EgressPlanner {
         throw EgressErrors.invalidInput("template base url");
       }
       if (!custom.isEmpty()) {
-        new UrlAllowlist(config.webUrlAllowlist()).check("custom_base_url", custom);
+        allowlist.check("custom_base_url", custom);
       }
     }
 
@@ -407,7 +409,7 @@ public final class EgressPlanner {
       if (!isHttpUrl(url)) {
         throw EgressErrors.invalidInput("web url");
       }
-      new UrlAllowlist(config.webUrlAllowlist()).check("url", url);
+      allowlist.check("url", url);
       webUrl = url;
     }
 

@@ -104,64 +104,63 @@ public final class DeviceCapture implements AutoCloseable {
     }
   }
 
-  private void readScreen(Sink sink) {
+  /** What to do with one packet read from a device, stamped on the egress clock. */
+  @FunctionalInterface
+  private interface PacketHandler {
+    void handle(AVPacket packet, double seconds);
+  }
+
+  /** Reads {@code device} until closed; packets from before the epoch are dropped; a read error fails the sink. */
+  private void readLoop(AVFormatContext device, String name, Sink sink, PacketHandler handler) {
     AVPacket p = av_packet_alloc();
-    AVFrame frame = av_frame_alloc();
-    var par = screen.streams(0).codecpar();
-    var tb = screen.streams(0).time_base();
+    var tb = device.streams(0).time_base();
     try {
       while (running) {
-        int ret = av_read_frame(screen, p);
+        int ret = av_read_frame(device, p);
         if (ret < 0) {
           if (running) {
-            sink.failed("x11grab", Ffmpeg.error(ret));
+            sink.failed(name, Ffmpeg.error(ret));
           }
           return;
         }
         double t = (p.pts() * (double) tb.num() / tb.den()) - epochMicros / 1e6;
         if (t >= 0) {
-          // the packet is one raw picture: wrap it as a frame without copying or decoding
-          frame.format(par.format());
-          frame.width(par.width());
-          frame.height(par.height());
-          frame.data(0, p.data());
-          frame.linesize(0, p.size() / par.height());
-          sink.picture(frame, t);
+          handler.handle(p, t);
         }
         av_packet_unref(p);
       }
     } finally {
-      av_frame_free(frame);
       av_packet_free(p);
     }
   }
 
-  private void readSound(Sink sink) {
-    AVPacket p = av_packet_alloc();
-    var tb = sound.streams(0).time_base();
-    byte[] buf = new byte[0];
+  private void readScreen(Sink sink) {
+    AVFrame frame = av_frame_alloc();
+    var par = screen.streams(0).codecpar();
     try {
-      while (running) {
-        int ret = av_read_frame(sound, p);
-        if (ret < 0) {
-          if (running) {
-            sink.failed("pulse", Ffmpeg.error(ret));
-          }
-          return;
-        }
-        double t = (p.pts() * (double) tb.num() / tb.den()) - epochMicros / 1e6;
-        if (t >= 0) {
-          if (buf.length < p.size()) {
-            buf = new byte[p.size()];
-          }
-          p.data().get(buf, 0, p.size());
-          sink.sound(buf, p.size(), t);
-        }
-        av_packet_unref(p);
-      }
+      readLoop(screen, "x11grab", sink, (p, t) -> {
+        // the packet is one raw picture: wrap it as a frame without copying or decoding
+        frame.format(par.format());
+        frame.width(par.width());
+        frame.height(par.height());
+        frame.data(0, p.data());
+        frame.linesize(0, p.size() / par.height());
+        sink.picture(frame, t);
+      });
     } finally {
-      av_packet_free(p);
+      av_frame_free(frame);
     }
+  }
+
+  private void readSound(Sink sink) {
+    byte[][] buf = {new byte[0]};
+    readLoop(sound, "pulse", sink, (p, t) -> {
+      if (buf[0].length < p.size()) {
+        buf[0] = new byte[p.size()];
+      }
+      p.data().get(buf[0], 0, p.size());
+      sink.sound(buf[0], p.size(), t);
+    });
   }
 
   /** Stops both threads (each returns after its current read) and closes the devices. */

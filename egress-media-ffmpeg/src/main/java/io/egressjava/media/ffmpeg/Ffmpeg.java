@@ -55,6 +55,20 @@ public final class Ffmpeg {
     return Path.of(Loader.load(tool));
   }
 
+  /**
+   * A process for a bundled tool ("ffmpeg", "ffprobe") with {@code args}; the tool finds its
+   * libraries beside it through LD_LIBRARY_PATH.
+   */
+  public static ProcessBuilder toolProcess(String name, java.util.List<String> args) {
+    Path tool = bundledTool(name);
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(tool.toString());
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("LD_LIBRARY_PATH", tool.getParent().toString());
+    return pb;
+  }
+
   /** Throws when an FFmpeg call returned an error code. */
   static int check(int ret, String call) {
     if (ret < 0) {

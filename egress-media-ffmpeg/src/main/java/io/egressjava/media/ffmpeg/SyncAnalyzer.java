@@ -24,35 +24,32 @@ public final class SyncAnalyzer {
   private static final double FLASH_LUMA = 200;
   private static final double PAIR_LIMIT = 0.5;
 
-  /** Flash times, beep onsets (s) and the offset (beep − flash, s) of each pair. */
-  public record Result(List<Double> flashes, List<Double> beeps, List<Double> offsets) {
+  /** A flash and the offset (s) of the beep nearest to it (beep − flash). */
+  public record Pair(double flash, double offset) {}
+
+  /** Flash times, beep onsets (s) and the flash/beep pairs. */
+  public record Result(List<Double> flashes, List<Double> beeps, List<Pair> pairs) {
+    public List<Double> offsets() {
+      return pairs.stream().map(Pair::offset).toList();
+    }
+
     public double maxAbsOffset() {
-      return offsets.stream().mapToDouble(Math::abs).max().orElse(Double.NaN);
+      return pairs.stream().mapToDouble(p -> Math.abs(p.offset())).max().orElse(Double.NaN);
     }
 
     public double meanOffset() {
-      return offsets.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
+      return pairs.stream().mapToDouble(Pair::offset).average().orElse(Double.NaN);
     }
 
     /** Offsets of the pairs whose flash is at or after {@code from} seconds. */
     public List<Double> offsetsFrom(double from) {
-      List<Double> out = new ArrayList<>();
-      for (int i = 0, j = 0; i < flashes.size(); i++) {
-        Double b = nearest(beeps, flashes.get(i));
-        if (b != null) {
-          if (flashes.get(i) >= from) {
-            out.add(offsets.get(j));
-          }
-          j++;
-        }
-      }
-      return out;
+      return pairs.stream().filter(p -> p.flash() >= from).map(Pair::offset).toList();
     }
 
     @Override
     public String toString() {
       return String.format("flashes=%d beeps=%d pairs=%d mean=%.1fms max|offset|=%.1fms", flashes.size(), beeps.size(),
-          offsets.size(), meanOffset() * 1000, maxAbsOffset() * 1000);
+          pairs.size(), meanOffset() * 1000, maxAbsOffset() * 1000);
     }
   }
 
@@ -61,14 +58,14 @@ public final class SyncAnalyzer {
   public static Result analyze(Path file) throws IOException, InterruptedException {
     List<Double> flashes = flashTimes(file);
     List<Double> beeps = beepOnsets(file);
-    List<Double> offsets = new ArrayList<>();
+    List<Pair> pairs = new ArrayList<>();
     for (double f : flashes) {
       Double b = nearest(beeps, f);
       if (b != null) {
-        offsets.add(b - f);
+        pairs.add(new Pair(f, b - f));
       }
     }
-    return new Result(flashes, beeps, offsets);
+    return new Result(flashes, beeps, pairs);
   }
 
   private static Double nearest(List<Double> times, double t) {
@@ -83,7 +80,7 @@ public final class SyncAnalyzer {
 
   /** Times of frames that turn white after a frame that was not. */
   static List<Double> flashTimes(Path file) throws IOException, InterruptedException {
-    String out = new String(run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-copyts", "-i", file.toString(),
+    String out = new String(run(List.of("-v", "error", "-copyts", "-i", file.toString(),
         "-map", "0:v:0", "-vf", "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-",
         "-f", "null", "-")));
     Matcher m = Pattern.compile("pts_time:(-?[0-9.]+)\\s+lavfi\\.signalstats\\.YAVG=([0-9.]+)").matcher(out);
@@ -101,7 +98,7 @@ public final class SyncAnalyzer {
 
   /** Where the 1 kHz energy rises through a quarter of its peak (window centre, 1 ms steps). */
   static List<Double> beepOnsets(Path file) throws IOException, InterruptedException {
-    byte[] pcm = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-copyts", "-i", file.toString(),
+    byte[] pcm = run(List.of("-v", "error", "-copyts", "-i", file.toString(),
         "-map", "0:a:0", "-af", "aresample=async=1:first_pts=0", "-ac", "1", "-ar", String.valueOf(RATE),
         "-f", "s16le", "-"));
     int n = pcm.length / 2;
@@ -140,17 +137,15 @@ public final class SyncAnalyzer {
     return s1 * s1 + s2 * s2 - k * s1 * s2;
   }
 
-  private static byte[] run(List<String> command) throws IOException, InterruptedException {
-    Path tool = Path.of(command.get(0));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("LD_LIBRARY_PATH", tool.getParent().toString());
-    Process p = pb.start();
+  /** Runs the bundled ffmpeg with {@code args}; its stdout. */
+  private static byte[] run(List<String> args) throws IOException, InterruptedException {
+    Process p = Ffmpeg.toolProcess("ffmpeg", args).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InputStream in = p.getInputStream()) {
       in.transferTo(out);
     }
     if (p.waitFor() != 0) {
-      throw new IOException("decoding failed: " + String.join(" ", command));
+      throw new IOException("decoding failed: ffmpeg " + String.join(" ", args));
     }
     return out.toByteArray();
   }

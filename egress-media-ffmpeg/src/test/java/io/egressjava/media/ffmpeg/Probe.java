@@ -20,14 +20,13 @@ public final class Probe {
 
   /** Runs a bundled tool; with {@code withStderr} false, decoder complaints are dropped from the output. */
   public static String run(List<String> command, boolean withStderr) throws IOException, InterruptedException {
-    Path tool = Path.of(command.get(0));
-    ProcessBuilder pb = new ProcessBuilder(command);
+    String tool = Path.of(command.get(0)).getFileName().toString();
+    ProcessBuilder pb = Ffmpeg.toolProcess(tool, command.subList(1, command.size()));
     if (withStderr) {
       pb.redirectErrorStream(true);
     } else {
       pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     }
-    pb.environment().put("LD_LIBRARY_PATH", tool.getParent().toString());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor();

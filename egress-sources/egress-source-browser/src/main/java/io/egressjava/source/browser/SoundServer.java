@@ -75,7 +75,7 @@ public final class SoundServer {
     return new Sink(name, Integer.parseInt(r.output.trim()));
   }
 
-  /** Null sinks of ours; with {@code keep}, the ones still in use are left alone. */
+  /** The null sinks this project created (named with {@link #SINK_PREFIX}), in use or not. */
   public List<Sink> ourSinks() {
     List<Sink> sinks = new ArrayList<>();
     Result r = pactl("list", "short", "modules");

@@ -80,6 +80,15 @@ public abstract class Depacketizer {
 
   protected abstract boolean isKeyFrame(byte[] frame);
 
+  /** Appends the payload after a codec's payload descriptor of {@code descriptor} bytes (-1: malformed). */
+  protected static boolean appendAfterDescriptor(RtpPacket p, int descriptor, ByteArrayOutputStream frame) {
+    if (descriptor < 0) {
+      return false;
+    }
+    frame.write(p.buffer(), p.payloadOffset() + descriptor, p.payloadLength() - descriptor);
+    return true;
+  }
+
   /** Audio frames are independent; video needs a key frame after a loss. */
   protected boolean requiresKeyFrameAfterLoss() {
     return true;

@@ -16,8 +16,7 @@ public final class OpusDepacketizer extends Depacketizer {
 
   @Override
   protected boolean append(RtpPacket p, ByteArrayOutputStream frame) {
-    frame.write(p.buffer(), p.payloadOffset(), p.payloadLength());
-    return true;
+    return appendAfterDescriptor(p, 0, frame); // Opus has no descriptor
   }
 
   @Override

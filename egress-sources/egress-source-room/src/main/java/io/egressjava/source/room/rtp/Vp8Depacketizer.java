@@ -48,12 +48,7 @@ public final class Vp8Depacketizer extends Depacketizer {
 
   @Override
   protected boolean append(RtpPacket p, ByteArrayOutputStream frame) {
-    int d = descriptorLength(p);
-    if (d < 0) {
-      return false;
-    }
-    frame.write(p.buffer(), p.payloadOffset() + d, p.payloadLength() - d);
-    return true;
+    return appendAfterDescriptor(p, descriptorLength(p), frame);
   }
 
   @Override

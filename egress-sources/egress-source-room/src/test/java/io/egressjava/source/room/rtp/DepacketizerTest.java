@@ -42,13 +42,10 @@ class DepacketizerTest {
     }
     rtp.setReceiveBufferSize(4 << 20);
     rtp.setSoTimeout(1500);
-    List<String> cmd = new ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-readrate", "4",
-        "-i", src.toString()));
-    cmd.addAll(List.of(codecArgs));
-    cmd.addAll(List.of("-f", "rtp", "-pkt_size", "1200", "rtp://127.0.0.1:" + rtp.getLocalPort()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("LD_LIBRARY_PATH", Ffmpeg.bundledTool("ffmpeg").getParent().toString());
-    Process p = pb.start();
+    List<String> args = new ArrayList<>(List.of("-v", "error", "-readrate", "4", "-i", src.toString()));
+    args.addAll(List.of(codecArgs));
+    args.addAll(List.of("-f", "rtp", "-pkt_size", "1200", "rtp://127.0.0.1:" + rtp.getLocalPort()));
+    Process p = Ffmpeg.toolProcess("ffmpeg", args).redirectErrorStream(true).start();
     List<byte[]> datagrams = new ArrayList<>();
     byte[] buf = new byte[2048];
     try (DatagramSocket r = rtp; DatagramSocket c = rtcp) {
@@ -85,12 +82,10 @@ class DepacketizerTest {
 
   static Path encode(Path dir, String name, String... args) throws Exception {
     Path out = dir.resolve(name);
-    List<String> cmd = new ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
-    cmd.addAll(List.of(args));
-    cmd.add(out.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-    pb.environment().put("LD_LIBRARY_PATH", Ffmpeg.bundledTool("ffmpeg").getParent().toString());
-    assertThat(pb.start().waitFor()).isZero();
+    List<String> all = new ArrayList<>(List.of("-y", "-v", "error"));
+    all.addAll(List.of(args));
+    all.add(out.toString());
+    assertThat(Ffmpeg.toolProcess("ffmpeg", all).inheritIO().start().waitFor()).isZero();
     return out;
   }
 
