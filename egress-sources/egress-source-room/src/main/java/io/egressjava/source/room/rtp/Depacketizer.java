@@ -67,6 +67,11 @@ public abstract class Depacketizer {
     broken = false;
   }
 
+  /** Whether output waits for a key frame (after a loss or at the start): time to ask for one. */
+  public boolean awaitingKeyFrame() {
+    return needKeyFrame;
+  }
+
   /** Frames dropped as incomplete or undecodable. */
   public long dropped() {
     return dropped;

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class SignalClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SignalClient.class);
   static final int PROTOCOL_VERSION = 17;
+  /**
+   * We announce ourselves as the Go SDK the reference egress uses, so the server applies the same
+   * per-client rules (webrtc-receive.md §1.1: no ICE-TCP fallback, padding for muted tracks).
+   */
+  static final String GO_SDK_VERSION = "2.13.0";
 
   private final Consumer<SignalResponse> listener;
   private final CompletableFuture<LivekitRtc.JoinResponse> joined = new CompletableFuture<>();
@@ -53,7 +58,7 @@ public final class SignalClient implements AutoCloseable {
       base = base.substring(0, base.length() - 1);
     }
     return URI.create(base + "/rtc?access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
-        + "&protocol=" + PROTOCOL_VERSION + "&auto_subscribe=0&sdk=java&version=0.1.0&os=linux");
+        + "&protocol=" + PROTOCOL_VERSION + "&auto_subscribe=0&sdk=go&version=" + GO_SDK_VERSION + "&os=linux");
   }
 
   /** Connects and waits for the JoinResponse. */

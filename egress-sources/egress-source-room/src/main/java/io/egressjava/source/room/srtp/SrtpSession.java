@@ -1,0 +1,116 @@
+package io.egressjava.source.room.srtp;
+
+import io.egressjava.source.room.dtls.SrtpKeys;
+import java.security.GeneralSecurityException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.srtp.SrtpPolicy;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * SRTP/SRTCP for one DTLS association, on jitsi-srtp: decrypts what the SFU sends (per-SSRC
+ * contexts created on first use) and encrypts our RTCP. Receive replay protection is off, as on
+ * LiveKit's side: retransmissions on a media SSRC can be older than jitsi-srtp's 64-packet window,
+ * and duplicates are dropped later by the reorder buffer anyway.
+ */
+public final class SrtpSession implements AutoCloseable {
+  private final SrtpContextFactory receiveFactory;
+  private final SrtpContextFactory sendFactory;
+  private final Map<Long, SrtpCryptoContext> rtpContexts = new ConcurrentHashMap<>();
+  private final Map<Long, SrtcpCryptoContext> rtcpInContexts = new ConcurrentHashMap<>();
+  private final Map<Long, SrtcpCryptoContext> rtcpOutContexts = new ConcurrentHashMap<>();
+  private final int tagLength;
+
+  public SrtpSession(SrtpKeys keys) {
+    SrtpPolicy policy = policy(keys);
+    this.tagLength = keys.profile().tagLength();
+    LoggerImpl logger = new LoggerImpl(SrtpSession.class.getName());
+    receiveFactory = new SrtpContextFactory(false, keys.remoteKey(), keys.remoteSalt(), policy, policy, logger);
+    sendFactory = new SrtpContextFactory(true, keys.localKey(), keys.localSalt(), policy(keys), policy(keys), logger);
+  }
+
+  private static SrtpPolicy policy(SrtpKeys keys) {
+    SrtpPolicy p = keys.profile().aead()
+        ? new SrtpPolicy(SrtpPolicy.AESGCM_ENCRYPTION, keys.profile().keyLength(), SrtpPolicy.NULL_AUTHENTICATION, 0,
+            keys.profile().tagLength(), keys.profile().saltLength())
+        : new SrtpPolicy(SrtpPolicy.AESCM_ENCRYPTION, keys.profile().keyLength(), SrtpPolicy.HMACSHA1_AUTHENTICATION, 20,
+            keys.profile().tagLength(), keys.profile().saltLength());
+    p.setReceiveReplayEnabled(false);
+    return p;
+  }
+
+  /** Decrypts an SRTP packet in place; returns the plaintext length, or -1 when it fails to authenticate. */
+  public int decryptRtp(byte[] buf, int length) {
+    if (length < 12) {
+      return -1;
+    }
+    long ssrc = readUint32(buf, 8);
+    try {
+      SrtpCryptoContext ctx = rtpContexts.get(ssrc);
+      if (ctx == null) {
+        ctx = rtpContexts.computeIfAbsent(ssrc, s -> derive(() -> receiveFactory.deriveContext((int) (long) s, 0)));
+      }
+      Buffer b = new Buffer(buf, length);
+      return ctx.reverseTransformPacket(b, false) == SrtpErrorStatus.OK ? b.getLength() : -1;
+    } catch (GeneralSecurityException e) {
+      return -1;
+    }
+  }
+
+  /** Decrypts an SRTCP packet in place; returns the plaintext length, or -1. */
+  public int decryptRtcp(byte[] buf, int length) {
+    if (length < 8 + tagLength) {
+      return -1;
+    }
+    long ssrc = readUint32(buf, 4);
+    try {
+      SrtcpCryptoContext ctx = rtcpInContexts.computeIfAbsent(ssrc, s -> derive(() -> receiveFactory.deriveControlContext((int) (long) s)));
+      Buffer b = new Buffer(buf, length);
+      return ctx.reverseTransformPacket(b) == SrtpErrorStatus.OK ? b.getLength() : -1;
+    } catch (GeneralSecurityException e) {
+      return -1;
+    }
+  }
+
+  /** Encrypts an RTCP packet; returns the SRTCP datagram. */
+  public byte[] encryptRtcp(byte[] rtcp) {
+    long ssrc = readUint32(rtcp, 4);
+    byte[] buf = java.util.Arrays.copyOf(rtcp, rtcp.length + 4 + tagLength + 16);
+    try {
+      SrtcpCryptoContext ctx = rtcpOutContexts.computeIfAbsent(ssrc, s -> derive(() -> sendFactory.deriveControlContext((int) (long) s)));
+      Buffer b = new Buffer(buf, rtcp.length);
+      if (ctx.transformPacket(b) != SrtpErrorStatus.OK) {
+        throw new IllegalStateException("SRTCP encryption failed");
+      }
+      return java.util.Arrays.copyOfRange(b.getBuffer(), b.getOffset(), b.getOffset() + b.getLength());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SRTCP encryption failed", e);
+    }
+  }
+
+  private interface Derivation<T> {
+    T run() throws GeneralSecurityException;
+  }
+
+  private static <T> T derive(Derivation<T> d) {
+    try {
+      return d.run();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot derive SRTP context", e);
+    }
+  }
+
+  static long readUint32(byte[] b, int off) {
+    return ((long) (b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+  }
+
+  @Override
+  public void close() {
+    receiveFactory.close();
+    sendFactory.close();
+  }
+}

@@ -1,0 +1,226 @@
+package io.egressjava.source.room.webrtc;
+
+import io.egressjava.source.room.dtls.DtlsSrtpClient;
+import io.egressjava.source.room.dtls.QueuedDatagramTransport;
+import io.egressjava.source.room.ice.IceAgent;
+import io.egressjava.source.room.ice.StunMessage;
+import io.egressjava.source.room.srtp.SrtpSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport of one subscriber peer connection: a UDP socket shared by ICE, DTLS and SRTP,
+ * demultiplexed by the first byte (RFC 7983). ICE selects the pair, then the DTLS handshake runs
+ * on its own thread, then every SRTP/SRTCP datagram is decrypted and handed to the {@link Listener}.
+ */
+public final class PeerTransport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
+
+  /** Receives decrypted RTP and RTCP on the socket's reader thread. */
+  public interface Listener {
+    void onRtp(byte[] packet, int length);
+
+    void onRtcp(byte[] packet, int length);
+  }
+
+  private final DatagramSocket socket;
+  private final IceAgent ice;
+  private final QueuedDatagramTransport dtlsTransport;
+  private final Listener listener;
+  private final CompletableFuture<Void> connected = new CompletableFuture<>();
+  private final Thread reader;
+  private final ScheduledFuture<?> iceTimer;
+  private volatile SrtpSession srtp;
+  private volatile DtlsSrtpClient.Result dtls;
+  private volatile boolean closed;
+  private volatile long lastReceivedNanos = System.nanoTime();
+
+  public PeerTransport(String name, List<InetAddress> hostAddresses, Listener listener) {
+    this.listener = listener;
+    try {
+      socket = new DatagramSocket(new InetSocketAddress(0));
+      socket.setReceiveBufferSize(4 << 20);
+    } catch (SocketException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<InetSocketAddress> candidates = new ArrayList<>();
+    for (InetAddress a : hostAddresses.isEmpty() ? hostAddresses() : hostAddresses) {
+      candidates.add(new InetSocketAddress(a, socket.getLocalPort()));
+    }
+    ice = new IceAgent(this::sendTo, candidates);
+    dtlsTransport = new QueuedDatagramTransport(this::sendSelected);
+    reader = new Thread(this::readLoop, "rtc-" + name);
+    reader.setDaemon(true);
+    reader.start();
+    iceTimer = RtcTimers.scheduleAtFixedRate(() -> ice.tick(System.nanoTime()), 20, 20, TimeUnit.MILLISECONDS);
+    ice.selected().thenAccept(remote -> startDtls(name));
+  }
+
+  /** IPv4 addresses of the interfaces that are up, loopback only when there is nothing else. */
+  static List<InetAddress> hostAddresses() {
+    List<InetAddress> out = new ArrayList<>();
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nif.isUp() || nif.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          if (a instanceof Inet4Address && !a.isLinkLocalAddress()) {
+            out.add(a);
+          }
+        }
+      }
+    } catch (SocketException e) {
+      log.warn("cannot list network interfaces: {}", e.getMessage());
+    }
+    if (out.isEmpty()) {
+      out.add(InetAddress.getLoopbackAddress());
+    }
+    return out;
+  }
+
+  public IceAgent ice() {
+    return ice;
+  }
+
+  private volatile String remoteFingerprint;
+
+  /** The fingerprint from the offer the DTLS server must present. */
+  public void setRemoteFingerprint(String sha256) {
+    this.remoteFingerprint = sha256;
+  }
+
+  /** Completes when ICE and DTLS are up and SRTP keys exist; fails when either fails. */
+  public CompletableFuture<Void> connected() {
+    return connected;
+  }
+
+  private void startDtls(String name) {
+    Thread t = new Thread(() -> {
+      try {
+        DtlsSrtpClient.Result r = DtlsSrtpClient.handshake(dtlsTransport, remoteFingerprint);
+        dtls = r;
+        srtp = new SrtpSession(r.keys());
+        log.debug("DTLS up with {} ({})", ice.selectedAddress(), r.keys().profile());
+        connected.complete(null);
+      } catch (IOException | RuntimeException e) {
+        connected.completeExceptionally(new IOException("DTLS handshake failed: " + e.getMessage(), e));
+      }
+    }, "dtls-" + name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void readLoop() {
+    byte[] buf = new byte[2048];
+    DatagramPacket p = new DatagramPacket(buf, buf.length);
+    while (!closed) {
+      try {
+        p.setLength(buf.length);
+        socket.receive(p);
+      } catch (IOException e) {
+        if (!closed) {
+          log.warn("RTC socket failed: {}", e.getMessage());
+        }
+        return;
+      }
+      lastReceivedNanos = System.nanoTime();
+      int len = p.getLength();
+      int first = buf[0] & 0xFF;
+      try {
+        if (first < 4) {
+          if (StunMessage.isStun(buf, len)) {
+            ice.onStun(StunMessage.parse(buf, len), (InetSocketAddress) p.getSocketAddress());
+          }
+        } else if (first >= 20 && first <= 63) {
+          dtlsTransport.offer(java.util.Arrays.copyOf(buf, len));
+        } else if (first >= 128 && first <= 191) {
+          SrtpSession s = srtp;
+          if (s == null) {
+            continue;
+          }
+          int second = buf[1] & 0xFF;
+          if (second >= 192 && second <= 223) {
+            int n = s.decryptRtcp(buf, len);
+            if (n > 0) {
+              listener.onRtcp(buf, n);
+            }
+          } else {
+            int n = s.decryptRtp(buf, len);
+            if (n > 0) {
+              listener.onRtp(buf, n);
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        log.debug("dropped a datagram: {}", e.toString());
+      }
+    }
+  }
+
+  /** Encrypts and sends RTCP on the selected pair; dropped before DTLS is up. */
+  public void sendRtcp(byte[] rtcp) {
+    SrtpSession s = srtp;
+    if (s != null) {
+      sendSelected(s.encryptRtcp(rtcp));
+    }
+  }
+
+  /** Nanos since the last datagram arrived (any kind). */
+  public long idleNanos() {
+    return System.nanoTime() - lastReceivedNanos;
+  }
+
+  private void sendSelected(byte[] data) {
+    InetSocketAddress to = ice.selectedAddress();
+    if (to != null) {
+      sendTo(data, to);
+    }
+  }
+
+  private void sendTo(byte[] data, InetSocketAddress to) {
+    try {
+      socket.send(new DatagramPacket(data, data.length, to));
+    } catch (IOException e) {
+      if (!closed) {
+        log.debug("RTC send to {} failed: {}", to, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    iceTimer.cancel(false);
+    DtlsSrtpClient.Result d = dtls;
+    if (d != null) {
+      try {
+        d.transport().close(); // close_notify
+      } catch (IOException e) {
+        log.debug("DTLS close: {}", e.getMessage());
+      }
+    }
+    dtlsTransport.close();
+    socket.close();
+    SrtpSession s = srtp;
+    if (s != null) {
+      s.close();
+    }
+    connected.completeExceptionally(new IOException("closed"));
+  }
+}

@@ -1,0 +1,282 @@
+package io.egressjava.source.room.webrtc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.egressjava.source.room.dtls.DtlsCertificate;
+import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.source.room.sdp.AnswerBuilder;
+import io.egressjava.source.room.sdp.OfferedStreams;
+import io.egressjava.source.room.sdp.SessionDescription;
+import io.egressjava.source.room.signal.SignalClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import livekit.LivekitModels;
+import livekit.LivekitRtc;
+import livekit.LivekitRtc.SignalRequest;
+import livekit.LivekitRtc.SignalResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hidden, subscribe-only participant: signalling (join, answer every subscriber offer, trickle,
+ * subscriptions by track SID), the {@link PeerTransport} and one {@link TrackReceiver} per
+ * incoming stream, which turns RTP into whole encoded frames. Listener calls come from the
+ * transport's reader thread (frames) and the signalling thread (track and room events).
+ */
+public final class RoomSubscriber implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RoomSubscriber.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Codecs we depacketize; an AV1 publisher is refused by the server with SE_CODEC_UNSUPPORTED. */
+  static final Set<String> VIDEO_CODECS = Set.of("vp8", "vp9", "h264");
+
+  /** What the egress gets from the room. */
+  public interface Listener {
+    /** A whole frame of a subscribed track; {@code codec} is the lower-case encoding name. */
+    void onFrame(String trackSid, String codec, EncodedFrame frame);
+
+    /** The track was unpublished or its participant left. */
+    default void onTrackEnded(String trackSid, String reason) {}
+
+    /** We were removed from the room or the connection could not be kept. */
+    default void onDisconnected(String reason) {}
+
+    /** The server could not subscribe us to a track. */
+    default void onSubscriptionFailed(String trackSid, String error) {}
+  }
+
+  private final Listener listener;
+  private final PeerTransport transport;
+  private final long rtcpSsrc = new java.security.SecureRandom().nextInt() & 0xFFFFFFFFL;
+  private final Map<Long, TrackReceiver> receivers = new ConcurrentHashMap<>();
+  private final Map<String, LivekitModels.ParticipantInfo> participantsBySid = new ConcurrentHashMap<>();
+  private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+  private final AtomicLong answerVersion = new AtomicLong(1);
+  private final ScheduledFuture<?> rtcpTimer;
+  private volatile OfferedStreams streams = OfferedStreams.of(SessionDescription.parse(""));
+  private volatile SignalClient signal;
+  private final java.util.concurrent.CompletableFuture<SignalClient> signalReady = new java.util.concurrent.CompletableFuture<>();
+  /** Signal messages are handled in order on one thread of our own, never on the WebSocket's. */
+  private final java.util.concurrent.ExecutorService signalThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "room-signal");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile AnswerBuilder answers;
+  private volatile boolean closed;
+
+  private RoomSubscriber(Listener listener, List<InetAddress> hostAddresses) {
+    this.listener = listener;
+    this.transport = new PeerTransport("subscriber", hostAddresses, new PeerTransport.Listener() {
+      @Override
+      public void onRtp(byte[] packet, int length) {
+        RoomSubscriber.this.onRtp(packet, length);
+      }
+
+      @Override
+      public void onRtcp(byte[] packet, int length) {
+        RoomSubscriber.this.onRtcp(packet, length);
+      }
+    });
+    rtcpTimer = RtcTimers.scheduleAtFixedRate(this::rtcpTick, 20, 20, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Joins the room with {@code token} and waits until the subscriber connection is up (ICE + DTLS).
+   * {@code hostAddresses}: addresses to offer as host candidates; empty = every interface's IPv4.
+   */
+  public static RoomSubscriber join(String wsUrl, String token, Listener listener, List<InetAddress> hostAddresses,
+      Duration timeout) throws IOException {
+    RoomSubscriber s = new RoomSubscriber(listener, hostAddresses);
+    try {
+      s.signal = SignalClient.connect(wsUrl, token, s::queueSignal, timeout);
+      s.signalReady.complete(s.signal);
+      s.signal.closedFuture().thenRun(() -> {
+        if (!s.closed) {
+          listener.onDisconnected("signal connection closed");
+        }
+      });
+      s.transport.connected().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return s;
+    } catch (Exception e) {
+      s.close();
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      throw new IOException("cannot connect to the room: " + cause.getMessage(), cause);
+    }
+  }
+
+  public LivekitRtc.JoinResponse joinResponse() {
+    return signal.joinResponse();
+  }
+
+  /** The participant publishing {@code trackSid} and the track, as last announced. */
+  public Optional<Map.Entry<LivekitModels.ParticipantInfo, LivekitModels.TrackInfo>> findTrack(String trackSid) {
+    for (LivekitModels.ParticipantInfo p : participantsBySid.values()) {
+      for (LivekitModels.TrackInfo t : p.getTracksList()) {
+        if (t.getSid().equals(trackSid)) {
+          return Optional.of(Map.entry(p, t));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  public List<LivekitModels.ParticipantInfo> participants() {
+    return List.copyOf(participantsBySid.values());
+  }
+
+  public void subscribe(String... trackSids) {
+    subscribed.addAll(List.of(trackSids));
+    signal.send(SignalRequest.newBuilder().setSubscription(LivekitRtc.UpdateSubscription.newBuilder()
+        .setSubscribe(true).addAllTrackSids(List.of(trackSids))).build());
+  }
+
+  /** Per-track receive counters, for tests and metrics. */
+  public Map<Long, TrackReceiver> receivers() {
+    return Map.copyOf(receivers);
+  }
+
+  private void queueSignal(SignalResponse r) {
+    signalThread.execute(() -> {
+      signalReady.join();
+      if (!closed) {
+        onSignal(r);
+      }
+    });
+  }
+
+  private void onSignal(SignalResponse r) {
+    switch (r.getMessageCase()) {
+      case JOIN -> r.getJoin().getOtherParticipantsList().forEach(p -> participantsBySid.put(p.getSid(), p));
+      case OFFER -> answer(r.getOffer());
+      case TRICKLE -> {
+        if (r.getTrickle().getTarget() == LivekitRtc.SignalTarget.SUBSCRIBER) {
+          addCandidate(r.getTrickle().getCandidateInit());
+        }
+      }
+      case UPDATE -> r.getUpdate().getParticipantsList().forEach(this::onParticipant);
+      case LEAVE -> {
+        LivekitRtc.LeaveRequest leave = r.getLeave();
+        log.info("server asked us to leave: {} ({})", leave.getReason(), leave.getAction());
+        listener.onDisconnected(leave.getReason().name());
+      }
+      case SUBSCRIPTION_RESPONSE -> listener.onSubscriptionFailed(r.getSubscriptionResponse().getTrackSid(),
+          r.getSubscriptionResponse().getErr().name());
+      default -> log.trace("signal {}", r.getMessageCase());
+    }
+  }
+
+  private void onParticipant(LivekitModels.ParticipantInfo p) {
+    LivekitModels.ParticipantInfo previous = participantsBySid.get(p.getSid());
+    if (p.getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED) {
+      participantsBySid.remove(p.getSid());
+      if (previous != null) {
+        previous.getTracksList().stream().map(LivekitModels.TrackInfo::getSid).filter(subscribed::contains)
+            .forEach(sid -> listener.onTrackEnded(sid, "participant left"));
+      }
+      return;
+    }
+    participantsBySid.put(p.getSid(), p);
+    if (previous != null) {
+      Set<String> now = new java.util.HashSet<>();
+      p.getTracksList().forEach(t -> now.add(t.getSid()));
+      previous.getTracksList().stream().map(LivekitModels.TrackInfo::getSid)
+          .filter(sid -> subscribed.contains(sid) && !now.contains(sid))
+          .forEach(sid -> listener.onTrackEnded(sid, "track unpublished"));
+    }
+  }
+
+  private synchronized void answer(LivekitRtc.SessionDescription offer) {
+    try {
+      SessionDescription sdp = SessionDescription.parse(offer.getSdp());
+      if (answers == null) {
+        SessionDescription.Media first = sdp.media().get(0);
+        String ufrag = first.attribute("ice-ufrag").or(() -> sdp.sessionAttribute("ice-ufrag")).orElseThrow();
+        String pwd = first.attribute("ice-pwd").or(() -> sdp.sessionAttribute("ice-pwd")).orElseThrow();
+        String fingerprint = sdp.anyAttribute("fingerprint").orElseThrow(() -> new IllegalArgumentException("offer has no fingerprint"));
+        if (!fingerprint.toLowerCase(java.util.Locale.ROOT).startsWith("sha-256 ")) {
+          throw new IllegalArgumentException("unsupported fingerprint " + fingerprint);
+        }
+        transport.setRemoteFingerprint(fingerprint.substring("sha-256 ".length()));
+        transport.ice().setRemote(ufrag, pwd, sdp.iceLite());
+        answers = new AnswerBuilder(transport.ice().localUfrag(), transport.ice().localPassword(),
+            DtlsCertificate.get().sdpFingerprint(), transport.ice().candidateLines(), VIDEO_CODECS);
+      }
+      for (SessionDescription.Media m : sdp.media()) {
+        m.attributes("candidate").forEach(c -> transport.ice().addRemoteCandidate(c));
+      }
+      streams = OfferedStreams.of(sdp);
+      String answer = answers.answer(sdp, answerVersion.incrementAndGet());
+      signal.send(SignalRequest.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
+          .setType("answer").setSdp(answer).setId(offer.getId())).build());
+      log.debug("answered offer {} ({} streams)", offer.getId(), streams.all().size());
+    } catch (RuntimeException e) {
+      log.error("cannot answer the subscriber offer", e);
+      listener.onDisconnected("cannot answer the subscriber offer: " + e.getMessage());
+    }
+  }
+
+  private void addCandidate(String candidateInit) {
+    try {
+      JsonNode init = JSON.readTree(candidateInit);
+      String candidate = init.path("candidate").asText("");
+      if (!candidate.isEmpty()) {
+        transport.ice().addRemoteCandidate(candidate);
+      }
+    } catch (IOException e) {
+      log.debug("ignored trickle {}: {}", candidateInit, e.getMessage());
+    }
+  }
+
+  private void onRtp(byte[] packet, int length) {
+    long ssrc = ((long) (packet[8] & 0xFF) << 24) | ((packet[9] & 0xFF) << 16) | ((packet[10] & 0xFF) << 8) | (packet[11] & 0xFF);
+    OfferedStreams.Stream stream = streams.get(ssrc);
+    if (stream == null) {
+      return; // before the offer naming it, or after it was removed (blank-frame flush)
+    }
+    long mediaSsrc = stream.mediaSsrc();
+    OfferedStreams.Stream media = stream.rtx() ? streams.get(mediaSsrc) : stream;
+    if (media == null || !subscribed.contains(media.trackSid())) {
+      return;
+    }
+    TrackReceiver receiver = receivers.computeIfAbsent(mediaSsrc,
+        s -> new TrackReceiver(media, rtcpSsrc, transport::sendRtcp,
+            frame -> listener.onFrame(media.trackSid(), frame.codec(), frame.frame())));
+    receiver.onRtp(packet, length, stream.rtx(), System.nanoTime());
+  }
+
+  private void onRtcp(byte[] packet, int length) {
+    long now = System.nanoTime();
+    for (TrackReceiver r : receivers.values()) {
+      r.onRtcp(packet, length, now);
+    }
+  }
+
+  private void rtcpTick() {
+    long now = System.nanoTime();
+    for (TrackReceiver r : receivers.values()) {
+      r.tick(now);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    rtcpTimer.cancel(false);
+    signalReady.cancel(false);
+    signalThread.shutdownNow();
+    SignalClient s = signal;
+    if (s != null) {
+      s.close();
+    }
+    transport.close();
+  }
+}

@@ -1,0 +1,78 @@
+package io.egressjava.source.room.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.egressjava.core.plan.EgressToken;
+import io.egressjava.media.ffmpeg.Ffmpeg;
+import io.egressjava.media.ffmpeg.Probe;
+import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.testrig.FilePublisher;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.LiveKitServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import livekit.LivekitModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Our receiver joins a real livekit-server as a hidden subscriber and gets whole frames. */
+@ExtendWith(LiveKitRig.class)
+class RoomSubscriberNetnsIT {
+  private static Path media;
+
+  @BeforeAll
+  static void encodeMedia(@TempDir Path dir) throws Exception {
+    media = dir;
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "20", "-c:v", "libvpx", "-b:v", "500k", "-g", "60",
+        "-deadline", "realtime", "-cpu-used", "8", dir.resolve("v.ivf").toString());
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "20", "-ac", "2", "-c:a", "libopus",
+        "-b:a", "48k", dir.resolve("a.ogg").toString());
+  }
+
+  private static void ffmpeg(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
+    cmd.addAll(List.of(args));
+    String log = Probe.run(cmd);
+    assertThat(Path.of(args[args.length - 1])).as(log).exists();
+  }
+
+  @Test
+  void receivesWholeFramesOfEveryTrack(LiveKitRig rig) throws Exception {
+    String room = "sub-" + System.nanoTime();
+    try (FilePublisher pub = FilePublisher.start(rig.livekit(), room, "pub", false, media.resolve("v.ivf"), media.resolve("a.ogg"))) {
+      Map<String, AtomicLong> frames = new ConcurrentHashMap<>();
+      Map<String, AtomicLong> keys = new ConcurrentHashMap<>();
+      Map<String, String> codecs = new ConcurrentHashMap<>();
+      String token = EgressToken.mint(LiveKitServer.API_KEY, LiveKitServer.API_SECRET, "EG_sub", room, Instant.now());
+      long t0 = System.nanoTime();
+      try (RoomSubscriber sub = RoomSubscriber.join(rig.livekit().wsUrl(), token, new RoomSubscriber.Listener() {
+        @Override
+        public void onFrame(String trackSid, String codec, EncodedFrame frame) {
+          frames.computeIfAbsent(trackSid, k -> new AtomicLong()).incrementAndGet();
+          if (frame.keyFrame()) {
+            keys.computeIfAbsent(trackSid, k -> new AtomicLong()).incrementAndGet();
+          }
+          codecs.put(trackSid, codec);
+        }
+      }, List.of(), Duration.ofSeconds(10))) {
+        System.out.printf("connected in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        List<String> sids = sub.participants().stream().flatMap(p -> p.getTracksList().stream())
+            .map(LivekitModels.TrackInfo::getSid).toList();
+        assertThat(sids).hasSize(2);
+        sub.subscribe(sids.toArray(String[]::new));
+        Thread.sleep(5000);
+        System.out.println("frames " + frames + " keys " + keys + " codecs " + codecs + " receivers "
+            + sub.receivers().values().stream().map(r -> r.trackSid() + ":" + r.packets() + "/" + r.plis()).toList());
+        assertThat(codecs.values()).containsExactlyInAnyOrder("vp8", "opus");
+        codecs.forEach((sid, codec) -> assertThat(frames.get(sid).get()).as(codec).isGreaterThan(codec.equals("vp8") ? 90 : 200));
+      }
+    }
+  }
+}
