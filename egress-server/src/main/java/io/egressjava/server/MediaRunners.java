@@ -5,6 +5,9 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.RequestType;
+import io.egressjava.server.track.TrackEgressRunner;
+import java.util.List;
 import io.egressjava.pipeline.PipelineRunner;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.BrowserSource;
@@ -15,8 +18,10 @@ import livekit.LivekitEgress.EgressSourceType;
 
 /**
  * The runners that really record: pages rendered by Chrome (web egress, and room composites whose
- * template is reachable) go through {@link BrowserSource} into the media pipeline. Egresses that
- * join the room over WebRTC are refused with a clear error until the room source exists.
+ * template is reachable) go through {@link BrowserSource} into the media pipeline; track egress
+ * joins the room over WebRTC and writes the track as received ({@link TrackEgressRunner}). The
+ * other room egresses (participant, track composite, audio-only composite) are refused with a
+ * clear error until they are built on the room source.
  */
 public final class MediaRunners implements RunnerFactory, AutoCloseable {
   private final EgressConfig config;
@@ -38,6 +43,9 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
       BrowserSource source = new BrowserSource(plan, browser(), config.enableChromeSandbox(), config.insecure(),
           config.chromeFlags());
       return new PipelineRunner(config, source, workRoot.resolve(plan.egressId()), Path.of("/"), clock);
+    }
+    if (plan.requestType() == RequestType.TRACK) {
+      return new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, List.of());
     }
     throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,
         plan.requestType().label() + " egress needs the WebRTC room source, which this build does not have yet");

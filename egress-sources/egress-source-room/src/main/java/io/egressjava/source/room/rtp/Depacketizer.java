@@ -45,7 +45,7 @@ public abstract class Depacketizer {
     if (!append(p, frame)) {
       broken = true;
     }
-    if (p.marker()) {
+    if (endsFrame(p)) {
       finish();
     }
   }
@@ -92,6 +92,11 @@ public abstract class Depacketizer {
     }
     frame.write(p.buffer(), p.payloadOffset() + descriptor, p.payloadLength() - descriptor);
     return true;
+  }
+
+  /** Video frames end at the marker bit; a codec whose every packet is a frame says so here. */
+  protected boolean endsFrame(RtpPacket p) {
+    return p.marker();
   }
 
   /** Audio frames are independent; video needs a key frame after a loss. */

@@ -19,6 +19,12 @@ public final class OpusDepacketizer extends Depacketizer {
     return appendAfterDescriptor(p, 0, frame); // Opus has no descriptor
   }
 
+  /** The marker bit only flags a talk spurt; two packets may even share a timestamp (SFU fillers). */
+  @Override
+  protected boolean endsFrame(RtpPacket p) {
+    return true;
+  }
+
   @Override
   protected boolean isKeyFrame(byte[] frame) {
     return true;

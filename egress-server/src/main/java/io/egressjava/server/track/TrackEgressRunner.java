@@ -1,0 +1,323 @@
+package io.egressjava.server.track;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.StorageConfig;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.manifest.Manifest;
+import io.egressjava.core.naming.OutputNames;
+import io.egressjava.core.naming.Placeholders;
+import io.egressjava.core.naming.StoragePaths;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.MediaCodec;
+import io.egressjava.core.plan.OutputType;
+import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.media.ffmpeg.PassthroughMuxer;
+import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.source.room.webrtc.RoomSubscriber;
+import io.egressjava.storage.EgressStorage;
+import io.egressjava.storage.ManifestPublisher;
+import io.egressjava.storage.Uploaders;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import livekit.LivekitEgress;
+import livekit.LivekitModels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Track egress (protocol.md §4.9): joins the room as a hidden subscriber, subscribes to one track
+ * and writes its frames, as received, into the container for its codec — no decoder, no encoder.
+ * Ends when the track is unpublished, its participant leaves, the room closes or StopEgress
+ * arrives; the file is finalized and stored in every case.
+ */
+public final class TrackEgressRunner implements EgressRunner {
+  private static final Logger log = LoggerFactory.getLogger(TrackEgressRunner.class);
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration TRACK_TIMEOUT = Duration.ofSeconds(10);
+
+  private final EgressConfig config;
+  private final Path workDir;
+  private final Path localRoot;
+  private final Clock clock;
+  private final List<InetAddress> hostAddresses;
+  private final AtomicBoolean finishing = new AtomicBoolean();
+  private final Object muxLock = new Object();
+  private final Manifest manifest = new Manifest();
+  private EgressPlan plan;
+  private EgressSession session;
+  private volatile RoomSubscriber room;
+  private PassthroughMuxer muxer;
+  private int muxTrack;
+  private Path localFile;
+  private PlannedOutputs.FileOutput file;
+  private MediaCodec codec;
+  private LivekitModels.TrackInfo track;
+  private long firstRtpTimestamp = -1;
+  private long lastUnwrapped;
+  private volatile Instant startedAt;
+  private volatile long frames;
+
+  /**
+   * @param hostAddresses addresses offered as ICE host candidates; empty = every interface's IPv4
+   */
+  public TrackEgressRunner(EgressConfig config, Path workDir, Path localRoot, Clock clock, List<InetAddress> hostAddresses) {
+    this.config = config;
+    this.workDir = workDir;
+    this.localRoot = localRoot;
+    this.clock = clock;
+    this.hostAddresses = List.copyOf(hostAddresses);
+  }
+
+  @Override
+  public void start(EgressPlan plan, EgressSession session) {
+    this.plan = plan;
+    this.session = session;
+    if (plan.file() == null) {
+      throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "track egress to a websocket is not supported yet");
+    }
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Thread t = new Thread(this::run, "track-egress-" + plan.egressId());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void run() {
+    String trackId = plan.source().trackId();
+    try {
+      room = RoomSubscriber.join(plan.wsUrl(), plan.token(), new Events(), hostAddresses, JOIN_TIMEOUT);
+      Map.Entry<LivekitModels.ParticipantInfo, LivekitModels.TrackInfo> found = awaitTrack(trackId);
+      track = found.getValue();
+      codec = MediaCodec.ofMime(track.getMimeType());
+      OutputType container = codec == null ? null : OutputType.forTrackCodec(codec);
+      if (container == null) {
+        throw new PsrpcException(PsrpcCode.INVALID_ARGUMENT, "track " + trackId + " has unsupported codec " + track.getMimeType());
+      }
+      nameFile(found.getKey(), container);
+      manifest.set("egress_id", plan.egressId()).set("room_id", plan.roomId()).set("room_name", plan.roomName());
+      room.subscribe(trackId);
+    } catch (PsrpcException e) {
+      failEarly(e);
+    } catch (IOException e) {
+      failEarly(new PsrpcException(PsrpcCode.UNAVAILABLE, String.valueOf(e.getMessage())));
+    } catch (RuntimeException | LinkageError e) {
+      log.error("{}: track egress failed to start", plan.egressId(), e);
+      failEarly(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())));
+    }
+  }
+
+  private Map.Entry<LivekitModels.ParticipantInfo, LivekitModels.TrackInfo> awaitTrack(String trackId) {
+    long deadline = System.nanoTime() + TRACK_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      var found = room.findTrack(trackId);
+      if (found.isPresent()) {
+        return found.get();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new PsrpcException(PsrpcCode.NOT_FOUND, "track " + trackId + " not found");
+  }
+
+  /** Placeholders known only now ({track_id}, {track_type}, …) and the extension of the container. */
+  private void nameFile(LivekitModels.ParticipantInfo publisher, OutputType container) {
+    PlannedOutputs.FileOutput planned = plan.file();
+    Placeholders values = plan.naming().placeholders()
+        .with(Placeholders.PUBLISHER_IDENTITY, publisher.getIdentity())
+        .with(Placeholders.TRACK_ID, track.getSid())
+        .with(Placeholders.TRACK_TYPE, track.getType() == LivekitModels.TrackType.AUDIO ? "audio" : "video")
+        .with(Placeholders.TRACK_SOURCE, track.getSource().name().toLowerCase(Locale.ROOT));
+    String path = OutputNames.filePath(planned.template(), track.getSid(), values, container.extension(),
+        plan.retryCount(), clock.instant().atZone(clock.getZone()));
+    file = planned.withType(container, path);
+    localFile = workDir.resolve(StoragePaths.base(path));
+  }
+
+  private final class Events implements RoomSubscriber.Listener {
+    @Override
+    public void onFrame(String trackSid, String codecName, EncodedFrame frame) {
+      write(frame);
+    }
+
+    @Override
+    public void onTrackEnded(String trackSid, String reason) {
+      if (trackSid.equals(plan.source().trackId())) {
+        log.info("{}: {} ({})", plan.egressId(), reason, trackSid);
+        sourceClosed();
+      }
+    }
+
+    @Override
+    public void onDisconnected(String reason) {
+      log.info("{}: left the room: {}", plan.egressId(), reason);
+      sourceClosed();
+    }
+
+    @Override
+    public void onSubscriptionFailed(String trackSid, String error) {
+      log.warn("{}: subscription to {} failed: {}", plan.egressId(), trackSid, error);
+      if (frames == 0) {
+        failEarly(new PsrpcException(PsrpcCode.INTERNAL, "cannot subscribe to track " + trackSid + ": " + error));
+      }
+    }
+  }
+
+  private void write(EncodedFrame frame) {
+    synchronized (muxLock) {
+      if (finishing.get()) {
+        return;
+      }
+      if (muxer == null) {
+        muxer = new PassthroughMuxer(localFile, codec);
+        muxTrack = muxer.addTrack(codec == MediaCodec.OPUS
+            ? PassthroughMuxer.TrackFormat.opus(2)
+            : PassthroughMuxer.TrackFormat.video(codec, width(frame), height(frame)));
+        firstRtpTimestamp = frame.rtpTimestamp();
+        lastUnwrapped = 0;
+        startedAt = clock.instant();
+        manifest.set("started_at", nanos(startedAt));
+        session.active();
+      }
+      muxer.write(muxTrack, frame.data(), pts(frame.rtpTimestamp()), frame.keyFrame());
+      frames++;
+    }
+  }
+
+  /** RTP time since the first frame, unwrapped across the 32-bit wrap. */
+  private long pts(long rtpTimestamp) {
+    long delta = (rtpTimestamp - firstRtpTimestamp - lastUnwrapped) & 0xFFFFFFFFL;
+    if (delta > 0x80000000L) {
+      delta -= 0x100000000L; // slightly older than the last frame (reordered)
+    }
+    lastUnwrapped += delta;
+    return Math.max(0, lastUnwrapped);
+  }
+
+  private int width(EncodedFrame f) {
+    int[] vp8 = Vp8Size.of(f);
+    return vp8 != null ? vp8[0] : track.getWidth();
+  }
+
+  private int height(EncodedFrame f) {
+    int[] vp8 = Vp8Size.of(f);
+    return vp8 != null ? vp8[1] : track.getHeight();
+  }
+
+  private void sourceClosed() {
+    if (session.status() == LivekitEgress.EgressStatus.EGRESS_ACTIVE) {
+      session.ending(EgressSession.SOURCE_CLOSED);
+    }
+    stop();
+  }
+
+  private void failEarly(PsrpcException error) {
+    if (finishing.compareAndSet(false, true)) {
+      log.warn("{}: {}", plan.egressId(), error.getMessage());
+      closeRoom();
+      session.fail(error, b -> { });
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (!finishing.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t = new Thread(this::finish, "egress-finish-" + plan.egressId());
+    t.start();
+  }
+
+  private void closeRoom() {
+    RoomSubscriber r = room;
+    if (r != null) {
+      r.close();
+    }
+  }
+
+  /** Leaves the room, finalizes the file and stores it, then completes the session. */
+  private void finish() {
+    closeRoom();
+    PsrpcException failure = null;
+    synchronized (muxLock) {
+      if (muxer != null) {
+        try {
+          muxer.close();
+        } catch (RuntimeException e) {
+          failure = new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage()));
+        }
+      }
+    }
+    if (muxer == null) {
+      session.fail(new PsrpcException(PsrpcCode.FAILED_PRECONDITION, "no media received from track " + plan.source().trackId()),
+          b -> { });
+      return;
+    }
+    String manifestLocation = "";
+    try (EgressStorage store = storage(file.storage())) {
+      var stored = store.store(localFile, file.storagePath(), file.type().mime(), true);
+      manifest.addFile(stored.storagePath(), stored.location());
+      long ended = nanos(clock.instant());
+      long started = nanos(startedAt);
+      session.update(b -> {
+        var info = LivekitEgress.FileInfo.newBuilder().setFilename(stored.storagePath()).setLocation(stored.location())
+            .setSize(stored.size()).setStartedAt(started).setEndedAt(ended).setDuration(ended - started);
+        if (b.getFileResultsCount() > 0) {
+          b.setFileResults(0, info);
+        } else {
+          b.addFileResults(info);
+        }
+        b.setFile(info);
+        b.setBackupStorageUsed(store.backupUsed());
+      });
+      manifest.set("ended_at", ended);
+      if (plan.manifest() && !file.disableManifest()) {
+        manifestLocation = ManifestPublisher.publish(plan, manifest, store, workDir);
+      }
+    } catch (PsrpcException e) {
+      failure = failure == null ? e : failure;
+    } catch (RuntimeException e) {
+      failure = failure == null ? new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())) : failure;
+    }
+    String location = manifestLocation;
+    if (failure != null) {
+      session.fail(failure, b -> b.setManifestLocation(location));
+    } else {
+      session.complete(b -> b.setManifestLocation(location));
+    }
+  }
+
+  private EgressStorage storage(StorageConfig primary) {
+    StorageConfig backup = config.backup();
+    return new EgressStorage(primary, Uploaders.create(primary, localRoot), backup,
+        backup == null ? null : Uploaders.create(backup, localRoot));
+  }
+
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /** Frames written so far. */
+  public long frames() {
+    return frames;
+  }
+}

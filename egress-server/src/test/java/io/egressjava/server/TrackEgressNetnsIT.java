@@ -1,0 +1,195 @@
+package io.egressjava.server;
+
+import static io.egressjava.server.ItSupport.bus;
+import static io.egressjava.server.ItSupport.config;
+import static io.egressjava.server.ItSupport.egressClient;
+import static io.egressjava.server.ItSupport.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.media.ffmpeg.Ffmpeg;
+import io.egressjava.media.ffmpeg.PacketReader;
+import io.egressjava.media.ffmpeg.Probe;
+import io.egressjava.psrpc.RedisBus;
+import io.egressjava.testrig.FilePublisher;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.LiveKitServer;
+import io.livekit.server.EgressServiceClient;
+import io.livekit.server.RoomServiceClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import livekit.LivekitModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Track egress against the real livekit-server, requested through the Kotlin SDK, with tracks
+ * published by the LiveKit Go SDK (pion) from files: every frame in our file must be a frame the
+ * publisher sent, byte for byte and in order — which also proves that nothing decoded or encoded
+ * on the way — and the recording must run to the publisher's end without gaps.
+ */
+@ExtendWith(LiveKitRig.class)
+class TrackEgressNetnsIT {
+  private static final double SECONDS = 10;
+  private static Path media;
+
+  @BeforeAll
+  static void encodeMedia(@TempDir Path dir) throws Exception {
+    media = dir;
+    String pattern = "testsrc2=s=640x360:r=30";
+    ffmpeg("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libvpx", "-b:v", "800k", "-g", "30",
+        "-deadline", "realtime", "-cpu-used", "8", dir.resolve("vp8.ivf").toString());
+    ffmpeg("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libvpx-vp9", "-b:v", "800k", "-g", "30",
+        "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", dir.resolve("vp9.ivf").toString());
+    ffmpeg("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0",
+        "-x264-params", "keyint=30:scenecut=0", "-pix_fmt", "yuv420p", "-f", "h264", dir.resolve("h264.h264").toString());
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "" + SECONDS, "-ac", "2", "-c:a", "libopus",
+        "-b:a", "48k", dir.resolve("opus.ogg").toString());
+  }
+
+  private static void ffmpeg(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
+    cmd.addAll(List.of(args));
+    String log = Probe.run(cmd);
+    assertThat(Path.of(args[args.length - 1])).as(log).exists();
+  }
+
+  @Test
+  void everyCodecIsRecordedAsPublished(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "track-codecs";
+    ItSupport.createRoom(rig, room);
+    EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");
+    long opensBefore = Ffmpeg.codecOpens();
+    try (RedisBus bus = bus(rig);
+        MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
+        EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
+        FilePublisher a = FilePublisher.start(rig.livekit(), room, "vp8-opus", false, media.resolve("vp8.ivf"),
+            media.resolve("opus.ogg"));
+        FilePublisher b = FilePublisher.start(rig.livekit(), room, "vp9", false, media.resolve("vp9.ivf"));
+        FilePublisher c = FilePublisher.start(rig.livekit(), room, "h264", false, media.resolve("h264.h264"))) {
+      Map<String, String> trackByCodec = tracksByMime(rig, room);
+      for (int i = 0; i < 100 && trackByCodec.size() < 4; i++) {
+        Thread.sleep(100); // a track is listed once its publisher's connection is up
+        trackByCodec = tracksByMime(rig, room);
+      }
+      assertThat(trackByCodec.keySet()).containsExactlyInAnyOrder("video/vp8", "audio/opus", "video/vp9", "video/h264");
+      EgressServiceClient client = egressClient(rig);
+      Map<String, String> egressByCodec = new TreeMap<>();
+      for (Map.Entry<String, String> e : trackByCodec.entrySet()) {
+        String name = e.getKey().replace('/', '-');
+        EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+            .setFilepath(tmp.resolve("out").toString() + "/" + name + "-{track_id}").build(), e.getValue()).execute());
+        egressByCodec.put(e.getKey(), started.getEgressId());
+      }
+      // the publishers stop at the end of their files and leave: each egress ends by itself
+      for (Map.Entry<String, String> e : egressByCodec.entrySet()) {
+        ItSupport.awaitStatus(client, room, e.getValue(), Duration.ofSeconds(40), "finished",
+            io.egressjava.core.lifecycle.EgressSession::isTerminal);
+        EgressInfo done = ItSupport.listed(client, room, e.getValue()).orElseThrow();
+        assertThat(done.getStatus()).as(e.getKey() + ": " + done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+        assertThat(done.getDetails()).contains("Source closed");
+        LivekitEgress.FileInfo file = done.getFileResults(0);
+        String track = trackByCodec.get(e.getKey());
+        assertThat(file.getFilename()).endsWith(e.getKey().replace('/', '-') + "-" + track + extension(e.getKey()));
+        checkRecording(e.getKey(), Path.of(file.getLocation()), file);
+      }
+    }
+    assertThat(Ffmpeg.codecOpens()).as("codec opens on the passthrough path").isEqualTo(opensBefore);
+  }
+
+  private static String extension(String mime) {
+    return switch (mime) {
+      case "audio/opus" -> ".ogg";
+      case "video/h264" -> ".mp4";
+      default -> ".webm";
+    };
+  }
+
+  private void checkRecording(String mime, Path file, LivekitEgress.FileInfo info) throws Exception {
+    var probed = Probe.info(file);
+    String codec = mime.substring(mime.indexOf('/') + 1);
+    var stream = Probe.stream(probed, mime.startsWith("audio") ? "audio" : "video");
+    assertThat(stream.get("codec_name").asText()).as(mime).isEqualTo(codec);
+    List<PacketReader.Packet> out = PacketReader.read(file);
+    double frameSeconds = mime.startsWith("audio") ? 0.02 : 1 / 30.0;
+    // no gap longer than 100 ms between consecutive frames (nothing lost or frozen)
+    for (int i = 1; i < out.size(); i++) {
+      assertThat(out.get(i).seconds() - out.get(i - 1).seconds()).as(mime + " gap before frame " + i).isLessThan(0.1);
+    }
+    double recorded = out.get(out.size() - 1).seconds() - out.get(0).seconds() + frameSeconds;
+    System.out.printf("%s: %d frames, %.3f..%.3f s, reported %.3f s%n", mime, out.size(), out.get(0).seconds(),
+        out.get(out.size() - 1).seconds(), info.getDuration() / 1e9);
+    // wall-clock times (the Go SDK's file reader sends Opus about 1.2x faster than real time, so no
+    // tighter relation to the media's length holds)
+    assertThat(info.getEndedAt()).isGreaterThan(info.getStartedAt());
+    assertThat(info.getDuration()).isEqualTo(info.getEndedAt() - info.getStartedAt());
+    if (mime.equals("video/h264")) {
+      assertThat(Probe.decodedVideoFrames(file)).as("decodable h264 frames").isEqualTo(out.size());
+      assertThat(recorded).as("h264 recorded seconds").isGreaterThan(3.0);
+      return;
+    }
+    Path source = media.resolve(codec.equals("opus") ? "opus.ogg" : codec + ".ivf");
+    List<PacketReader.Packet> in = PacketReader.read(source);
+    int first = indexOf(in, out.get(0).data());
+    assertThat(first).as(mime + ": first recorded frame is a published frame").isGreaterThanOrEqualTo(0);
+    // the SFU ends a track with ~0.2 s of its own Opus silence frames (webrtc-receive.md §4): allowed after the last published one
+    int published = out.size();
+    while (codec.equals("opus") && published > 0 && first + published > in.size() && isOpusSilence(out.get(published - 1).data())) {
+      published--;
+    }
+    assertThat(out.size() - published).as("SFU silence frames at the end").isLessThanOrEqualTo(15);
+    for (int i = 0; i < published; i++) {
+      assertThat(first + i).as(mime + " frame " + i + " beyond the published ones").isLessThan(in.size());
+      assertThat(HexFormat.of().formatHex(out.get(i).data()))
+          .as(mime + " frame " + i + " equals published frame " + (first + i))
+          .isEqualTo(HexFormat.of().formatHex(in.get(first + i).data()));
+    }
+    // the recording runs to the end of what was published (within 0.5 s)
+    int missingAtEnd = in.size() - (first + published);
+    assertThat(missingAtEnd * frameSeconds).as(mime + " seconds missing at the end").isLessThan(0.5);
+    // and its length matches the published frames it holds (within 0.5 s)
+    assertThat(recorded).as(mime + " duration vs frames").isCloseTo(out.size() * frameSeconds, within(0.5));
+    if (codec.equals("opus")) {
+      assertThat(Probe.meanVolumeDb(file)).as("tone").isGreaterThan(-35);
+    }
+  }
+
+  /** An Opus frame of digital silence as the SFU writes it: TOC 0xF8 then 0xFF 0xFE. */
+  private static boolean isOpusSilence(byte[] frame) {
+    return frame.length >= 3 && (frame[0] & 0xFF) == 0xF8 && (frame[1] & 0xFF) == 0xFF && (frame[2] & 0xFF) == 0xFE;
+  }
+
+  private static int indexOf(List<PacketReader.Packet> packets, byte[] data) {
+    for (int i = 0; i < packets.size(); i++) {
+      if (java.util.Arrays.equals(packets.get(i).data(), data)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** mime (lower case) → track SID of everything published in the room. */
+  private static Map<String, String> tracksByMime(LiveKitRig rig, String room) throws Exception {
+    RoomServiceClient rooms = RoomServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY,
+        LiveKitServer.API_SECRET);
+    Map<String, String> out = new TreeMap<>();
+    for (LivekitModels.ParticipantInfo p : ok(rooms.listParticipants(room).execute())) {
+      for (LivekitModels.TrackInfo t : p.getTracksList()) {
+        out.put(t.getMimeType().toLowerCase(java.util.Locale.ROOT), t.getSid());
+      }
+    }
+    return out;
+  }
+}
