@@ -23,7 +23,10 @@ public abstract class Depacketizer {
     this.out = out;
   }
 
-  /** Packets must come in sequence order (the jitter buffer's job); gaps are losses. */
+  /**
+   * Packets must come in sequence order (the jitter buffer's job); gaps are losses. Padding-only
+   * packets belong in the sequence too: leaving them out would look like loss.
+   */
   public final void push(RtpPacket p) {
     if (lastSequence >= 0 && RtpPacket.sequenceDelta(lastSequence, p.sequence()) != 1) {
       // a packet is missing: it belonged to the frame being built (dropped below, at its end) or to
@@ -32,6 +35,9 @@ public abstract class Depacketizer {
       needKeyFrame = needKeyFrame || requiresKeyFrameAfterLoss();
     }
     lastSequence = p.sequence();
+    if (p.payloadLength() == 0) {
+      return; // padding only (a bandwidth probe): it takes a sequence number and carries nothing
+    }
     if (started && p.timestamp() != timestamp) {
       finish(); // the previous frame had no marker
     }
