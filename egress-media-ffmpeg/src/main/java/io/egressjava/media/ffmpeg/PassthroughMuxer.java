@@ -128,8 +128,12 @@ public final class PassthroughMuxer implements AutoCloseable {
       if (!keyFrame) {
         return; // nothing decodes before the first key frame
       }
-      addTrack(pendingVideo, pendingVideo.codec() == MediaCodec.H264 ? H264Parameters.annexBParameterSets(frame)
-          : Av1Parameters.sequenceHeader(frame));
+      TrackFormat f = pendingVideo;
+      int[] size = f.codec() == MediaCodec.H264 && (f.width() <= 0 || f.height() <= 0) ? H264SpsSize.of(frame) : null;
+      if (size != null) {
+        f = new TrackFormat(f.codec(), f.clockRate(), size[0], size[1], f.channels());
+      }
+      addTrack(f, f.codec() == MediaCodec.H264 ? H264Parameters.annexBParameterSets(frame) : Av1Parameters.sequenceHeader(frame));
       pendingVideo = null;
     }
     Packets.fill(packet, frame);

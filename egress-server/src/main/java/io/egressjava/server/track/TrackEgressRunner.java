@@ -69,6 +69,7 @@ public final class TrackEgressRunner implements EgressRunner {
   private long lastUnwrapped;
   private volatile Instant startedAt;
   private volatile long frames;
+  private volatile PsrpcException writeFailure;
 
   /**
    * @param hostAddresses addresses offered as ICE host candidates; empty = every interface's IPv4
@@ -183,8 +184,18 @@ public final class TrackEgressRunner implements EgressRunner {
   }
 
   private void write(EncodedFrame frame) {
+    try {
+      writeFrame(frame);
+    } catch (RuntimeException e) {
+      log.error("{}: cannot write the track", plan.egressId(), e);
+      writeFailure = new PsrpcException(PsrpcCode.INTERNAL, "cannot write the track: " + e.getMessage());
+      stop();
+    }
+  }
+
+  private void writeFrame(EncodedFrame frame) {
     synchronized (muxLock) {
-      if (finishing.get()) {
+      if (finishing.get() || BlankFrames.isFiller(codec, frame)) {
         return;
       }
       if (muxer == null) {
@@ -214,13 +225,13 @@ public final class TrackEgressRunner implements EgressRunner {
   }
 
   private int width(EncodedFrame f) {
-    int[] vp8 = Vp8Size.of(f);
-    return vp8 != null ? vp8[0] : track.getWidth();
+    int[] size = FrameSize.of(codec, f);
+    return size != null ? size[0] : track.getWidth();
   }
 
   private int height(EncodedFrame f) {
-    int[] vp8 = Vp8Size.of(f);
-    return vp8 != null ? vp8[1] : track.getHeight();
+    int[] size = FrameSize.of(codec, f);
+    return size != null ? size[1] : track.getHeight();
   }
 
   private void sourceClosed() {
@@ -257,7 +268,7 @@ public final class TrackEgressRunner implements EgressRunner {
   /** Leaves the room, finalizes the file and stores it, then completes the session. */
   private void finish() {
     closeRoom();
-    PsrpcException failure = null;
+    PsrpcException failure = writeFailure;
     synchronized (muxLock) {
       if (muxer != null) {
         try {

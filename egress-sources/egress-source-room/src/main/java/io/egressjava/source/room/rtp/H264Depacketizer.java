@@ -69,6 +69,20 @@ public final class H264Depacketizer extends Depacketizer {
     return false; // STAP-B, MTAP, FU-B: not in packetization mode 1
   }
 
+  /**
+   * The marker ends the access unit, except on a lone SEI, SPS, PPS or delimiter: pion-based
+   * publishers (the Go SDK's file reader) send each of those as a sample of its own, marker set,
+   * with the timestamp of the picture that follows.
+   */
+  @Override
+  protected boolean endsFrame(RtpPacket p) {
+    if (!p.marker() || p.payloadLength() < 1) {
+      return p.marker();
+    }
+    int type = p.payload(0) & 0x1F;
+    return type < 6 || type > 9;
+  }
+
   @Override
   protected boolean isKeyFrame(byte[] frame) {
     for (int i = 0; i + 4 < frame.length; i++) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.egressjava.source.room.dtls.DtlsCertificate;
 import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.source.room.rtp.RtcpParser;
+import io.egressjava.source.room.rtp.RtcpRecord;
 import io.egressjava.source.room.sdp.AnswerBuilder;
 import io.egressjava.source.room.sdp.OfferedStreams;
 import io.egressjava.source.room.sdp.SessionDescription;
@@ -255,8 +257,9 @@ public final class RoomSubscriber implements AutoCloseable {
 
   private void onRtcp(byte[] packet, int length) {
     long now = System.nanoTime();
+    List<RtcpRecord> records = RtcpParser.parse(packet, length);
     for (TrackReceiver r : receivers.values()) {
-      r.onRtcp(packet, length, now);
+      r.onRtcp(records, now);
     }
   }
 

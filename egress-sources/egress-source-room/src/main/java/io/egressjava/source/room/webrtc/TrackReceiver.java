@@ -3,11 +3,19 @@ package io.egressjava.source.room.webrtc;
 import io.egressjava.source.room.rtp.Depacketizer;
 import io.egressjava.source.room.rtp.EncodedFrame;
 import io.egressjava.source.room.rtp.H264Depacketizer;
+import io.egressjava.source.room.rtp.NackTracker;
 import io.egressjava.source.room.rtp.OpusDepacketizer;
+import io.egressjava.source.room.rtp.ReceiveStatistics;
+import io.egressjava.source.room.rtp.ReorderBuffer;
+import io.egressjava.source.room.rtp.ReportBlock;
+import io.egressjava.source.room.rtp.RtcpRecord;
+import io.egressjava.source.room.rtp.RtcpWriter;
+import io.egressjava.source.room.rtp.RtxUnwrapper;
 import io.egressjava.source.room.rtp.RtpPacket;
 import io.egressjava.source.room.rtp.Vp8Depacketizer;
 import io.egressjava.source.room.rtp.Vp9Depacketizer;
 import io.egressjava.source.room.sdp.OfferedStreams;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -20,14 +28,24 @@ public final class TrackReceiver {
   /** A frame with the codec it was sent in. */
   public record Frame(String codec, EncodedFrame frame) {}
 
+  private static final long REORDER_WAIT_NANOS = 150_000_000L;
+  private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+
   private final OfferedStreams.Stream stream;
   private final long rtcpSsrc;
   private final Consumer<byte[]> rtcpOut;
   private final Consumer<Frame> out;
+  private final RtxUnwrapper rtx;
+  private final ReorderBuffer reorder = new ReorderBuffer(REORDER_WAIT_NANOS);
+  private final NackTracker nacks = new NackTracker();
+  private final ReceiveStatistics stats;
   private Depacketizer depacketizer;
   private String codec;
   private long lastPliNanos;
+  private long lastReportNanos;
+  private volatile RtcpRecord.SenderReport lastSenderReport;
   private volatile long packets;
+  private volatile long retransmissions;
   private volatile long frames;
   private volatile long keyFrames;
   private volatile long plis;
@@ -37,36 +55,43 @@ public final class TrackReceiver {
     this.rtcpSsrc = rtcpSsrc;
     this.rtcpOut = rtcpOut;
     this.out = out;
+    this.rtx = new RtxUnwrapper(stream.mediaSsrc(), stream.rtxApt());
+    this.stats = new ReceiveStatistics(stream.mediaSsrc(), stream.kind().equals("audio") ? 48_000 : 90_000);
   }
 
-  /** A decrypted RTP packet of this track (media or RTX); reader thread only. */
-  synchronized void onRtp(byte[] datagram, int length, boolean rtx, long nowNanos) {
+  /** A decrypted RTP packet of this track (media or RTX); reader thread. */
+  synchronized void onRtp(byte[] datagram, int length, boolean isRtx, long nowNanos) {
     RtpPacket p = RtpPacket.parse(datagram, length);
-    if (rtx) {
-      if (p.payloadLength() < 2) {
-        return; // padding probe
+    if (isRtx) {
+      p = rtx.unwrap(p);
+      if (p == null) {
+        return; // padding probe on the RTX stream
       }
-      Integer apt = stream.rtxApt().get(p.payloadType());
-      if (apt == null) {
-        return;
-      }
-      int originalSeq = (p.payload(0) << 8) | p.payload(1);
-      p = new RtpPacket(apt, p.marker(), originalSeq, p.timestamp(), stream.mediaSsrc(), p.buffer(),
-          p.payloadOffset() + 2, p.payloadLength() - 2);
+      retransmissions++;
+      stats.onRetransmission(p.sequence());
+    } else {
+      stats.onPacket(p, nowNanos);
     }
     packets++;
-    if (p.payloadLength() == 0) {
-      return; // padding-only
+    nacks.onPacket(p.sequence(), nowNanos);
+    if (reorder.push(p, nowNanos)) {
+      release(reorder.poll(nowNanos), nowNanos);
     }
-    Depacketizer d = depacketizer(p.payloadType());
-    if (d == null) {
-      return;
+  }
+
+  /** In sequence order; padding-only packets go in too (they advance the sequence, add nothing). */
+  private void release(List<RtpPacket> ready, long nowNanos) {
+    for (RtpPacket p : ready) {
+      Depacketizer d = depacketizer(p.payloadType());
+      if (d != null) {
+        d.push(p);
+      }
     }
-    d.push(p);
-    if (d.awaitingKeyFrame() && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS && stream.kind().equals("video")) {
+    Depacketizer d = depacketizer;
+    if (d != null && d.awaitingKeyFrame() && stream.kind().equals("video") && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS) {
       lastPliNanos = nowNanos;
       plis++;
-      rtcpOut.accept(pli());
+      rtcpOut.accept(RtcpWriter.pli(rtcpSsrc, stream.mediaSsrc()));
     }
   }
 
@@ -95,18 +120,51 @@ public final class TrackReceiver {
     return depacketizer;
   }
 
-  synchronized void onRtcp(byte[] packet, int length, long nowNanos) {
-    // sender reports: clock mapping (next step)
+  /** Sender reports of this track: the clock mapping, and LSR/DLSR for our receiver reports. */
+  synchronized void onRtcp(List<RtcpRecord> records, long nowNanos) {
+    for (RtcpRecord r : records) {
+      if (r instanceof RtcpRecord.SenderReport sr && sr.ssrc() == stream.mediaSsrc()) {
+        stats.onSenderReport(sr.ntpTimestamp(), nowNanos);
+        lastSenderReport = sr;
+      }
+    }
   }
 
+  /** Every 20 ms: NACKs that are due, packets whose gap timed out, a receiver report each second. */
   synchronized void tick(long nowNanos) {
-    // NACK and receiver reports (next step)
+    List<Integer> lost = nacks.due(nowNanos);
+    if (!lost.isEmpty()) {
+      rtcpOut.accept(RtcpWriter.nack(rtcpSsrc, stream.mediaSsrc(), lost));
+    }
+    release(reorder.poll(nowNanos), nowNanos);
+    if (nowNanos - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+      lastReportNanos = nowNanos;
+      ReportBlock block = stats.report(nowNanos);
+      if (block != null) {
+        rtcpOut.accept(RtcpWriter.receiverReport(rtcpSsrc, List.of(block)));
+      }
+    }
   }
 
-  private byte[] pli() {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12);
-    b.put((byte) 0x81).put((byte) 206).putShort((short) 2).putInt((int) rtcpSsrc).putInt((int) stream.mediaSsrc());
-    return b.array();
+  /** The last sender report (NTP ↔ RTP mapping of the publisher's clock), or null. */
+  public RtcpRecord.SenderReport lastSenderReport() {
+    return lastSenderReport;
+  }
+
+  public long retransmissions() {
+    return retransmissions;
+  }
+
+  public long nacksSent() {
+    return nacks.requested();
+  }
+
+  public long recovered() {
+    return nacks.recovered();
+  }
+
+  public long lost() {
+    return reorder.skipped();
   }
 
   public String trackSid() {
