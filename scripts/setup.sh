@@ -7,7 +7,7 @@ set -euo pipefail
 # nginx with the RTMP module and srt-tools as real RTMP/SRT servers for the stream-output tests; time for bench/;
 # Debian's chromium (Playwright never downloads a browser), Xvfb and PulseAudio for web/room-composite egress.
 APT_PACKAGES=(openjdk-17-jdk-headless maven redis-server libpulse0 time nginx-light libnginx-mod-rtmp srt-tools
-  chromium xvfb pulseaudio pulseaudio-utils fonts-dejavu-core iproute2 util-linux)
+  chromium xvfb pulseaudio pulseaudio-utils fonts-dejavu-core iproute2 util-linux nftables)
 
 # Go tools, built with `go install` from the Go module proxy into a cache kept between runs.
 TOOLS_DIR="${EGRESS_TOOLS_DIR:-$HOME/.cache/egress-java}"

@@ -82,6 +82,11 @@ public final class LiveKitServer implements AutoCloseable {
     return this;
   }
 
+  /** The server's single UDP port for WebRTC media (rtc.udp_port). */
+  public int rtcUdpPort() {
+    return rtcUdpPort;
+  }
+
   public String httpUrl() {
     return "http://127.0.0.1:" + httpPort;
   }

@@ -273,6 +273,10 @@ public final class RoomSubscriber implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    for (TrackReceiver r : receivers.values()) {
+      log.info("track {}: {} packets, {} NACKed, {} recovered ({} by RTX), {} lost, {} frames, {} PLIs", r.trackSid(),
+          r.packets(), r.nacksSent(), r.recovered(), r.retransmissions(), r.lost(), r.frames(), r.plis());
+    }
     rtcpTimer.cancel(false);
     signalReady.cancel(false);
     signalThread.shutdownNow();

@@ -29,6 +29,12 @@ public final class TrackReceiver {
   public record Frame(String codec, EncodedFrame frame) {}
 
   private static final long REORDER_WAIT_NANOS = 150_000_000L;
+  /**
+   * The SFU starts a down track on a key frame and asks the publisher for one itself, so we do not
+   * send a PLI at the start: LiveKit ignores NACKs after a PLI until the next key frame
+   * (webrtc-receive.md §4), which would turn early losses into a frozen second.
+   */
+  private static final long FIRST_KEY_FRAME_GRACE_NANOS = 1_500_000_000L;
   private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
   private final OfferedStreams.Stream stream;
@@ -42,6 +48,7 @@ public final class TrackReceiver {
   private Depacketizer depacketizer;
   private String codec;
   private long lastPliNanos;
+  private long firstPacketNanos;
   private long lastReportNanos;
   private volatile RtcpRecord.SenderReport lastSenderReport;
   private volatile long packets;
@@ -72,7 +79,9 @@ public final class TrackReceiver {
     } else {
       stats.onPacket(p, nowNanos);
     }
-    packets++;
+    if (packets++ == 0) {
+      firstPacketNanos = nowNanos;
+    }
     nacks.onPacket(p.sequence(), nowNanos);
     if (reorder.push(p, nowNanos)) {
       release(reorder.poll(nowNanos), nowNanos);
@@ -88,7 +97,8 @@ public final class TrackReceiver {
       }
     }
     Depacketizer d = depacketizer;
-    if (d != null && d.awaitingKeyFrame() && stream.kind().equals("video") && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS) {
+    if (d != null && d.awaitingKeyFrame() && stream.kind().equals("video") && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS
+        && (frames > 0 || nowNanos - firstPacketNanos > FIRST_KEY_FRAME_GRACE_NANOS)) {
       lastPliNanos = nowNanos;
       plis++;
       rtcpOut.accept(RtcpWriter.pli(rtcpSsrc, stream.mediaSsrc()));
