@@ -95,6 +95,89 @@ class TrackEgressNetnsIT {
     }
   }
 
+  /** An audio track to websocket_url: 48 kHz stereo s16le PCM of the tone, with the reference's content type. */
+  @Test
+  void audioTrackToWebSocketIsDecodedPcm(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "track-websocket";
+    ItSupport.createRoom(rig, room);
+    EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");
+    java.io.ByteArrayOutputStream pcm = new java.io.ByteArrayOutputStream();
+    java.util.concurrent.atomic.AtomicReference<String> contentType = new java.util.concurrent.atomic.AtomicReference<>();
+    int port = io.egressjava.testrig.Ports.free();
+    org.java_websocket.server.WebSocketServer server = new org.java_websocket.server.WebSocketServer(
+        new java.net.InetSocketAddress("127.0.0.1", port)) {
+      @Override
+      public void onOpen(org.java_websocket.WebSocket conn, org.java_websocket.handshake.ClientHandshake handshake) {
+        contentType.set(handshake.getFieldValue("Content-Type"));
+      }
+
+      @Override
+      public void onClose(org.java_websocket.WebSocket conn, int code, String reason, boolean remote) {}
+
+      @Override
+      public void onMessage(org.java_websocket.WebSocket conn, String message) {}
+
+      @Override
+      public void onMessage(org.java_websocket.WebSocket conn, java.nio.ByteBuffer message) {
+        synchronized (pcm) {
+          byte[] b = new byte[message.remaining()];
+          message.get(b);
+          pcm.writeBytes(b);
+        }
+      }
+
+      @Override
+      public void onError(org.java_websocket.WebSocket conn, Exception ex) {}
+
+      @Override
+      public void onStart() {}
+    };
+    server.start();
+    try (RedisBus bus = bus(rig);
+        MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
+        EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
+        FilePublisher a = FilePublisher.start(rig.livekit(), room, "speaker", false, media.resolve("opus.ogg"))) {
+      Map<String, String> tracks = tracksByMime(rig, room);
+      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
+        Thread.sleep(100);
+        tracks = tracksByMime(rig, room);
+      }
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startTrackEgress(room, "ws://127.0.0.1:" + port + "/audio", tracks.get("audio/opus"))
+          .execute());
+      ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(40), "finished",
+          io.egressjava.core.lifecycle.EgressSession::isTerminal);
+      EgressInfo done = ItSupport.listed(client, room, started.getEgressId()).orElseThrow();
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+      assertThat(done.getStreamResults(0).getStatus()).isEqualTo(LivekitEgress.StreamInfo.Status.FINISHED);
+    } finally {
+      server.stop(1000);
+    }
+    assertThat(contentType.get()).isEqualTo("audio/x-raw");
+    byte[] samples;
+    synchronized (pcm) {
+      samples = pcm.toByteArray();
+    }
+    double seconds = samples.length / (48_000.0 * 4);
+    System.out.printf("websocket: %d bytes = %.2f s of 48 kHz stereo s16le%n", samples.length, seconds);
+    assertThat(seconds).as("seconds of PCM").isGreaterThan(3.0);
+    // the 440 Hz tone dominates: Goertzel power at 440 Hz far above 1 kHz, on the left channel
+    assertThat(goertzel(samples, 440)).isGreaterThan(100 * goertzel(samples, 1000));
+  }
+
+  private static double goertzel(byte[] s16Stereo, double frequency) {
+    double coeff = 2 * Math.cos(2 * Math.PI * frequency / 48_000);
+    double s1 = 0;
+    double s2 = 0;
+    for (int i = 0; i + 3 < s16Stereo.length; i += 4) {
+      double x = (short) ((s16Stereo[i] & 0xFF) | (s16Stereo[i + 1] << 8));
+      double s0 = x + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    return s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  }
+
   /** Starts a track egress per published track, waits until the publishers' end finishes them, checks each file. */
   private void recordEveryTrack(LiveKitRig rig, String room, Path tmp, List<String> mimes) throws Exception {
     EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");

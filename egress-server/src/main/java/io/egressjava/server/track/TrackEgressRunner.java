@@ -1,25 +1,18 @@
 package io.egressjava.server.track;
 
 import io.egressjava.api.config.EgressConfig;
-import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
-import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.naming.OutputNames;
 import io.egressjava.core.naming.Placeholders;
-import io.egressjava.core.naming.StoragePaths;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import io.egressjava.core.plan.PlannedOutputs;
-import io.egressjava.media.ffmpeg.PassthroughMuxer;
 import io.egressjava.source.room.rtp.EncodedFrame;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
-import io.egressjava.storage.EgressStorage;
-import io.egressjava.storage.ManifestPublisher;
-import io.egressjava.storage.Uploaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -27,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,20 +46,15 @@ public final class TrackEgressRunner implements EgressRunner {
   private final Clock clock;
   private final List<InetAddress> hostAddresses;
   private final AtomicBoolean finishing = new AtomicBoolean();
-  private final Object muxLock = new Object();
-  private final Manifest manifest = new Manifest();
+  private final Object outputLock = new Object();
   private EgressPlan plan;
   private EgressSession session;
   private volatile RoomSubscriber room;
-  private PassthroughMuxer muxer;
-  private int muxTrack;
-  private Path localFile;
-  private PlannedOutputs.FileOutput file;
+  private volatile TrackOutput output;
   private MediaCodec codec;
   private LivekitModels.TrackInfo track;
   private long firstRtpTimestamp = -1;
   private long lastUnwrapped;
-  private volatile Instant startedAt;
   private volatile long frames;
   private volatile PsrpcException writeFailure;
 
@@ -86,9 +73,6 @@ public final class TrackEgressRunner implements EgressRunner {
   public void start(EgressPlan plan, EgressSession session) {
     this.plan = plan;
     this.session = session;
-    if (plan.file() == null) {
-      throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "track egress to a websocket is not supported yet");
-    }
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
@@ -110,8 +94,14 @@ public final class TrackEgressRunner implements EgressRunner {
       if (container == null) {
         throw new PsrpcException(PsrpcCode.INVALID_ARGUMENT, "track " + trackId + " has unsupported codec " + track.getMimeType());
       }
-      nameFile(found.getKey(), container);
-      manifest.set("egress_id", plan.egressId()).set("room_id", plan.roomId()).set("room_name", plan.roomName());
+      if (plan.file() != null) {
+        output = new FileTrackOutput(config, plan, nameFile(found.getKey(), container), workDir, localRoot, codec, track, clock);
+      } else {
+        if (!codec.isAudio()) {
+          throw new PsrpcException(PsrpcCode.INVALID_ARGUMENT, "format websocket incompatible with codec " + track.getMimeType());
+        }
+        output = new WebSocketTrackOutput(plan.stream().targets(), codec, clock).session(session);
+      }
       room.subscribe(trackId);
     } catch (PsrpcException e) {
       failEarly(e);
@@ -141,7 +131,7 @@ public final class TrackEgressRunner implements EgressRunner {
   }
 
   /** Placeholders known only now ({track_id}, {track_type}, …) and the extension of the container. */
-  private void nameFile(LivekitModels.ParticipantInfo publisher, OutputType container) {
+  private PlannedOutputs.FileOutput nameFile(LivekitModels.ParticipantInfo publisher, OutputType container) {
     PlannedOutputs.FileOutput planned = plan.file();
     Placeholders values = plan.naming().placeholders()
         .with(Placeholders.PUBLISHER_IDENTITY, publisher.getIdentity())
@@ -150,8 +140,7 @@ public final class TrackEgressRunner implements EgressRunner {
         .with(Placeholders.TRACK_SOURCE, track.getSource().name().toLowerCase(Locale.ROOT));
     String path = OutputNames.filePath(planned.template(), track.getSid(), values, container.extension(),
         plan.retryCount(), clock.instant().atZone(clock.getZone()));
-    file = planned.withType(container, path);
-    localFile = workDir.resolve(StoragePaths.base(path));
+    return planned.withType(container, path);
   }
 
   private final class Events implements RoomSubscriber.Listener {
@@ -165,6 +154,16 @@ public final class TrackEgressRunner implements EgressRunner {
       if (trackSid.equals(plan.source().trackId())) {
         log.info("{}: {} ({})", plan.egressId(), reason, trackSid);
         sourceClosed();
+      }
+    }
+
+    @Override
+    public void onTrackMuted(String trackSid, boolean muted) {
+      TrackOutput o = output;
+      if (o != null && trackSid.equals(plan.source().trackId())) {
+        synchronized (outputLock) {
+          o.muted(muted);
+        }
       }
     }
 
@@ -194,22 +193,15 @@ public final class TrackEgressRunner implements EgressRunner {
   }
 
   private void writeFrame(EncodedFrame frame) {
-    synchronized (muxLock) {
-      if (finishing.get() || BlankFrames.isFiller(codec, frame)) {
+    synchronized (outputLock) {
+      if (finishing.get() || output == null || BlankFrames.isFiller(codec, frame)) {
         return;
       }
-      if (muxer == null) {
-        muxer = new PassthroughMuxer(localFile, codec);
-        muxTrack = muxer.addTrack(codec == MediaCodec.OPUS
-            ? PassthroughMuxer.TrackFormat.opus(2)
-            : PassthroughMuxer.TrackFormat.video(codec, width(frame), height(frame)));
+      if (firstRtpTimestamp < 0) {
         firstRtpTimestamp = frame.rtpTimestamp();
-        lastUnwrapped = 0;
-        startedAt = clock.instant();
-        manifest.set("started_at", nanos(startedAt));
         session.active();
       }
-      muxer.write(muxTrack, frame.data(), pts(frame.rtpTimestamp()), frame.keyFrame());
+      output.write(frame, pts(frame.rtpTimestamp()));
       frames++;
     }
   }
@@ -224,16 +216,6 @@ public final class TrackEgressRunner implements EgressRunner {
     return Math.max(0, lastUnwrapped);
   }
 
-  private int width(EncodedFrame f) {
-    int[] size = FrameSize.of(codec, f);
-    return size != null ? size[0] : track.getWidth();
-  }
-
-  private int height(EncodedFrame f) {
-    int[] size = FrameSize.of(codec, f);
-    return size != null ? size[1] : track.getHeight();
-  }
-
   private void sourceClosed() {
     if (session.status() == LivekitEgress.EgressStatus.EGRESS_ACTIVE) {
       session.ending(EgressSession.SOURCE_CLOSED);
@@ -245,6 +227,12 @@ public final class TrackEgressRunner implements EgressRunner {
     if (finishing.compareAndSet(false, true)) {
       log.warn("{}: {}", plan.egressId(), error.getMessage());
       closeRoom();
+      TrackOutput o = output;
+      if (o != null) {
+        synchronized (outputLock) {
+          o.abandon();
+        }
+      }
       session.fail(error, b -> { });
     }
   }
@@ -265,66 +253,33 @@ public final class TrackEgressRunner implements EgressRunner {
     }
   }
 
-  /** Leaves the room, finalizes the file and stores it, then completes the session. */
+  /** Leaves the room, finalizes and stores the output, then completes the session. */
   private void finish() {
     closeRoom();
     PsrpcException failure = writeFailure;
-    synchronized (muxLock) {
-      if (muxer != null) {
-        try {
-          muxer.close();
-        } catch (RuntimeException e) {
-          failure = new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage()));
+    synchronized (outputLock) {
+      TrackOutput o = output;
+      if (o == null || frames == 0) {
+        if (o != null) {
+          o.abandon();
         }
+        session.fail(new PsrpcException(PsrpcCode.FAILED_PRECONDITION,
+            "no media received from track " + plan.source().trackId()), b -> { });
+        return;
+      }
+      try {
+        o.finish(session);
+      } catch (PsrpcException e) {
+        failure = failure == null ? e : failure;
+      } catch (RuntimeException e) {
+        failure = failure == null ? new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())) : failure;
       }
     }
-    if (muxer == null) {
-      session.fail(new PsrpcException(PsrpcCode.FAILED_PRECONDITION, "no media received from track " + plan.source().trackId()),
-          b -> { });
-      return;
-    }
-    String manifestLocation = "";
-    try (EgressStorage store = storage(file.storage())) {
-      var stored = store.store(localFile, file.storagePath(), file.type().mime(), true);
-      manifest.addFile(stored.storagePath(), stored.location());
-      long ended = nanos(clock.instant());
-      long started = nanos(startedAt);
-      session.update(b -> {
-        var info = LivekitEgress.FileInfo.newBuilder().setFilename(stored.storagePath()).setLocation(stored.location())
-            .setSize(stored.size()).setStartedAt(started).setEndedAt(ended).setDuration(ended - started);
-        if (b.getFileResultsCount() > 0) {
-          b.setFileResults(0, info);
-        } else {
-          b.addFileResults(info);
-        }
-        b.setFile(info);
-        b.setBackupStorageUsed(store.backupUsed());
-      });
-      manifest.set("ended_at", ended);
-      if (plan.manifest() && !file.disableManifest()) {
-        manifestLocation = ManifestPublisher.publish(plan, manifest, store, workDir);
-      }
-    } catch (PsrpcException e) {
-      failure = failure == null ? e : failure;
-    } catch (RuntimeException e) {
-      failure = failure == null ? new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())) : failure;
-    }
-    String location = manifestLocation;
     if (failure != null) {
-      session.fail(failure, b -> b.setManifestLocation(location));
+      session.fail(failure, b -> { });
     } else {
-      session.complete(b -> b.setManifestLocation(location));
+      session.complete(b -> { });
     }
-  }
-
-  private EgressStorage storage(StorageConfig primary) {
-    StorageConfig backup = config.backup();
-    return new EgressStorage(primary, Uploaders.create(primary, localRoot), backup,
-        backup == null ? null : Uploaders.create(backup, localRoot));
-  }
-
-  private static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   /** Frames written so far. */

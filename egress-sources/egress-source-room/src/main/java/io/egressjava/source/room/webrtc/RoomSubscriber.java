@@ -48,6 +48,9 @@ public final class RoomSubscriber implements AutoCloseable {
     /** The track was unpublished or its participant left. */
     default void onTrackEnded(String trackSid, String reason) {}
 
+    /** The publisher muted or unmuted a track. */
+    default void onTrackMuted(String trackSid, boolean muted) {}
+
     /** We were removed from the room or the connection could not be kept. */
     default void onDisconnected(String reason) {}
 
@@ -188,6 +191,11 @@ public final class RoomSubscriber implements AutoCloseable {
     }
     participantsBySid.put(p.getSid(), p);
     if (previous != null) {
+      for (LivekitModels.TrackInfo t : p.getTracksList()) {
+        previous.getTracksList().stream().filter(o -> o.getSid().equals(t.getSid()) && o.getMuted() != t.getMuted())
+            .filter(o -> subscribed.contains(o.getSid()))
+            .forEach(o -> listener.onTrackMuted(t.getSid(), t.getMuted()));
+      }
       Set<String> now = new java.util.HashSet<>();
       p.getTracksList().forEach(t -> now.add(t.getSid()));
       previous.getTracksList().stream().map(LivekitModels.TrackInfo::getSid)
