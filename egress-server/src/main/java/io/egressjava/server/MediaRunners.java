@@ -7,7 +7,6 @@ import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.RequestType;
 import io.egressjava.server.track.TrackEgressRunner;
-import java.util.List;
 import io.egressjava.pipeline.PipelineRunner;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.BrowserSource;
@@ -45,7 +44,7 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
       return new PipelineRunner(config, source, workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
     if (plan.requestType() == RequestType.TRACK) {
-      return new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, List.of());
+      return new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, null);
     }
     throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,
         plan.requestType().label() + " egress needs the WebRTC room source, which this build does not have yet");

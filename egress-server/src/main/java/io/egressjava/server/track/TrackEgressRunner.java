@@ -44,7 +44,7 @@ public final class TrackEgressRunner implements EgressRunner {
   private final Path workDir;
   private final Path localRoot;
   private final Clock clock;
-  private final List<InetAddress> hostAddresses;
+  private final InetAddress localAddress;
   private final AtomicBoolean finishing = new AtomicBoolean();
   private final Object outputLock = new Object();
   private EgressPlan plan;
@@ -56,23 +56,27 @@ public final class TrackEgressRunner implements EgressRunner {
   private long firstRtpTimestamp = -1;
   private long lastUnwrapped;
   private volatile long frames;
+  private volatile long startNanos;
+  private volatile long joinedNanos;
   private volatile PsrpcException writeFailure;
 
   /**
-   * @param hostAddresses addresses offered as ICE host candidates; empty = every interface's IPv4
+   * @param localAddress the address to receive media on (ICE host candidate); null = the one this
+   *     machine routes from towards the LiveKit server
    */
-  public TrackEgressRunner(EgressConfig config, Path workDir, Path localRoot, Clock clock, List<InetAddress> hostAddresses) {
+  public TrackEgressRunner(EgressConfig config, Path workDir, Path localRoot, Clock clock, InetAddress localAddress) {
     this.config = config;
     this.workDir = workDir;
     this.localRoot = localRoot;
     this.clock = clock;
-    this.hostAddresses = List.copyOf(hostAddresses);
+    this.localAddress = localAddress;
   }
 
   @Override
   public void start(EgressPlan plan, EgressSession session) {
     this.plan = plan;
     this.session = session;
+    this.startNanos = System.nanoTime();
     try {
       Files.createDirectories(workDir);
     } catch (IOException e) {
@@ -86,7 +90,8 @@ public final class TrackEgressRunner implements EgressRunner {
   private void run() {
     String trackId = plan.source().trackId();
     try {
-      room = RoomSubscriber.join(plan.wsUrl(), plan.token(), new Events(), hostAddresses, JOIN_TIMEOUT);
+      room = RoomSubscriber.join(plan.wsUrl(), plan.token(), new Events(), localAddress, JOIN_TIMEOUT);
+      joinedNanos = System.nanoTime();
       Map.Entry<LivekitModels.ParticipantInfo, LivekitModels.TrackInfo> found = awaitTrack(trackId);
       track = found.getValue();
       codec = MediaCodec.ofMime(track.getMimeType());
@@ -158,6 +163,17 @@ public final class TrackEgressRunner implements EgressRunner {
     }
 
     @Override
+    public void onTrackStarted(String trackSid) {
+      // as the reference: ACTIVE once the subscription is up and media flows (the file starts at
+      // the first key frame, which may come a GOP later)
+      if (trackSid.equals(plan.source().trackId())) {
+        session.active();
+        log.info("{}: active {} ms after start (room joined in {} ms)", plan.egressId(),
+            (System.nanoTime() - startNanos) / 1_000_000, (joinedNanos - startNanos) / 1_000_000);
+      }
+    }
+
+    @Override
     public void onTrackMuted(String trackSid, boolean muted) {
       TrackOutput o = output;
       if (o != null && trackSid.equals(plan.source().trackId())) {
@@ -199,7 +215,6 @@ public final class TrackEgressRunner implements EgressRunner {
       }
       if (firstRtpTimestamp < 0) {
         firstRtpTimestamp = frame.rtpTimestamp();
-        session.active();
       }
       output.write(frame, pts(frame.rtpTimestamp()));
       frames++;

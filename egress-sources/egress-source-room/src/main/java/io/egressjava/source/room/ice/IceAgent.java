@@ -115,7 +115,11 @@ public final class IceAgent {
     }
     try {
       InetAddress ip = InetAddress.getByName(f[4]);
-      if (localCandidates.stream().noneMatch(l -> l.getAddress().getClass() == ip.getClass())) {
+      // a check must leave from an address we announced: our socket is bound to the wildcard, so a
+      // check to a loopback candidate would come from 127.0.0.1, which the remote side sees as a
+      // peer-reflexive candidate and (pion) nominates only after a 1 s wait
+      if (localCandidates.stream().noneMatch(l -> l.getAddress().getClass() == ip.getClass()
+          && l.getAddress().isLoopbackAddress() == ip.isLoopbackAddress())) {
         return false;
       }
       Remote r = new Remote(new InetSocketAddress(ip, Integer.parseInt(f[5])), Long.parseLong(f[3]));

@@ -9,13 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -48,50 +44,48 @@ public final class PeerTransport implements AutoCloseable {
   private volatile SrtpSession srtp;
   private volatile DtlsSrtpClient.Result dtls;
   private volatile boolean closed;
+  private final long createdNanos = System.nanoTime();
+  private volatile long iceNanos;
   private volatile long lastReceivedNanos = System.nanoTime();
 
-  public PeerTransport(String name, List<InetAddress> hostAddresses, Listener listener) {
+  /**
+   * @param localAddress the one address we offer as host candidate and send from. The socket is
+   *     bound to it, not to the wildcard: a check answered from another source address (say
+   *     127.0.0.1 towards a loopback candidate) looks peer-reflexive to pion, which then waits a
+   *     second before nominating.
+   */
+  public PeerTransport(String name, InetAddress localAddress, Listener listener) {
     this.listener = listener;
     try {
-      socket = new DatagramSocket(new InetSocketAddress(0));
+      socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
       socket.setReceiveBufferSize(4 << 20);
     } catch (SocketException e) {
       throw new UncheckedIOException(e);
     }
-    List<InetSocketAddress> candidates = new ArrayList<>();
-    for (InetAddress a : hostAddresses.isEmpty() ? hostAddresses() : hostAddresses) {
-      candidates.add(new InetSocketAddress(a, socket.getLocalPort()));
-    }
-    ice = new IceAgent(this::sendTo, candidates);
+    ice = new IceAgent(this::sendTo, List.of(new InetSocketAddress(localAddress, socket.getLocalPort())));
     dtlsTransport = new QueuedDatagramTransport(this::sendSelected);
     reader = new Thread(this::readLoop, "rtc-" + name);
     reader.setDaemon(true);
     reader.start();
     iceTimer = RtcTimers.scheduleAtFixedRate(() -> ice.tick(System.nanoTime()), 20, 20, TimeUnit.MILLISECONDS);
-    ice.selected().thenAccept(remote -> startDtls(name));
+    ice.selected().thenAccept(remote -> {
+      iceNanos = System.nanoTime();
+      startDtls(name);
+    });
   }
 
-  /** IPv4 addresses of the interfaces that are up, loopback only when there is nothing else. */
-  static List<InetAddress> hostAddresses() {
-    List<InetAddress> out = new ArrayList<>();
-    try {
-      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (!nif.isUp() || nif.isLoopback()) {
-          continue;
-        }
-        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-          if (a instanceof Inet4Address && !a.isLinkLocalAddress()) {
-            out.add(a);
-          }
-        }
-      }
-    } catch (SocketException e) {
-      log.warn("cannot list network interfaces: {}", e.getMessage());
+  /**
+   * The local address the system routes from towards {@code host} (the SFU's signalling host): the
+   * address the SFU can reach us on in the usual single-network deployment.
+   */
+  public static InetAddress localAddressToward(String host) {
+    try (DatagramSocket probe = new DatagramSocket()) {
+      probe.connect(InetAddress.getByName(host), 9); // no packet is sent: connect only picks the route
+      InetAddress local = probe.getLocalAddress();
+      return local == null || local.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : local;
+    } catch (IOException e) {
+      throw new UncheckedIOException("no route to " + host, e);
     }
-    if (out.isEmpty()) {
-      out.add(InetAddress.getLoopbackAddress());
-    }
-    return out;
   }
 
   public IceAgent ice() {
@@ -116,7 +110,8 @@ public final class PeerTransport implements AutoCloseable {
         DtlsSrtpClient.Result r = DtlsSrtpClient.handshake(dtlsTransport, remoteFingerprint);
         dtls = r;
         srtp = new SrtpSession(r.keys());
-        log.debug("DTLS up with {} ({})", ice.selectedAddress(), r.keys().profile());
+        log.debug("ICE selected {} after {} ms, DTLS up ({}) {} ms later", ice.selectedAddress(),
+            (iceNanos - createdNanos) / 1_000_000, r.keys().profile(), (System.nanoTime() - iceNanos) / 1_000_000);
         connected.complete(null);
       } catch (IOException | RuntimeException e) {
         connected.completeExceptionally(new IOException("DTLS handshake failed: " + e.getMessage(), e));

@@ -48,6 +48,9 @@ public final class RoomSubscriber implements AutoCloseable {
     /** The track was unpublished or its participant left. */
     default void onTrackEnded(String trackSid, String reason) {}
 
+    /** The first packet of a subscribed track arrived: the subscription is up and media flows. */
+    default void onTrackStarted(String trackSid) {}
+
     /** The publisher muted or unmuted a track. */
     default void onTrackMuted(String trackSid, boolean muted) {}
 
@@ -78,9 +81,9 @@ public final class RoomSubscriber implements AutoCloseable {
   private volatile AnswerBuilder answers;
   private volatile boolean closed;
 
-  private RoomSubscriber(Listener listener, List<InetAddress> hostAddresses) {
+  private RoomSubscriber(Listener listener, InetAddress localAddress) {
     this.listener = listener;
-    this.transport = new PeerTransport("subscriber", hostAddresses, new PeerTransport.Listener() {
+    this.transport = new PeerTransport("subscriber", localAddress, new PeerTransport.Listener() {
       @Override
       public void onRtp(byte[] packet, int length) {
         RoomSubscriber.this.onRtp(packet, length);
@@ -96,11 +99,14 @@ public final class RoomSubscriber implements AutoCloseable {
 
   /**
    * Joins the room with {@code token} and waits until the subscriber connection is up (ICE + DTLS).
-   * {@code hostAddresses}: addresses to offer as host candidates; empty = every interface's IPv4.
+   * {@code localAddress}: the address to receive media on (our ICE host candidate); null = the
+   * address this machine routes from towards the server.
    */
-  public static RoomSubscriber join(String wsUrl, String token, Listener listener, List<InetAddress> hostAddresses,
+  public static RoomSubscriber join(String wsUrl, String token, Listener listener, InetAddress localAddress,
       Duration timeout) throws IOException {
-    RoomSubscriber s = new RoomSubscriber(listener, hostAddresses);
+    InetAddress local = localAddress != null ? localAddress
+        : PeerTransport.localAddressToward(java.net.URI.create(wsUrl.replaceFirst("^http", "ws")).getHost());
+    RoomSubscriber s = new RoomSubscriber(listener, local);
     try {
       s.signal = SignalClient.connect(wsUrl, token, s::queueSignal, timeout);
       s.signalReady.complete(s.signal);
@@ -257,9 +263,13 @@ public final class RoomSubscriber implements AutoCloseable {
     if (media == null || !subscribed.contains(media.trackSid())) {
       return;
     }
-    TrackReceiver receiver = receivers.computeIfAbsent(mediaSsrc,
-        s -> new TrackReceiver(media, rtcpSsrc, transport::sendRtcp,
-            frame -> listener.onFrame(media.trackSid(), frame.codec(), frame.frame())));
+    TrackReceiver receiver = receivers.get(mediaSsrc);
+    if (receiver == null) {
+      receiver = new TrackReceiver(media, rtcpSsrc, transport::sendRtcp,
+          frame -> listener.onFrame(media.trackSid(), frame.codec(), frame.frame()));
+      receivers.put(mediaSsrc, receiver); // only the reader thread adds receivers
+      listener.onTrackStarted(media.trackSid());
+    }
     receiver.onRtp(packet, length, stream.rtx(), System.nanoTime());
   }
 

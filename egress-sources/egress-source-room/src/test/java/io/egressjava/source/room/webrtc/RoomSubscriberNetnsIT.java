@@ -61,10 +61,13 @@ class RoomSubscriberNetnsIT {
           }
           codecs.put(trackSid, codec);
         }
-      }, List.of(), Duration.ofSeconds(10))) {
+      }, null, Duration.ofSeconds(10))) {
         System.out.printf("connected in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        List<String> sids = sub.participants().stream().flatMap(p -> p.getTracksList().stream())
-            .map(LivekitModels.TrackInfo::getSid).toList();
+        List<String> sids = List.of();
+        for (int i = 0; i < 100 && sids.size() < 2; i++) { // the publisher's tracks arrive in participant updates
+          sids = sub.participants().stream().flatMap(p -> p.getTracksList().stream()).map(LivekitModels.TrackInfo::getSid).toList();
+          Thread.sleep(sids.size() < 2 ? 100 : 0);
+        }
         assertThat(sids).hasSize(2);
         sub.subscribe(sids.toArray(String[]::new));
         Thread.sleep(5000);
