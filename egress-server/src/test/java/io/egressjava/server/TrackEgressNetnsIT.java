@@ -81,6 +81,63 @@ class TrackEgressNetnsIT {
     assertThat(Ffmpeg.codecOpens()).as("codec opens on the passthrough path").isEqualTo(opensBefore);
   }
 
+  /**
+   * A VP8 simulcast publisher (1280x720, 640x360, 320x180): the file reaches the top layer within
+   * 2 s of its start and keeps it to the end (we send no REMB, so the SFU has no reason to step down).
+   */
+  @Test
+  void simulcastRecordingReachesAndHoldsTheTopLayer(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "track-simulcast";
+    ItSupport.createRoom(rig, room);
+    Path high = tmp.resolve("high.ivf");
+    Path medium = tmp.resolve("medium.ivf");
+    Path low = tmp.resolve("low.ivf");
+    for (Object[] layer : new Object[][] {{high, "1280x720", "1500k"}, {medium, "640x360", "500k"}, {low, "320x180", "150k"}}) {
+      ffmpeg("-f", "lavfi", "-i", "testsrc2=s=" + layer[1] + ":r=30", "-t", "" + SECONDS, "-c:v", "libvpx", "-b:v",
+          (String) layer[2], "-g", "30", "-deadline", "realtime", "-cpu-used", "8", layer[0].toString());
+    }
+    EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");
+    try (RedisBus bus = bus(rig);
+        MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
+        EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
+        FilePublisher pub = FilePublisher.startSimulcast(rig.livekit(), room, "simulcast", high, medium, low)) {
+      Map<String, String> tracks = tracksByMime(rig, room);
+      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
+        Thread.sleep(100);
+        tracks = tracksByMime(rig, room);
+      }
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/simulcast").toString()).build(), tracks.get("video/vp8")).execute());
+      ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(40), "finished",
+          io.egressjava.core.lifecycle.EgressSession::isTerminal);
+      EgressInfo done = ItSupport.listed(client, room, started.getEgressId()).orElseThrow();
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+      Path file = Path.of(done.getFileResults(0).getLocation());
+      // decoded picture sizes, frame by frame
+      String csv = Probe.run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-select_streams", "v",
+          "-show_entries", "frame=best_effort_timestamp_time,width,height", "-of", "csv=p=0", file.toString()));
+      List<String[]> frames = csv.lines().filter(l -> !l.isBlank()).map(l -> l.split(",")).toList();
+      assertThat(frames).hasSizeGreaterThan(60);
+      // ffprobe prints the fields in its own order: time, width, height
+      double start = Double.parseDouble(frames.get(0)[0]);
+      Double firstTop = null;
+      for (String[] f : frames) {
+        boolean top = f[1].equals("1280") && f[2].equals("720");
+        double t = Double.parseDouble(f[0]) - start;
+        if (firstTop == null && top) {
+          firstTop = t;
+        }
+        if (firstTop != null) {
+          assertThat(top).as("frame at %.3f s is %sx%s after reaching the top layer", t, f[1], f[2]).isTrue();
+        }
+      }
+      System.out.printf("simulcast: %d frames, sizes %s, top layer from %s s%n", frames.size(),
+          frames.stream().map(f -> f[1] + "x" + f[2]).distinct().toList(), firstTop);
+      assertThat(firstTop).as("seconds until the top layer").isNotNull().isLessThanOrEqualTo(2.0);
+    }
+  }
+
   /** 2 % of the SFU's datagrams dropped on the way to us: NACK and RTX must recover every frame. */
   @Test
   void twoPercentLossIsRecovered(LiveKitRig rig, @TempDir Path tmp) throws Exception {

@@ -20,12 +20,24 @@ public final class FilePublisher implements AutoCloseable {
 
   /** Joins {@code room} as {@code identity} and publishes {@code files}; returns once they are published. */
   public static FilePublisher start(LiveKitServer livekit, String room, String identity, boolean screenShare, Path... files) {
+    return start(livekit, room, identity, screenShare, List.of(), files);
+  }
+
+  /** Publishes one VP8 simulcast track whose layers are three IVF files, largest first. */
+  public static FilePublisher startSimulcast(LiveKitServer livekit, String room, String identity, Path high, Path medium,
+      Path low) {
+    return start(livekit, room, identity, false, List.of("-simulcast", high + "," + medium + "," + low));
+  }
+
+  private static FilePublisher start(LiveKitServer livekit, String room, String identity, boolean screenShare,
+      List<String> extra, Path... files) {
     String binary = ManagedProcess.findExecutable("EGRESS_LK_PUBLISHER", LiveKitServer.toolsDir() + "/bin/lk-publisher");
     List<String> cmd = new ArrayList<>(List.of(binary, "-url", livekit.wsUrl(), "-api-key", LiveKitServer.API_KEY,
         "-api-secret", LiveKitServer.API_SECRET, "-room", room, "-identity", identity));
     if (screenShare) {
       cmd.add("-screenshare");
     }
+    cmd.addAll(extra);
     for (Path f : files) {
       cmd.add("-publish");
       cmd.add(f.toString());
