@@ -190,6 +190,13 @@ public final class TrackEgressRunner implements EgressRunner {
     }
 
     @Override
+    public void onConnectionLost(String reason) {
+      log.warn("{}: {}", plan.egressId(), reason);
+      writeFailure = new PsrpcException(PsrpcCode.UNAVAILABLE, "recording ended early: connection to room failed");
+      sourceClosed();
+    }
+
+    @Override
     public void onSubscriptionFailed(String trackSid, String error) {
       log.warn("{}: subscription to {} failed: {}", plan.egressId(), trackSid, error);
       if (frames == 0) {

@@ -82,6 +82,14 @@ public final class IceAgent {
     this.remoteUfrag = ufrag;
     this.remotePassword = password;
     this.controlling = remoteIsLite;
+    for (Check c : checks) { // an ICE restart checks every pair again
+      c.sent = 0;
+      c.succeeded = false;
+    }
+  }
+
+  public String remoteUfrag() {
+    return remoteUfrag;
   }
 
   /** SDP candidate attribute values ({@code candidate:…}) for our host candidates. */

@@ -38,7 +38,9 @@ public final class SignalClient implements AutoCloseable {
   static final String GO_SDK_VERSION = "2.13.0";
 
   private final Consumer<SignalResponse> listener;
-  private final CompletableFuture<LivekitRtc.JoinResponse> joined = new CompletableFuture<>();
+  /** Completes with the ping interval (seconds) once the server accepted us (join or reconnect). */
+  private final CompletableFuture<Long> joined = new CompletableFuture<>();
+  private volatile LivekitRtc.JoinResponse joinResponse;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "signal-ping");
@@ -63,20 +65,36 @@ public final class SignalClient implements AutoCloseable {
 
   /** Connects and waits for the JoinResponse. */
   public static SignalClient connect(String wsUrl, String token, Consumer<SignalResponse> listener, Duration timeout) {
+    return open(rtcUri(wsUrl, token), listener, timeout);
+  }
+
+  /**
+   * Resumes an existing participant after the socket dropped (webrtc-receive.md §1.8): the server
+   * answers with a ReconnectResponse instead of a JoinResponse, and the peer connection lives on.
+   */
+  public static SignalClient resume(String wsUrl, String token, String participantSid, Consumer<SignalResponse> listener,
+      Duration timeout) {
+    URI uri = URI.create(rtcUri(wsUrl, token) + "&reconnect=1&sid=" + URLEncoder.encode(participantSid, StandardCharsets.UTF_8)
+        + "&reconnect_reason=1");
+    return open(uri, listener, timeout);
+  }
+
+  private static SignalClient open(URI uri, Consumer<SignalResponse> listener, Duration timeout) {
     SignalClient c = new SignalClient(listener);
     HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
     c.socket = http.newWebSocketBuilder().connectTimeout(timeout)
-        .buildAsync(rtcUri(wsUrl, token), c.new Receiver())
+        .buildAsync(uri, c.new Receiver())
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .join();
-    LivekitRtc.JoinResponse join = c.joined.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
-    long interval = join.getPingInterval() > 0 ? join.getPingInterval() : 5;
+    long interval = c.joined.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     c.pinger.scheduleAtFixedRate(c::ping, interval, interval, TimeUnit.SECONDS);
     return c;
   }
 
+  /** The JoinResponse of a fresh join; null after a resume. */
   public LivekitRtc.JoinResponse joinResponse() {
-    return joined.join();
+    joined.join();
+    return joinResponse;
   }
 
   /** Completes when the server closes the connection. */
@@ -99,6 +117,16 @@ public final class SignalClient implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("signal ping failed: {}", e.getMessage());
     }
+  }
+
+  /** Closes the socket without leaving (the participant stays; for resume tests and shutdown paths). */
+  public void abort() {
+    pinger.shutdownNow();
+    WebSocket ws = socket;
+    if (ws != null) {
+      ws.abort(); // the JDK calls no listener method after abort(): report the close ourselves
+    }
+    closed.complete(null);
   }
 
   /** Leaves the room (CLIENT_INITIATED) and closes the socket. */
@@ -133,7 +161,12 @@ public final class SignalClient implements AutoCloseable {
         try {
           SignalResponse response = SignalResponse.parseFrom(frame);
           if (response.hasJoin()) {
-            joined.complete(response.getJoin());
+            joinResponse = response.getJoin();
+            joined.complete(response.getJoin().getPingInterval() > 0 ? (long) response.getJoin().getPingInterval() : 5L);
+          } else if (response.hasReconnect()) {
+            joined.complete(5L);
+          } else if (response.hasLeave() && !joined.isDone()) {
+            joined.completeExceptionally(new IllegalStateException("server refused us: " + response.getLeave().getReason()));
           }
           listener.accept(response);
         } catch (InvalidProtocolBufferException e) {

@@ -54,8 +54,11 @@ public final class RoomSubscriber implements AutoCloseable {
     /** The publisher muted or unmuted a track. */
     default void onTrackMuted(String trackSid, boolean muted) {}
 
-    /** We were removed from the room or the connection could not be kept. */
+    /** The server removed us (room closed or deleted, participant removed, server shutdown). */
     default void onDisconnected(String reason) {}
+
+    /** The signalling connection dropped and every resume failed. */
+    default void onConnectionLost(String reason) {}
 
     /** The server could not subscribe us to a track. */
     default void onSubscriptionFailed(String trackSid, String error) {}
@@ -70,7 +73,14 @@ public final class RoomSubscriber implements AutoCloseable {
   private final AtomicLong answerVersion = new AtomicLong(1);
   private final ScheduledFuture<?> rtcpTimer;
   private volatile OfferedStreams streams = OfferedStreams.of(SessionDescription.parse(""));
+  private static final int RESUME_ATTEMPTS = 10;
+  private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(5);
   private volatile SignalClient signal;
+  private volatile String wsUrl;
+  private volatile String token;
+  private volatile String participantSid;
+  private volatile boolean removed;
+  private volatile int resumes;
   private final java.util.concurrent.CompletableFuture<SignalClient> signalReady = new java.util.concurrent.CompletableFuture<>();
   /** Signal messages are handled in order on one thread of our own, never on the WebSocket's. */
   private final java.util.concurrent.ExecutorService signalThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -108,13 +118,12 @@ public final class RoomSubscriber implements AutoCloseable {
         : PeerTransport.localAddressToward(java.net.URI.create(wsUrl.replaceFirst("^http", "ws")).getHost());
     RoomSubscriber s = new RoomSubscriber(listener, local);
     try {
+      s.wsUrl = wsUrl;
+      s.token = token;
       s.signal = SignalClient.connect(wsUrl, token, s::queueSignal, timeout);
+      s.participantSid = s.signal.joinResponse().getParticipant().getSid();
       s.signalReady.complete(s.signal);
-      s.signal.closedFuture().thenRun(() -> {
-        if (!s.closed) {
-          listener.onDisconnected("signal connection closed");
-        }
-      });
+      s.watch(s.signal);
       s.transport.connected().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return s;
     } catch (Exception e) {
@@ -122,6 +131,52 @@ public final class RoomSubscriber implements AutoCloseable {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
       throw new IOException("cannot connect to the room: " + cause.getMessage(), cause);
     }
+  }
+
+  /**
+   * When the socket drops, resume (webrtc-receive.md §1.7–1.8): media keeps flowing meanwhile, since
+   * the server keeps a participant whose peer connection is up. Up to 10 tries, n² × 300 ms apart
+   * as the Go SDK does.
+   */
+  private void watch(SignalClient client) {
+    client.closedFuture().thenRunAsync(() -> {
+      if (closed || removed) {
+        return;
+      }
+      log.warn("signal connection to {} dropped; resuming", wsUrl);
+      for (int attempt = 1; attempt <= RESUME_ATTEMPTS && !closed; attempt++) {
+        try {
+          Thread.sleep(Math.min(attempt * attempt * 300L, 10_000L));
+          if (removed) {
+            return; // the socket closed because the server removed us: nothing to resume
+          }
+          SignalClient resumed = SignalClient.resume(wsUrl, token, participantSid, this::queueSignal, RESUME_TIMEOUT);
+          signal = resumed;
+          resumes++;
+          log.info("signal connection resumed (attempt {})", attempt);
+          watch(resumed);
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (RuntimeException e) {
+          log.info("resume attempt {} failed: {}", attempt, e.getMessage());
+        }
+      }
+      if (!closed) {
+        listener.onConnectionLost("signal connection lost after " + RESUME_ATTEMPTS + " resume attempts");
+      }
+    });
+  }
+
+  /** Times the signalling connection was resumed. */
+  public int resumes() {
+    return resumes;
+  }
+
+  /** Drops the signalling socket without leaving, as a network failure would (tests). */
+  public void dropSignalConnection() {
+    signal.abort();
   }
 
   public LivekitRtc.JoinResponse joinResponse() {
@@ -177,7 +232,10 @@ public final class RoomSubscriber implements AutoCloseable {
       case LEAVE -> {
         LivekitRtc.LeaveRequest leave = r.getLeave();
         log.info("server asked us to leave: {} ({})", leave.getReason(), leave.getAction());
-        listener.onDisconnected(leave.getReason().name());
+        if (leave.getAction() != LivekitRtc.LeaveRequest.Action.RESUME) {
+          removed = true;
+          listener.onDisconnected(leave.getReason().name());
+        }
       }
       case SUBSCRIPTION_RESPONSE -> listener.onSubscriptionFailed(r.getSubscriptionResponse().getTrackSid(),
           r.getSubscriptionResponse().getErr().name());
@@ -213,10 +271,15 @@ public final class RoomSubscriber implements AutoCloseable {
   private synchronized void answer(LivekitRtc.SessionDescription offer) {
     try {
       SessionDescription sdp = SessionDescription.parse(offer.getSdp());
+      SessionDescription.Media first = sdp.media().get(0);
+      String ufrag = first.attribute("ice-ufrag").or(() -> sdp.sessionAttribute("ice-ufrag")).orElseThrow();
+      String pwd = first.attribute("ice-pwd").or(() -> sdp.sessionAttribute("ice-pwd")).orElseThrow();
+      if (answers != null && !ufrag.equals(transport.ice().remoteUfrag())) {
+        // ICE restart after a resume: new remote credentials; our DTLS and SRTP stay (pion keeps them too)
+        log.info("ICE restart requested by the server");
+        transport.ice().setRemote(ufrag, pwd, sdp.iceLite());
+      }
       if (answers == null) {
-        SessionDescription.Media first = sdp.media().get(0);
-        String ufrag = first.attribute("ice-ufrag").or(() -> sdp.sessionAttribute("ice-ufrag")).orElseThrow();
-        String pwd = first.attribute("ice-pwd").or(() -> sdp.sessionAttribute("ice-pwd")).orElseThrow();
         String fingerprint = sdp.anyAttribute("fingerprint").orElseThrow(() -> new IllegalArgumentException("offer has no fingerprint"));
         if (!fingerprint.toLowerCase(java.util.Locale.ROOT).startsWith("sha-256 ")) {
           throw new IllegalArgumentException("unsupported fingerprint " + fingerprint);

@@ -50,6 +50,7 @@ class RoomSubscriberNetnsIT {
       Map<String, AtomicLong> frames = new ConcurrentHashMap<>();
       Map<String, AtomicLong> keys = new ConcurrentHashMap<>();
       Map<String, String> codecs = new ConcurrentHashMap<>();
+      java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
       String token = EgressToken.mint(LiveKitServer.API_KEY, LiveKitServer.API_SECRET, "EG_sub", room, Instant.now());
       long t0 = System.nanoTime();
       try (RoomSubscriber sub = RoomSubscriber.join(rig.livekit().wsUrl(), token, new RoomSubscriber.Listener() {
@@ -60,6 +61,11 @@ class RoomSubscriberNetnsIT {
             keys.computeIfAbsent(trackSid, k -> new AtomicLong()).incrementAndGet();
           }
           codecs.put(trackSid, codec);
+        }
+
+        @Override
+        public void onTrackEnded(String trackSid, String reason) {
+          ended.add(trackSid);
         }
       }, null, Duration.ofSeconds(10))) {
         System.out.printf("connected in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -75,6 +81,24 @@ class RoomSubscriberNetnsIT {
             + sub.receivers().values().stream().map(r -> r.trackSid() + ":" + r.packets() + "/" + r.plis()).toList());
         assertThat(codecs.values()).containsExactlyInAnyOrder("vp8", "opus");
         codecs.forEach((sid, codec) -> assertThat(frames.get(sid).get()).as(codec).isGreaterThan(codec.equals("vp8") ? 90 : 200));
+
+        // the signalling socket drops: media keeps flowing while we resume, and events still arrive after
+        Map<String, Long> before = new java.util.HashMap<>();
+        frames.forEach((sid, n) -> before.put(sid, n.get()));
+        sub.dropSignalConnection();
+        for (int i = 0; i < 100 && sub.resumes() == 0; i++) {
+          Thread.sleep(100);
+        }
+        assertThat(sub.resumes()).as("resumed").isEqualTo(1);
+        Thread.sleep(2000);
+        frames.forEach((sid, n) -> assertThat(n.get() - before.get(sid)).as("frames of %s across the resume", codecs.get(sid))
+            .isGreaterThan(codecs.get(sid).equals("vp8") ? 60 : 100));
+        pub.close();
+        for (int i = 0; i < 100 && ended.size() < 2; i++) {
+          Thread.sleep(100);
+        }
+        assertThat(ended).as("tracks ended after the publisher left (seen on the resumed connection)")
+            .containsExactlyInAnyOrderElementsOf(codecs.keySet());
       }
     }
   }
