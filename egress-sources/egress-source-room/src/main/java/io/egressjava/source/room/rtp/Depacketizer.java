@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * Reassembles frames from the RTP packets of one stream, in sequence order. A frame ends with the
- * marker bit or a timestamp change; a frame with a missing packet is dropped, and after a loss
- * nothing is emitted until the next key frame (a decoder could not use it). Codec rules (what
+ * marker bit or a timestamp change; a frame with a missing or malformed packet is dropped, and
+ * after that nothing is emitted until the next key frame (a decoder could not use it). Codec rules (what
  * starts a frame, what to strip, what a key frame is) are in the subclasses.
  */
 public abstract class Depacketizer {
@@ -62,11 +62,16 @@ public abstract class Depacketizer {
     }
     byte[] data = frame.toByteArray();
     boolean key = data.length > 0 && isKeyFrame(data);
-    if (!broken && data.length > 0 && (!needKeyFrame || key)) {
+    boolean whole = !broken && frameComplete();
+    if (whole && data.length > 0 && (!needKeyFrame || key)) {
       needKeyFrame = false;
       out.accept(new EncodedFrame(data, timestamp, key));
     } else {
       dropped++;
+      if (!whole) {
+        // a malformed or unfinished frame is as lost as a missing packet's: later frames refer to it
+        needKeyFrame = needKeyFrame || requiresKeyFrameAfterLoss();
+      }
     }
     frame.reset();
     started = false;
@@ -97,6 +102,14 @@ public abstract class Depacketizer {
       return false;
     }
     frame.write(p.buffer(), p.payloadOffset() + descriptor, p.payloadLength() - descriptor);
+    return true;
+  }
+
+  /**
+   * Whether the frame is whole at its end; a codec that carries a fragment across packets says no
+   * when the frame ended (at a marker or a new timestamp) with its last unit still unfinished.
+   */
+  protected boolean frameComplete() {
     return true;
   }
 
