@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class RoomSubscriber implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RoomSubscriber.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Codecs we depacketize; an AV1 publisher is refused by the server with SE_CODEC_UNSUPPORTED. */
-  static final Set<String> VIDEO_CODECS = Set.of("vp8", "vp9", "h264");
+  /** Video codecs we depacketize (H.265 is not: its publishers get SE_CODEC_UNSUPPORTED). */
+  static final Set<String> VIDEO_CODECS = Set.of("vp8", "vp9", "h264", "av1");
 
   /** What the egress gets from the room. */
   public interface Listener {

@@ -1,5 +1,6 @@
 package io.egressjava.source.room.webrtc;
 
+import io.egressjava.source.room.rtp.Av1Depacketizer;
 import io.egressjava.source.room.rtp.Depacketizer;
 import io.egressjava.source.room.rtp.EncodedFrame;
 import io.egressjava.source.room.rtp.H264Depacketizer;
@@ -124,6 +125,7 @@ public final class TrackReceiver {
         case "vp8" -> new Vp8Depacketizer(sink);
         case "vp9" -> new Vp9Depacketizer(sink);
         case "h264" -> new H264Depacketizer(sink);
+        case "av1" -> new Av1Depacketizer(sink);
         default -> null;
       };
     }
