@@ -63,6 +63,7 @@ public final class EgressService implements AutoCloseable {
       this.reporter = new InfoReporter(io, config.ioCreateTimeout(), config.ioUpdateTimeout(),
           config.ioSelectionTimeout(), () -> finish(id));
       this.session = new EgressSession(plan, clock, reporter::update);
+      this.session.onRelinquished(() -> finish(id));
     }
   }
 
@@ -201,7 +202,8 @@ public final class EgressService implements AutoCloseable {
     }
     a.registrations.forEach(RpcServer.Registration::close);
     admission.release(egressId);
-    results.merge(new Outcome(a.session.plan().requestType().label(), resultLabel(a.session.status())), 1L, Long::sum);
+    String result = a.session.relinquished() ? "duplicate_identity" : resultLabel(a.session.status());
+    results.merge(new Outcome(a.session.plan().requestType().label(), result), 1L, Long::sum);
     a.finished.countDown();
     log.info("egress {} finished: {}", egressId, a.session.status());
   }

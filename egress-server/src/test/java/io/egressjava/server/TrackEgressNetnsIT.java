@@ -138,6 +138,44 @@ class TrackEgressNetnsIT {
     }
   }
 
+  /**
+   * Another instance joins as the same egress (DUPLICATE_IDENTITY): ours stops without a final
+   * update, so the other instance's reports stand, and counts it as duplicate_identity.
+   */
+  @Test
+  void duplicateIdentityEndsTheEgressSilently(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "track-duplicate";
+    ItSupport.createRoom(rig, room);
+    EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");
+    try (RedisBus bus = bus(rig);
+        MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
+        EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
+        FilePublisher pub = FilePublisher.start(rig.livekit(), room, "speaker", false, media.resolve("opus.ogg"))) {
+      Map<String, String> tracks = tracksByMime(rig, room);
+      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
+        Thread.sleep(100);
+        tracks = tracksByMime(rig, room);
+      }
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/dup").toString()).build(), tracks.get("audio/opus")).execute());
+      ItSupport.awaitStatus(client, room, started.getEgressId(), EgressStatus.EGRESS_ACTIVE);
+      String token = io.egressjava.core.plan.EgressToken.mint(LiveKitServer.API_KEY, LiveKitServer.API_SECRET,
+          started.getEgressId(), room, java.time.Instant.now());
+      try (var other = io.egressjava.source.room.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
+          (trackSid, codec, frame) -> { }, null, Duration.ofSeconds(10))) {
+        for (int i = 0; i < 100 && !service.running().isEmpty(); i++) {
+          Thread.sleep(100);
+        }
+        assertThat(service.running()).as("our instance gave the egress up").isEmpty();
+        assertThat(service.results()).containsEntry(new EgressService.Outcome("track", "duplicate_identity"), 1L);
+        Thread.sleep(1000);
+        assertThat(ItSupport.listed(client, room, started.getEgressId()).orElseThrow().getStatus())
+            .as("no final update from the instance that gave up").isEqualTo(EgressStatus.EGRESS_ACTIVE);
+      }
+    }
+  }
+
   /** 2 % of the SFU's datagrams dropped on the way to us: NACK and RTX must recover every frame. */
   @Test
   void twoPercentLossIsRecovered(LiveKitRig rig, @TempDir Path tmp) throws Exception {

@@ -27,6 +27,9 @@ public final class EgressSession {
   private final EgressInfo.Builder info;
   private final EgressPlan plan;
 
+  private boolean relinquished;
+  private Runnable onRelinquished = () -> { };
+
   public EgressSession(EgressPlan plan, Clock clock, Consumer<EgressInfo> listener) {
     this.plan = plan;
     this.clock = clock;
@@ -138,6 +141,33 @@ public final class EgressSession {
       b.setDetails("End reason: " + SESSION_LIMIT).setEndedAt(nanos());
       return true;
     });
+  }
+
+  /**
+   * Another instance owns this egress (the server replaced our participant: DUPLICATE_IDENTITY):
+   * end here without a final update, as the reference's handler does, so the owner's reports stand.
+   */
+  public void relinquish() {
+    Runnable callback;
+    synchronized (this) {
+      if (isTerminal(info.getStatus()) || relinquished) {
+        return;
+      }
+      relinquished = true;
+      info.setStatus(EgressStatus.EGRESS_ABORTED).setDetails("End reason: duplicate identity").setEndedAt(nanos());
+      callback = onRelinquished;
+    }
+    callback.run();
+  }
+
+  /** Whether {@link #relinquish} ended this session (nothing was reported). */
+  public synchronized boolean relinquished() {
+    return relinquished;
+  }
+
+  /** What the owner of the session does when it is relinquished (free its capacity). */
+  public synchronized void onRelinquished(Runnable callback) {
+    this.onRelinquished = callback;
   }
 
   /** Any other change worth reporting (e.g. stream results); status unchanged. */

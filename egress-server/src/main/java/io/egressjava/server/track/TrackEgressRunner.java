@@ -99,6 +99,10 @@ public final class TrackEgressRunner implements EgressRunner {
       if (container == null) {
         throw new PsrpcException(PsrpcCode.INVALID_ARGUMENT, "track " + trackId + " has unsupported codec " + track.getMimeType());
       }
+      if (plan.file() != null && (codec == MediaCodec.PCMU || codec == MediaCodec.PCMA)) {
+        throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "track egress of " + track.getMimeType()
+            + " to a file needs transcoding to Opus, which this build does not do yet");
+      }
       if (plan.file() != null) {
         output = new FileTrackOutput(config, plan, nameFile(found.getKey(), container), workDir, localRoot, codec, track, clock);
       } else {
@@ -186,6 +190,19 @@ public final class TrackEgressRunner implements EgressRunner {
     @Override
     public void onDisconnected(String reason) {
       log.info("{}: left the room: {}", plan.egressId(), reason);
+      if (reason.equals(livekit.LivekitModels.DisconnectReason.DUPLICATE_IDENTITY.name())) {
+        // another instance joined as this egress and owns it now: stop without reporting
+        finishing.set(true);
+        closeRoom();
+        TrackOutput o = output;
+        if (o != null) {
+          synchronized (outputLock) {
+            o.abandon();
+          }
+        }
+        session.relinquish();
+        return;
+      }
       sourceClosed();
     }
 
