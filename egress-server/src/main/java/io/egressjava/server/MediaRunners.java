@@ -5,8 +5,8 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.plan.EgressPlan;
-import io.egressjava.core.plan.RequestType;
 import io.egressjava.server.track.TrackEgressRunner;
+import io.egressjava.source.room.media.RoomMediaSource;
 import io.egressjava.pipeline.PipelineRunner;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.BrowserSource;
@@ -18,9 +18,9 @@ import livekit.LivekitEgress.EgressSourceType;
 /**
  * The runners that really record: pages rendered by Chrome (web egress, and room composites whose
  * template is reachable) go through {@link BrowserSource} into the media pipeline; track egress
- * joins the room over WebRTC and writes the track as received ({@link TrackEgressRunner}). The
- * other room egresses (participant, track composite, audio-only composite) are refused with a
- * clear error until they are built on the room source.
+ * joins the room over WebRTC and writes the track as received ({@link TrackEgressRunner}); track
+ * composite, participant and audio-only room composite decode the room's tracks
+ * ({@link RoomMediaSource}) into the same pipeline.
  */
 public final class MediaRunners implements RunnerFactory, AutoCloseable {
   private final EgressConfig config;
@@ -43,11 +43,13 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
           config.chromeFlags());
       return new PipelineRunner(config, source, workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
-    if (plan.requestType() == RequestType.TRACK) {
-      return new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, null);
-    }
-    throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,
-        plan.requestType().label() + " egress needs the WebRTC room source, which this build does not have yet");
+    return switch (plan.requestType()) {
+      case TRACK -> new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, null);
+      case TRACK_COMPOSITE, PARTICIPANT, ROOM_COMPOSITE -> new PipelineRunner(config, new RoomMediaSource(plan, null),
+          workRoot.resolve(plan.egressId()), Path.of("/"), clock);
+      default -> throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,
+          plan.requestType().label() + " egress from the room's tracks is not supported by this build");
+    };
   }
 
   /**

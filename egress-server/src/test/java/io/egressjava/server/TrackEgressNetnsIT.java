@@ -176,6 +176,24 @@ class TrackEgressNetnsIT {
     }
   }
 
+  @Test
+  void unknownTrackFailsWithNotFound(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");
+    try (RedisBus bus = bus(rig);
+        MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
+        EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start()) {
+      EgressServiceClient client = egressClient(rig);
+      ItSupport.createRoom(rig, "track-unknown");
+      EgressInfo started = ok(client.startTrackEgress("track-unknown",
+          LivekitEgress.DirectFileOutput.newBuilder().setFilepath(tmp.resolve("t.ogg").toString()).build(), "TR_x").execute());
+      ItSupport.awaitStatus(client, "track-unknown", started.getEgressId(), Duration.ofSeconds(30), "failed",
+          s -> s == EgressStatus.EGRESS_FAILED);
+      EgressInfo failed = ItSupport.listed(client, "track-unknown", started.getEgressId()).orElseThrow();
+      assertThat(failed.getError()).isEqualTo("track TR_x not found");
+      assertThat(failed.getErrorCode()).isEqualTo(404);
+    }
+  }
+
   /** 2 % of the SFU's datagrams dropped on the way to us: NACK and RTX must recover every frame. */
   @Test
   void twoPercentLossIsRecovered(LiveKitRig rig, @TempDir Path tmp) throws Exception {

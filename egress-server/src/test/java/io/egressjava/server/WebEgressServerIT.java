@@ -66,20 +66,4 @@ class WebEgressServerIT {
       assertThat(Probe.meanVolumeDb(Path.of(result.getLocation()))).isGreaterThan(-30);
     }
   }
-
-  @Test
-  void roomEgressWithoutTheRoomSourceFailsClearly(LiveKitRig rig, @TempDir Path tmp) throws Exception {
-    EgressConfig cfg = config(rig, "");
-    try (RedisBus bus = bus(rig);
-        EgressService service = new EgressService(cfg, bus, new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC()),
-            Clock.systemUTC(), 2.0).start()) {
-      EgressServiceClient client = egressClient(rig);
-      ItSupport.createRoom(rig, "track-room");
-      EgressInfo started = ok(client.startTrackEgress("track-room",
-          LivekitEgress.DirectFileOutput.newBuilder().setFilepath(tmp.resolve("t.ogg").toString()).build(), "TR_x").execute());
-      awaitStatus(client, "track-room", started.getEgressId(), EgressStatus.EGRESS_FAILED);
-      EgressInfo failed = ItSupport.listed(client, "track-room", started.getEgressId()).orElseThrow();
-      assertThat(failed.getError()).contains("WebRTC room source");
-    }
-  }
 }

@@ -48,6 +48,9 @@ public final class RoomSubscriber implements AutoCloseable {
     /** The track was unpublished or its participant left. */
     default void onTrackEnded(String trackSid, String reason) {}
 
+    /** A participant as joined or last updated (tracks published, muted, unpublished). */
+    default void onParticipant(LivekitModels.ParticipantInfo participant) {}
+
     /** The first packet of a subscribed track arrived: the subscription is up and media flows. */
     default void onTrackStarted(String trackSid) {}
 
@@ -205,6 +208,16 @@ public final class RoomSubscriber implements AutoCloseable {
         .setSubscribe(true).addAllTrackSids(List.of(trackSids))).build());
   }
 
+  /** The last RTCP sender report of a subscribed track (publisher clock ↔ RTP), if one came. */
+  public java.util.Optional<RtcpRecord.SenderReport> senderReport(String trackSid) {
+    for (TrackReceiver r : receivers.values()) {
+      if (r.trackSid().equals(trackSid) && r.lastSenderReport() != null) {
+        return java.util.Optional.of(r.lastSenderReport());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Per-track receive counters, for tests and metrics. */
   public Map<Long, TrackReceiver> receivers() {
     return Map.copyOf(receivers);
@@ -221,7 +234,10 @@ public final class RoomSubscriber implements AutoCloseable {
 
   private void onSignal(SignalResponse r) {
     switch (r.getMessageCase()) {
-      case JOIN -> r.getJoin().getOtherParticipantsList().forEach(p -> participantsBySid.put(p.getSid(), p));
+      case JOIN -> r.getJoin().getOtherParticipantsList().forEach(p -> {
+        participantsBySid.put(p.getSid(), p);
+        listener.onParticipant(p);
+      });
       case OFFER -> answer(r.getOffer());
       case TRICKLE -> {
         if (r.getTrickle().getTarget() == LivekitRtc.SignalTarget.SUBSCRIBER) {
@@ -245,6 +261,10 @@ public final class RoomSubscriber implements AutoCloseable {
 
   private void onParticipant(LivekitModels.ParticipantInfo p) {
     LivekitModels.ParticipantInfo previous = participantsBySid.get(p.getSid());
+    if (previous != null && previous.getVersion() > p.getVersion()) {
+      return; // an older update overtaken by a newer one
+    }
+    listener.onParticipant(p);
     if (p.getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED) {
       participantsBySid.remove(p.getSid());
       if (previous != null) {

@@ -1,0 +1,299 @@
+package io.egressjava.server;
+
+import static io.egressjava.server.ItSupport.bus;
+import static io.egressjava.server.ItSupport.config;
+import static io.egressjava.server.ItSupport.egressClient;
+import static io.egressjava.server.ItSupport.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.media.ffmpeg.Ffmpeg;
+import io.egressjava.media.ffmpeg.Probe;
+import io.egressjava.psrpc.RedisBus;
+import io.egressjava.testrig.FilePublisher;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.LiveKitServer;
+import io.livekit.server.EgressServiceClient;
+import io.livekit.server.RoomServiceClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import livekit.LivekitModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transcoding egresses from the room's tracks without a browser (track composite, participant,
+ * audio-only room composite), requested through the Kotlin SDK against the real livekit-server,
+ * with tracks published by the LiveKit Go SDK; checked by probing and decoding the outputs.
+ */
+@ExtendWith(LiveKitRig.class)
+class RoomMediaNetnsIT {
+  private static Path media;
+
+  @BeforeAll
+  static void encodeMedia(@TempDir Path dir) throws Exception {
+    media = dir;
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "30", "-c:v", "libvpx", "-b:v", "600k", "-g", "30",
+        "-deadline", "realtime", "-cpu-used", "8", dir.resolve("vp8.ivf").toString());
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "30", "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0",
+        "-x264-params", "keyint=30:scenecut=0", "-pix_fmt", "yuv420p", "-f", "h264", dir.resolve("h264.h264").toString());
+    for (int hz : new int[] {440, 660, 880}) {
+      ffmpeg("-f", "lavfi", "-i", "sine=frequency=" + hz + ":sample_rate=48000", "-t", "30", "-ac", "2", "-c:a", "libopus",
+          "-b:a", "48k", dir.resolve(hz + ".ogg").toString());
+    }
+  }
+
+  private static void ffmpeg(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
+    cmd.addAll(List.of(args));
+    String log = Probe.run(cmd);
+    assertThat(Path.of(args[args.length - 1])).as(log).exists();
+  }
+
+  private record Service(EgressService service, MediaRunners runners, RedisBus bus) implements AutoCloseable {
+    @Override
+    public void close() {
+      service.close();
+      runners.close();
+      bus.close();
+    }
+  }
+
+  private static Service service(LiveKitRig rig, Path tmp) {
+    EgressConfig cfg = config(rig, "cpu_cost: {track_composite_cpu_cost: 0.5, participant_cpu_cost: 0.5, "
+        + "audio_room_composite_cpu_cost: 0.5}");
+    RedisBus bus = bus(rig);
+    MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
+    return new Service(new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start(), runners, bus);
+  }
+
+  private static LivekitEgress.EncodingOptions small() {
+    return LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(30)
+        .setVideoBitrate(1000).build();
+  }
+
+  /** identity → (mime → track SID), waiting until {@code count} tracks are listed. */
+  private static Map<String, Map<String, String>> tracks(LiveKitRig rig, String room, int count) throws Exception {
+    RoomServiceClient rooms = RoomServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY,
+        LiveKitServer.API_SECRET);
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    for (int i = 0; i < 100; i++) {
+      out.clear();
+      int n = 0;
+      for (LivekitModels.ParticipantInfo p : ok(rooms.listParticipants(room).execute())) {
+        for (LivekitModels.TrackInfo t : p.getTracksList()) {
+          out.computeIfAbsent(p.getIdentity(), k -> new TreeMap<>()).put(t.getMimeType().toLowerCase(java.util.Locale.ROOT), t.getSid());
+          n++;
+        }
+      }
+      if (n >= count) {
+        return out;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("tracks not published: " + out);
+  }
+
+  private static EgressInfo recordFor(EgressServiceClient client, String room, String egressId, long millis) throws Exception {
+    ItSupport.awaitStatus(client, room, egressId, Duration.ofSeconds(40), "recording", s -> s == EgressStatus.EGRESS_ACTIVE);
+    Thread.sleep(millis);
+    ok(client.stopEgress(egressId).execute());
+    ItSupport.awaitStatus(client, room, egressId, Duration.ofSeconds(60), "finished",
+        io.egressjava.core.lifecycle.EgressSession::isTerminal);
+    EgressInfo done = ItSupport.listed(client, room, egressId).orElseThrow();
+    assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+    return done;
+  }
+
+  /** Share of decoded frames that differ from the previous one (a moving test pattern, not a frozen picture). */
+  private static double changingFrames(Path file) throws Exception {
+    String out = Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", file.toString(),
+        "-vf", "scale=64:36,format=gray", "-f", "framemd5", "-"));
+    List<String> hashes = out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).trim()).toList();
+    int changed = 0;
+    List<Integer> repeats = new ArrayList<>();
+    for (int i = 1; i < hashes.size(); i++) {
+      if (!hashes.get(i).equals(hashes.get(i - 1))) {
+        changed++;
+      } else {
+        repeats.add(i);
+      }
+    }
+    System.out.println(file.getFileName() + ": " + hashes.size() + " frames, repeated at " + repeats);
+    return hashes.size() < 2 ? 0 : (double) changed / (hashes.size() - 1);
+  }
+
+  @Test
+  void trackCompositeOfVp8AndOpusIsAnMp4WithBoth(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "tc-vp8";
+    ItSupport.createRoom(rig, room);
+    try (Service s = service(rig, tmp);
+        FilePublisher pub = FilePublisher.start(rig.livekit(), room, "alice", false, media.resolve("vp8.ivf"),
+            media.resolve("440.ogg"))) {
+      Map<String, String> t = tracks(rig, room, 2).get("alice");
+      EgressServiceClient client = egressClient(rig);
+      Path file = tmp.resolve("out/tc.mp4");
+      EgressInfo started = ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
+          .setFilepath(file.toString()).build(), t.get("audio/opus"), t.get("video/vp8"), null, small()).execute());
+      EgressInfo done = recordFor(client, room, started.getEgressId(), 6_000);
+      Path out = Path.of(done.getFileResults(0).getLocation());
+      var probed = Probe.info(out);
+      assertThat(Probe.stream(probed, "video").get("codec_name").asText()).isEqualTo("h264");
+      assertThat(Probe.stream(probed, "video").get("width").asInt()).isEqualTo(640);
+      assertThat(Probe.stream(probed, "audio").get("codec_name").asText()).isEqualTo("aac");
+      assertThat(probed.get("format").get("duration").asDouble()).isCloseTo(6.0, within(1.5));
+      assertThat(changingFrames(out)).as("moving picture").isGreaterThan(0.9);
+      assertThat(Probe.meanVolumeDb(out)).as("tone").isGreaterThan(-30);
+    }
+  }
+
+  @Test
+  void trackCompositeVideoOnlyH264AndAudioOnly(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "tc-single";
+    ItSupport.createRoom(rig, room);
+    try (Service s = service(rig, tmp);
+        FilePublisher pub = FilePublisher.start(rig.livekit(), room, "bob", false, media.resolve("h264.h264"),
+            media.resolve("660.ogg"))) {
+      Map<String, String> t = tracks(rig, room, 2).get("bob");
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo video = ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/video.mp4").toString()).build(), "", t.get("video/h264"), null, small()).execute());
+      EgressInfo audio = ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
+          .setFileType(LivekitEgress.EncodedFileType.OGG).setFilepath(tmp.resolve("out/audio").toString()).build(),
+          t.get("audio/opus"), "", null, null).execute());
+      EgressInfo v = recordFor(client, room, video.getEgressId(), 5_000);
+      EgressInfo a = recordFor(client, room, audio.getEgressId(), 0);
+      var vp = Probe.info(Path.of(v.getFileResults(0).getLocation()));
+      assertThat(Probe.stream(vp, "audio")).isNull();
+      assertThat(Probe.stream(vp, "video").get("codec_name").asText()).isEqualTo("h264");
+      assertThat(changingFrames(Path.of(v.getFileResults(0).getLocation()))).isGreaterThan(0.9);
+      Path ogg = Path.of(a.getFileResults(0).getLocation());
+      assertThat(ogg.toString()).endsWith(".ogg");
+      var ap = Probe.info(ogg);
+      assertThat(Probe.stream(ap, "video")).isNull();
+      assertThat(Probe.stream(ap, "audio").get("codec_name").asText()).isEqualTo("opus");
+      assertThat(Probe.meanVolumeDb(ogg)).isGreaterThan(-30);
+    }
+  }
+
+  @Test
+  void participantEgressRecordsCameraAndMicrophoneUntilTheParticipantLeaves(LiveKitRig rig, @TempDir Path tmp)
+      throws Exception {
+    String room = "participant";
+    ItSupport.createRoom(rig, room);
+    try (Service s = service(rig, tmp)) {
+      EgressServiceClient client = egressClient(rig);
+      FilePublisher pub = FilePublisher.start(rig.livekit(), room, "carol", false, media.resolve("vp8.ivf"),
+          media.resolve("880.ogg"));
+      tracks(rig, room, 2);
+      EgressInfo started = ok(client.startParticipantEgress(room, "carol", new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/carol.mp4").toString()).build(), null, null,
+          null), false, null, small()).execute());
+      ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(40), "recording",
+          st -> st == EgressStatus.EGRESS_ACTIVE);
+      Thread.sleep(5_000);
+      pub.close(); // the participant leaves: the egress ends by itself
+      ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(60), "finished",
+          io.egressjava.core.lifecycle.EgressSession::isTerminal);
+      EgressInfo done = ItSupport.listed(client, room, started.getEgressId()).orElseThrow();
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+      assertThat(done.getDetails()).contains("Source closed");
+      Path out = Path.of(done.getFileResults(0).getLocation());
+      var probed = Probe.info(out);
+      assertThat(Probe.stream(probed, "video").get("codec_name").asText()).isEqualTo("h264");
+      assertThat(Probe.stream(probed, "audio").get("codec_name").asText()).isEqualTo("aac");
+      assertThat(probed.get("format").get("duration").asDouble()).isCloseTo(5.0, within(1.5));
+      assertThat(Probe.meanVolumeDb(out)).isGreaterThan(-30);
+    }
+  }
+
+  @Test
+  void participantScreenShareRecordsTheShare(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "participant-screen";
+    ItSupport.createRoom(rig, room);
+    try (Service s = service(rig, tmp);
+        FilePublisher cam = FilePublisher.start(rig.livekit(), room, "dave", false, media.resolve("660.ogg"));
+        FilePublisher screen = FilePublisher.start(rig.livekit(), room, "dave-screen", true, media.resolve("vp8.ivf"))) {
+      tracks(rig, room, 2);
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startParticipantEgress(room, "dave-screen", new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/screen.mp4").toString()).build(), null,
+          null, null), true, null, small()).execute());
+      EgressInfo done = recordFor(client, room, started.getEgressId(), 4_000);
+      var probed = Probe.info(Path.of(done.getFileResults(0).getLocation()));
+      assertThat(Probe.stream(probed, "video").get("codec_name").asText()).isEqualTo("h264");
+      assertThat(Probe.stream(probed, "audio")).as("the screen share has no audio track here").isNull();
+      // the SFU forwards this screen share at about 25 of its 30 fps (every 5th-7th output frame repeats)
+      assertThat(changingFrames(Path.of(done.getFileResults(0).getLocation()))).isGreaterThan(0.75);
+    }
+  }
+
+  /** Three publishers with different tones, one joining late: every tone is in the mix once present. */
+  @Test
+  void audioOnlyRoomCompositeMixesEveryoneIncludingLateJoiners(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "audio-mix";
+    ItSupport.createRoom(rig, room);
+    try (Service s = service(rig, tmp);
+        FilePublisher a = FilePublisher.start(rig.livekit(), room, "a", false, media.resolve("440.ogg"));
+        FilePublisher b = FilePublisher.start(rig.livekit(), room, "b", false, media.resolve("660.ogg"))) {
+      tracks(rig, room, 2);
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startRoomCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
+          .setFileType(LivekitEgress.EncodedFileType.OGG).setFilepath(tmp.resolve("out/mix.ogg").toString()).build(),
+          "", null, null, true, false, "").execute());
+      ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(40), "recording",
+          st -> st == EgressStatus.EGRESS_ACTIVE);
+      Thread.sleep(4_000);
+      try (FilePublisher late = FilePublisher.start(rig.livekit(), room, "late", false, media.resolve("880.ogg"))) {
+        Thread.sleep(5_000);
+        ok(client.stopEgress(started.getEgressId()).execute());
+        ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(60), "finished",
+            io.egressjava.core.lifecycle.EgressSession::isTerminal);
+      }
+      EgressInfo done = ItSupport.listed(client, room, started.getEgressId()).orElseThrow();
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+      Path ogg = Path.of(done.getFileResults(0).getLocation());
+      assertThat(Probe.stream(Probe.info(ogg), "audio").get("codec_name").asText()).isEqualTo("opus");
+      double duration = Probe.info(ogg).get("format").get("duration").asDouble();
+      assertThat(duration).isGreaterThan(8.0);
+      Path pcm = tmp.resolve("mix.pcm");
+      Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", ogg.toString(), "-ac", "1", "-ar",
+          "48000", "-f", "s16le", pcm.toString()));
+      byte[] samples = Files.readAllBytes(pcm);
+      double early = 1.0;
+      double lateAt = duration - 2.0;
+      assertThat(tone(samples, early, 440)).as("440 Hz early").isGreaterThan(50 * tone(samples, early, 880));
+      assertThat(tone(samples, early, 660)).as("660 Hz early").isGreaterThan(50 * tone(samples, early, 880));
+      assertThat(tone(samples, lateAt, 880)).as("880 Hz after the late joiner").isGreaterThan(50 * tone(samples, lateAt, 1000));
+      assertThat(tone(samples, lateAt, 440)).as("440 Hz still there").isGreaterThan(50 * tone(samples, lateAt, 1000));
+    }
+  }
+
+  /** Goertzel power of {@code hz} in 0.5 s of mono s16le at {@code seconds}. */
+  private static double tone(byte[] mono, double seconds, double hz) {
+    int from = (int) (seconds * 48_000) * 2;
+    int n = 24_000;
+    double coeff = 2 * Math.cos(2 * Math.PI * hz / 48_000);
+    double s1 = 0;
+    double s2 = 0;
+    for (int i = 0; i < n && from + 2 * i + 1 < mono.length; i++) {
+      double x = (short) ((mono[from + 2 * i] & 0xFF) | (mono[from + 2 * i + 1] << 8));
+      double s0 = x + coeff * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    return s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  }
+}

@@ -1,0 +1,297 @@
+package io.egressjava.source.room.media;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.MediaCodec;
+import io.egressjava.media.ffmpeg.AudioDecoder;
+import io.egressjava.media.ffmpeg.AudioMixer;
+import io.egressjava.media.ffmpeg.VideoDecoder;
+import io.egressjava.pipeline.MediaSource;
+import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.source.room.rtp.RtcpRecord;
+import io.egressjava.source.room.webrtc.RoomSubscriber;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import livekit.LivekitModels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decoded media straight from the SFU, no browser: the tracks a {@link TrackSelection} picks are
+ * subscribed as they appear, decoded with FFmpeg and pushed into the pipeline on the egress clock.
+ * One video track at most (a track composite or participant); its audio is lip-synced to it from
+ * sender reports. An audio-only room composite mixes every audio track on a 20 ms tick instead.
+ */
+public final class RoomMediaSource implements MediaSource {
+  private static final Logger log = LoggerFactory.getLogger(RoomMediaSource.class);
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
+  private static final int MIX_SAMPLES = 960; // 20 ms at 48 kHz
+  /** How far behind real time the mixer runs, so every input's packets have arrived. */
+  private static final double MIX_LATENCY_SECONDS = 0.2;
+
+  private final EgressPlan plan;
+  private final TrackSelection selection;
+  private final InetAddress localAddress;
+  private final Map<String, TrackState> tracks = new ConcurrentHashMap<>();
+  private final Set<String> ended = ConcurrentHashMap.newKeySet();
+  private final Object pushLock = new Object();
+  private final AudioMixer mixer = new AudioMixer();
+  private final LipSync lipSync = new LipSync();
+  private volatile Receiver receiver;
+  private volatile RoomSubscriber room;
+  private volatile boolean stopped;
+  private volatile long originNanos;
+  private ScheduledExecutorService mixTimer;
+  private long mixedSamples;
+
+  /** One subscribed track: its decoder and clock. */
+  private static final class TrackState {
+    final TrackSelection.Pick pick;
+    final MediaCodec codec;
+    final TrackClock clock;
+    VideoDecoder video;
+    AudioDecoder audio;
+
+    TrackState(TrackSelection.Pick pick, MediaCodec codec) {
+      this.pick = pick;
+      this.codec = codec;
+      this.clock = new TrackClock(pick.video() ? 90_000 : 48_000);
+    }
+  }
+
+  /** @param localAddress where to receive media (ICE host candidate); null = routed towards the server */
+  public RoomMediaSource(EgressPlan plan, InetAddress localAddress) {
+    this.plan = plan;
+    this.selection = TrackSelection.of(plan);
+    this.localAddress = localAddress;
+  }
+
+  @Override
+  public void start(Receiver receiver) {
+    this.receiver = receiver;
+    this.originNanos = System.nanoTime();
+    Thread t = new Thread(this::join, "room-source-" + plan.egressId());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void join() {
+    try {
+      room = RoomSubscriber.join(plan.wsUrl(), plan.token(), new Events(), localAddress, JOIN_TIMEOUT);
+      room.participants().forEach(this::consider);
+      if (selection.mixesAudio()) {
+        mixTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread m = new Thread(r, "room-mix-" + plan.egressId());
+          m.setDaemon(true);
+          return m;
+        });
+        mixTimer.scheduleAtFixedRate(this::mixTick, 20, 20, TimeUnit.MILLISECONDS);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!stopped) {
+        receiver.failed(new PsrpcException(PsrpcCode.UNAVAILABLE, String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  /** Subscribes to what the selection wants of this participant and is not subscribed yet. */
+  private synchronized void consider(LivekitModels.ParticipantInfo p) {
+    RoomSubscriber r = room;
+    if (r == null || stopped) {
+      return;
+    }
+    for (TrackSelection.Pick pick : selection.pick(p)) {
+      if (tracks.containsKey(pick.track().getSid()) || ended.contains(pick.track().getSid())) {
+        continue;
+      }
+      MediaCodec codec = MediaCodec.ofMime(pick.track().getMimeType());
+      if (codec == null) {
+        log.warn("{}: track {} has unsupported codec {}", plan.egressId(), pick.track().getSid(), pick.track().getMimeType());
+        continue;
+      }
+      if (pick.video() && tracks.values().stream().anyMatch(s -> s.pick.video())) {
+        continue; // one picture: the first video track the selection picked
+      }
+      tracks.put(pick.track().getSid(), new TrackState(pick, codec));
+      if (!pick.video() && selection.mixesAudio()) {
+        mixer.addInput(pick.track().getSid());
+      }
+      log.info("{}: subscribing to {} {} of {}", plan.egressId(), pick.track().getType(), pick.track().getSid(),
+          pick.participantIdentity());
+      r.subscribe(pick.track().getSid());
+    }
+  }
+
+  private final class Events implements RoomSubscriber.Listener {
+    @Override
+    public void onParticipant(LivekitModels.ParticipantInfo participant) {
+      if (participant.getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED) {
+        if (selection.endsWith(participant)) {
+          log.info("{}: participant {} left", plan.egressId(), participant.getIdentity());
+          sourceEnded();
+        }
+        return;
+      }
+      consider(participant);
+    }
+
+    @Override
+    public void onFrame(String trackSid, String codecName, EncodedFrame frame) {
+      TrackState s = tracks.get(trackSid);
+      if (s != null && !stopped) {
+        decode(s, frame, System.nanoTime());
+      }
+    }
+
+    @Override
+    public void onTrackEnded(String trackSid, String reason) {
+      TrackState s = tracks.remove(trackSid);
+      if (s == null) {
+        return;
+      }
+      ended.add(trackSid);
+      log.info("{}: {} {} ({})", plan.egressId(), s.pick.track().getType(), trackSid, reason);
+      mixer.removeInput(trackSid);
+      synchronized (pushLock) {
+        close(s);
+      }
+      if (selection.endsWithItsTracks() && tracks.isEmpty()) {
+        sourceEnded();
+      }
+    }
+
+    @Override
+    public void onDisconnected(String reason) {
+      sourceEnded();
+    }
+
+    @Override
+    public void onConnectionLost(String reason) {
+      if (!stopped) {
+        receiver.failed(new PsrpcException(PsrpcCode.UNAVAILABLE, "recording ended early: connection to room failed"));
+      }
+    }
+  }
+
+  private void sourceEnded() {
+    if (!stopped) {
+      receiver.ended();
+    }
+  }
+
+  private void decode(TrackState s, EncodedFrame frame, long arrivalNanos) {
+    synchronized (pushLock) {
+      if (stopped) {
+        return;
+      }
+      double seconds = s.clock.seconds(frame.rtpTimestamp(), arrivalNanos, originNanos);
+      if (s.pick.video()) {
+        if (s.video == null) {
+          if (!frame.keyFrame()) {
+            return;
+          }
+          s.video = new VideoDecoder(s.codec);
+        }
+        s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(picture, seconds));
+        resync(s);
+      } else {
+        if (s.audio == null) {
+          s.audio = new AudioDecoder(s.codec, 2);
+        }
+        if (selection.mixesAudio()) {
+          String id = s.pick.track().getSid();
+          s.audio.decode(frame.data(), (pcm, length) -> mixer.write(id, pcm, length));
+        } else {
+          s.audio.decode(frame.data(), (pcm, length) -> receiver.audio(pcm, length, seconds));
+          resync(s);
+        }
+      }
+    }
+  }
+
+  /** Lip sync: on each frame, move the audio clock towards the video's in the publisher's time. */
+  private void resync(TrackState changed) {
+    TrackState video = null;
+    TrackState audio = null;
+    for (TrackState s : tracks.values()) {
+      if (s.pick.video()) {
+        video = s;
+      } else if (s.pick.participantSid().equals(changed.pick.participantSid())) {
+        audio = s;
+      }
+    }
+    if (video == null || audio == null || !video.pick.participantSid().equals(audio.pick.participantSid())) {
+      return;
+    }
+    var vsr = room.senderReport(video.pick.track().getSid());
+    var asr = room.senderReport(audio.pick.track().getSid());
+    if (vsr.isEmpty() || asr.isEmpty()) {
+      return; // the SFU sends reports only once the publisher's arrived (about 3 s in)
+    }
+    double v = video.clock.offsetFromSender(ntpSeconds(vsr.get()), vsr.get().rtpTimestamp());
+    double a = audio.clock.offsetFromSender(ntpSeconds(asr.get()), asr.get().rtpTimestamp());
+    double before = audio.clock.correction();
+    double after = lipSync.audioCorrection(v, a, before);
+    if (after != before) {
+      audio.clock.setCorrection(after);
+      if (Math.abs(after - before) > 0.005) {
+        log.debug("{}: lip sync moves the audio by {} ms", plan.egressId(), Math.round((after - before) * 1000));
+      }
+    }
+  }
+
+  static double ntpSeconds(RtcpRecord.SenderReport sr) {
+    return (sr.ntpTimestamp() >>> 32) + (sr.ntpTimestamp() & 0xFFFFFFFFL) / 4294967296.0;
+  }
+
+  /** Audio-only composite: every 20 ms, mix what each input has and push it at the mixer's clock. */
+  private void mixTick() {
+    synchronized (pushLock) {
+      if (stopped || mixer.inputCount() == 0) {
+        return;
+      }
+      double now = (System.nanoTime() - originNanos) / 1e9 - MIX_LATENCY_SECONDS;
+      while ((mixedSamples + MIX_SAMPLES) / 48_000.0 <= now) {
+        byte[] out = new byte[MIX_SAMPLES * 4];
+        int n = mixer.mix(MIX_SAMPLES, out);
+        receiver.audio(out, n, mixedSamples / 48_000.0);
+        mixedSamples += MIX_SAMPLES;
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+    if (mixTimer != null) {
+      mixTimer.shutdownNow();
+    }
+    RoomSubscriber r = room;
+    if (r != null) {
+      r.close();
+    }
+    synchronized (pushLock) {
+      tracks.values().forEach(RoomMediaSource::close);
+      tracks.clear();
+    }
+  }
+
+  private static void close(TrackState s) {
+    if (s.video != null) {
+      s.video.close();
+      s.video = null;
+    }
+    if (s.audio != null) {
+      s.audio.close();
+      s.audio = null;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.egressjava.source.room.media;
+
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.RequestType;
+import java.util.ArrayList;
+import java.util.List;
+import livekit.LivekitModels;
+import livekit.LivekitModels.TrackSource;
+import livekit.LivekitModels.TrackType;
+
+/**
+ * Which of the room's tracks an egress records (protocol.md §4.5, §4.8): the two named tracks of a
+ * track composite; a participant's camera and microphone (or screen share and its audio), including
+ * tracks published later; or every audio track in the room for an audio-only room composite.
+ */
+public final class TrackSelection {
+  private final RequestType type;
+  private final String audioTrackId;
+  private final String videoTrackId;
+  private final String identity;
+  private final boolean screenShare;
+
+  private TrackSelection(RequestType type, String audioTrackId, String videoTrackId, String identity, boolean screenShare) {
+    this.type = type;
+    this.audioTrackId = audioTrackId;
+    this.videoTrackId = videoTrackId;
+    this.identity = identity;
+    this.screenShare = screenShare;
+  }
+
+  public static TrackSelection of(EgressPlan plan) {
+    EgressPlan.Source s = plan.source();
+    return new TrackSelection(plan.requestType(), s.audioTrackId(), s.videoTrackId(), s.identity(), s.screenShare());
+  }
+
+  /** A matching track, and whether it is the (single) video or one of the audio tracks. */
+  public record Pick(String participantSid, String participantIdentity, LivekitModels.TrackInfo track) {
+    public boolean video() {
+      return track.getType() == TrackType.VIDEO;
+    }
+  }
+
+  /** The tracks of {@code participant} this egress wants. */
+  public List<Pick> pick(LivekitModels.ParticipantInfo participant) {
+    List<Pick> out = new ArrayList<>();
+    if (participant.getPermission().getHidden() || participant.getPermission().getRecorder()) {
+      return out; // other egresses and hidden observers are not part of the room's media
+    }
+    for (LivekitModels.TrackInfo t : participant.getTracksList()) {
+      if (wants(participant, t)) {
+        out.add(new Pick(participant.getSid(), participant.getIdentity(), t));
+      }
+    }
+    return out;
+  }
+
+  private boolean wants(LivekitModels.ParticipantInfo p, LivekitModels.TrackInfo t) {
+    return switch (type) {
+      case TRACK_COMPOSITE -> t.getSid().equals(audioTrackId) || t.getSid().equals(videoTrackId);
+      case PARTICIPANT -> p.getIdentity().equals(identity) && (screenShare
+          ? t.getSource() == TrackSource.SCREEN_SHARE || t.getSource() == TrackSource.SCREEN_SHARE_AUDIO
+          : t.getSource() == TrackSource.CAMERA || t.getSource() == TrackSource.MICROPHONE
+              || (t.getSource() == TrackSource.UNKNOWN));
+      default -> t.getType() == TrackType.AUDIO; // audio-only room composite
+    };
+  }
+
+  /** Whether the whole egress ends when this participant leaves (participant egress). */
+  public boolean endsWith(LivekitModels.ParticipantInfo participant) {
+    return type == RequestType.PARTICIPANT && participant.getIdentity().equals(identity);
+  }
+
+  /** Whether the egress ends once every picked track has ended (track composite). */
+  public boolean endsWithItsTracks() {
+    return type == RequestType.TRACK_COMPOSITE;
+  }
+
+  /** Several audio tracks are mixed (room composite) rather than one followed closely (lip sync). */
+  public boolean mixesAudio() {
+    return type != RequestType.TRACK_COMPOSITE && type != RequestType.PARTICIPANT;
+  }
+}
