@@ -1,6 +1,7 @@
 // Command publisher joins a LiveKit room with the LiveKit Go SDK (pion WebRTC) and publishes
 // pre-encoded media files: IVF (VP8/VP9), OGG (Opus) or Annex-B H.264, each as its own track, and
-// optionally one simulcast VP8 track from three IVF files (-simulcast high.ivf,medium.ivf,low.ivf).
+// optionally one simulcast VP8 track from three IVF files (-simulcast high.ivf,medium.ivf,low.ivf),
+// files published later (-late file -late-after 3s) and a mute window (-mute-from 2s -mute-until 4s).
 // Tests use it as a publisher whose WebRTC stack is not ours. It runs until the files end or it is killed.
 package main
 
@@ -35,6 +36,11 @@ func main() {
 	flag.Var(&publish, "publish", "file to publish (repeatable)")
 	simulcast := flag.String("simulcast", "", "high.ivf,medium.ivf,low.ivf: three VP8 IVF files of decreasing "+
 		"resolution, published as one simulcast video track (layers HIGH/MEDIUM/LOW)")
+	var late files
+	flag.Var(&late, "late", "file to publish only after -late-after (repeatable)")
+	lateAfter := flag.Duration("late-after", 3*time.Second, "when the -late files are published")
+	muteFrom := flag.Duration("mute-from", 0, "mute every track this long after publishing (0: never)")
+	muteUntil := flag.Duration("mute-until", 0, "unmute them again at this time")
 	flag.Parse()
 
 	var layers []string
@@ -52,26 +58,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "connect:", err)
 		os.Exit(1)
 	}
-	done := make(chan struct{}, len(publish)+len(layers))
+	done := make(chan struct{}, len(publish)+len(layers)+len(late))
+	var pubs []*lksdk.LocalTrackPublication
 	for _, file := range publish {
-		source := livekit.TrackSource_MICROPHONE
-		opts := []lksdk.ReaderSampleProviderOption{lksdk.ReaderTrackWithOnWriteComplete(func() { done <- struct{}{} })}
-		if !strings.HasSuffix(file, ".ogg") {
-			source = livekit.TrackSource_CAMERA
-			if *screen {
-				source = livekit.TrackSource_SCREEN_SHARE
-			}
-			opts = append(opts, lksdk.ReaderTrackWithFrameDuration(time.Second/time.Duration(*fps)))
-		}
-		track, err := lksdk.NewLocalFileTrack(file, opts...)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "track", file, err)
-			os.Exit(1)
-		}
-		if _, err := r.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: file, Source: source}); err != nil {
-			fmt.Fprintln(os.Stderr, "publish", file, err)
-			os.Exit(1)
-		}
+		pubs = append(pubs, publishFile(r, file, *fps, *screen, done))
 	}
 	if len(layers) > 0 {
 		if err := publishSimulcast(r, layers, *fps, *screen, done); err != nil {
@@ -80,9 +70,32 @@ func main() {
 		}
 	}
 	fmt.Println("PUBLISHING")
+	if len(late) > 0 {
+		go func() {
+			time.Sleep(*lateAfter)
+			for _, file := range late {
+				publishFile(r, file, *fps, *screen, done)
+			}
+			fmt.Println("PUBLISHED LATE")
+		}()
+	}
+	if *muteFrom > 0 {
+		go func() {
+			time.Sleep(*muteFrom)
+			for _, p := range pubs {
+				p.SetMuted(true)
+			}
+			fmt.Println("MUTED")
+			time.Sleep(*muteUntil - *muteFrom)
+			for _, p := range pubs {
+				p.SetMuted(false)
+			}
+			fmt.Println("UNMUTED")
+		}()
+	}
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
-	for remaining := len(publish) + len(layers); remaining > 0; {
+	for remaining := len(publish) + len(layers) + len(late); remaining > 0; {
 		select {
 		case <-done:
 			remaining--
@@ -91,6 +104,30 @@ func main() {
 		}
 	}
 	r.Disconnect()
+}
+
+// publishFile publishes one file as its own track (Opus for .ogg, else camera or screen-share video paced at fps).
+func publishFile(r *lksdk.Room, file string, fps int, screen bool, done chan<- struct{}) *lksdk.LocalTrackPublication {
+	source := livekit.TrackSource_MICROPHONE
+	opts := []lksdk.ReaderSampleProviderOption{lksdk.ReaderTrackWithOnWriteComplete(func() { done <- struct{}{} })}
+	if !strings.HasSuffix(file, ".ogg") {
+		source = livekit.TrackSource_CAMERA
+		if screen {
+			source = livekit.TrackSource_SCREEN_SHARE
+		}
+		opts = append(opts, lksdk.ReaderTrackWithFrameDuration(time.Second/time.Duration(fps)))
+	}
+	track, err := lksdk.NewLocalFileTrack(file, opts...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "track", file, err)
+		os.Exit(1)
+	}
+	pub, err := r.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: file, Source: source})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "publish", file, err)
+		os.Exit(1)
+	}
+	return pub
 }
 
 // publishSimulcast publishes files (high, medium, low) as the layers of one simulcast VP8 track, each

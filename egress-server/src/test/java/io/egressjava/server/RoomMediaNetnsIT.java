@@ -239,6 +239,85 @@ class RoomMediaNetnsIT {
     }
   }
 
+  /** The participant publishes video first and the microphone 6 s later: the sound is in the file from then on. */
+  @Test
+  void participantTrackPublishedLaterIsPickedUp(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "participant-late";
+    ItSupport.createRoom(rig, room);
+    try (Service s = service(rig, tmp);
+        FilePublisher pub = FilePublisher.start(rig.livekit(), room, "erin", false,
+            List.of("-late", media.resolve("440.ogg").toString(), "-late-after", "6s"), media.resolve("vp8.ivf"))) {
+      tracks(rig, room, 1);
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startParticipantEgress(room, "erin", new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/late.mp4").toString()).build(), null,
+          null, null), false, null, small()).execute());
+      EgressInfo done = recordFor(client, room, started.getEgressId(), 9_000);
+      Path out = Path.of(done.getFileResults(0).getLocation());
+      var probed = Probe.info(out);
+      assertThat(Probe.stream(probed, "audio").get("codec_name").asText()).isEqualTo("aac");
+      double duration = probed.get("format").get("duration").asDouble();
+      byte[] pcm = monoPcm(out, tmp);
+      assertThat(rms(pcm, 0.2, 2.0)).as("silence before the microphone is published").isLessThan(100);
+      assertThat(tone(pcm, duration - 1.5, 440)).as("the tone once it is").isGreaterThan(1e12);
+      assertThat(changingFrames(out)).isGreaterThan(0.9);
+    }
+  }
+
+  /** Every track muted from 3 s to 5 s: silence and the last picture meanwhile, then sound and motion again. */
+  @Test
+  void participantMuteAndUnmuteLeavesSilenceAndTheLastFrame(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "participant-mute";
+    ItSupport.createRoom(rig, room);
+    EgressServiceClient client = egressClient(rig);
+    try (Service s = service(rig, tmp)) {
+      ok(client.startParticipantEgress(room, "frank", new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/mute.mp4").toString()).build(), null,
+          null, null), false, null, small()).execute());
+      String egressId = ok(client.listEgress(room).execute()).get(0).getEgressId();
+      try (FilePublisher pub = FilePublisher.start(rig.livekit(), room, "frank", false,
+          List.of("-mute-from", "3s", "-mute-until", "5s"), media.resolve("vp8.ivf"), media.resolve("440.ogg"))) {
+        EgressInfo done = recordFor(client, room, egressId, 7_000);
+        Path out = Path.of(done.getFileResults(0).getLocation());
+        var probed = Probe.info(out);
+        double duration = probed.get("format").get("duration").asDouble();
+        assertThat(duration).as("a whole file across the mute").isGreaterThan(6.0);
+        byte[] pcm = monoPcm(out, tmp);
+        // the 2 s mute is a silent stretch inside the file (where it falls depends on when media started)
+        StringBuilder profile = new StringBuilder();
+        int quietWindows = 0;
+        double loudestBefore = 0;
+        for (double t = 0; t < duration - 0.25; t += 0.25) {
+          double r = rms(pcm, t, t + 0.25);
+          quietWindows += r < 100 ? 1 : 0;
+          loudestBefore = quietWindows == 0 ? Math.max(loudestBefore, r) : loudestBefore;
+          profile.append(String.format(java.util.Locale.ROOT, " %.2f:%.0f", t, r));
+        }
+        assertThat(quietWindows).as("quarter seconds of silence while muted:" + profile).isBetween(6, 10);
+        assertThat(loudestBefore).as("sound before the mute").isGreaterThan(1000);
+        assertThat(tone(pcm, duration - 1.0, 440)).as("the tone after unmuting").isGreaterThan(1e12);
+      }
+    }
+  }
+
+  private static byte[] monoPcm(Path file, Path tmp) throws Exception {
+    Path pcm = tmp.resolve(file.getFileName() + ".pcm");
+    Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-y", "-i", file.toString(), "-map", "0:a",
+        "-ac", "1", "-ar", "48000", "-f", "s16le", pcm.toString()));
+    return Files.readAllBytes(pcm);
+  }
+
+  /** RMS of mono s16le between two times. */
+  private static double rms(byte[] mono, double from, double to) {
+    long sum = 0;
+    int n = 0;
+    for (int i = (int) (from * 48_000); i < (int) (to * 48_000) && 2 * i + 1 < mono.length; i++, n++) {
+      int x = (short) ((mono[2 * i] & 0xFF) | (mono[2 * i + 1] << 8));
+      sum += (long) x * x;
+    }
+    return n == 0 ? 0 : Math.sqrt((double) sum / n);
+  }
+
   /** Three publishers with different tones, one joining late: every tone is in the mix once present. */
   @Test
   void audioOnlyRoomCompositeMixesEveryoneIncludingLateJoiners(LiveKitRig rig, @TempDir Path tmp) throws Exception {

@@ -29,7 +29,11 @@ public final class FilePublisher implements AutoCloseable {
     return start(livekit, room, identity, false, List.of("-simulcast", high + "," + medium + "," + low));
   }
 
-  private static FilePublisher start(LiveKitServer livekit, String room, String identity, boolean screenShare,
+  /**
+   * With publisher flags, e.g. {@code -late file.ogg -late-after 3s} (publish later) or
+   * {@code -mute-from 2s -mute-until 4s} (mute every track for a while).
+   */
+  public static FilePublisher start(LiveKitServer livekit, String room, String identity, boolean screenShare,
       List<String> extra, Path... files) {
     String binary = ManagedProcess.findExecutable("EGRESS_LK_PUBLISHER", LiveKitServer.toolsDir() + "/bin/lk-publisher");
     List<String> cmd = new ArrayList<>(List.of(binary, "-url", livekit.wsUrl(), "-api-key", LiveKitServer.API_KEY,

@@ -233,8 +233,8 @@ public final class RoomMediaSource implements MediaSource {
     }
     var vsr = room.senderReport(video.pick.track().getSid());
     var asr = room.senderReport(audio.pick.track().getSid());
-    if (vsr.isEmpty() || asr.isEmpty()) {
-      return; // the SFU sends reports only once the publisher's arrived (about 3 s in)
+    if (vsr.isEmpty() || asr.isEmpty() || !lipSync.isNew(vsr.get().ntpTimestamp(), asr.get().ntpTimestamp())) {
+      return; // the SFU sends reports only once the publisher's arrived (about 3 s in), then every 3 s
     }
     double v = video.clock.offsetFromSender(ntpSeconds(vsr.get()), vsr.get().rtpTimestamp());
     double a = audio.clock.offsetFromSender(ntpSeconds(asr.get()), asr.get().rtpTimestamp());

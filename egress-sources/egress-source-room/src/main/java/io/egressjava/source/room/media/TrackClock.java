@@ -13,6 +13,10 @@ final class TrackClock {
   private long lastUnwrapped;
   private long lastRtp;
   private volatile double correctionSeconds;
+  private int rebases;
+  /** How far RTP time may fall behind arrival time before it counts as paused (beyond network jitter). */
+  static final double MAX_BEHIND_SECONDS = 0.5;
+  static final double MAX_AHEAD_SECONDS = 1.0;
 
   TrackClock(int clockRate) {
     this.clockRate = clockRate;
@@ -32,7 +36,21 @@ final class TrackClock {
     }
     lastUnwrapped += delta;
     lastRtp = rtpTimestamp;
+    double byRtp = (baseArrivalNanos - arrivalNanos) / 1e9 + (double) lastUnwrapped / clockRate;
+    if (byRtp < -MAX_BEHIND_SECONDS || byRtp > MAX_AHEAD_SECONDS) {
+      // the sender's RTP clock paused (a muted pion track sends nothing and resumes where it stopped)
+      // or jumped: start again from this frame's arrival, so a pause stays a pause in the recording
+      baseArrivalNanos = arrivalNanos;
+      baseRtp = rtpTimestamp;
+      lastUnwrapped = 0;
+      rebases++;
+    }
     return (baseArrivalNanos - originNanos) / 1e9 + (double) lastUnwrapped / clockRate + correctionSeconds;
+  }
+
+  /** Times the clock started again from an arrival (RTP time paused or jumped). */
+  synchronized int rebases() {
+    return rebases;
   }
 
   /**

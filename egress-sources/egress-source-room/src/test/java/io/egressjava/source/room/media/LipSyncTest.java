@@ -25,9 +25,9 @@ class LipSyncTest {
     double a = audio.offsetFromSender(3.0, 144_000);
     LipSync sync = new LipSync();
     audio.setCorrection(sync.audioCorrection(v, a, audio.correction()));
-    // a frame at publisher time T=5.0 lands at the same egress time for both tracks
-    double videoAt = video.seconds(450_000, 9 * SECOND, origin);
-    double audioAt = audio.seconds(240_000, 9 * SECOND, origin);
+    // a frame at publisher time T=5.0 (arriving with the usual delays) lands at the same egress time for both
+    double videoAt = video.seconds(450_000, 5_500_000_000L, origin);
+    double audioAt = audio.seconds(240_000, 5_620_000_000L, origin);
     assertThat(audioAt).isCloseTo(videoAt, within(1e-6));
     assertThat(videoAt).isCloseTo(5.5, within(1e-6));
   }
@@ -42,6 +42,19 @@ class LipSyncTest {
     c = sync.audioCorrection(0.0, 0.130, c);
     c = sync.audioCorrection(0.0, 0.130, c);
     assertThat(c).isCloseTo(-0.130, within(1e-9));
+  }
+
+  @Test
+  void implausibleOffsetsChangeNothing() {
+    assertThat(new LipSync().audioCorrection(0.0, 1.2, 0.02)).as("1.2 s apart: not a real A/V skew").isEqualTo(0.02);
+  }
+
+  @Test
+  void eachReportCountsOnce() {
+    LipSync sync = new LipSync();
+    assertThat(sync.isNew(1, 2)).isTrue();
+    assertThat(sync.isNew(1, 2)).isFalse();
+    assertThat(sync.isNew(1, 3)).isTrue();
   }
 
   @Test

@@ -34,6 +34,19 @@ class TrackClockTest {
   }
 
   @Test
+  void aPausedRtpClockLeavesAGapInsteadOfClosingIt() {
+    TrackClock c = new TrackClock(48_000);
+    assertThat(c.seconds(0, 0, 0)).isCloseTo(0.0, within(1e-9));
+    assertThat(c.seconds(48_000, SECOND, 0)).isCloseTo(1.0, within(1e-9));
+    // muted for 2 s: nothing sent, and the next packet continues the RTP time where it stopped
+    assertThat(c.seconds(48_960, 3 * SECOND, 0)).isCloseTo(3.0, within(1e-9));
+    assertThat(c.rebases()).isEqualTo(1);
+    // jitter below the limit does not move frames
+    assertThat(c.seconds(49_920, 3 * SECOND + 300_000_000L, 0)).isCloseTo(3.02, within(1e-9));
+    assertThat(c.rebases()).isEqualTo(1);
+  }
+
+  @Test
   void correctionShiftsEveryFrame() {
     TrackClock c = new TrackClock(48_000);
     c.setCorrection(-0.05);
