@@ -44,6 +44,8 @@ public final class PeerTransport implements AutoCloseable {
   private volatile SrtpSession srtp;
   private volatile DtlsSrtpClient.Result dtls;
   private volatile boolean closed;
+  private volatile long rtcpIn;
+  private volatile long rtcpRejected;
   private final long createdNanos = System.nanoTime();
   private volatile long iceNanos;
   private volatile long lastReceivedNanos = System.nanoTime();
@@ -153,7 +155,10 @@ public final class PeerTransport implements AutoCloseable {
           if (second >= 192 && second <= 223) {
             int n = s.decryptRtcp(buf, len);
             if (n > 0) {
+              rtcpIn++;
               listener.onRtcp(buf, n);
+            } else {
+              rtcpRejected++;
             }
           } else {
             int n = s.decryptRtp(buf, len);
@@ -174,6 +179,11 @@ public final class PeerTransport implements AutoCloseable {
     if (s != null) {
       sendSelected(s.encryptRtcp(rtcp));
     }
+  }
+
+  /** RTCP packets decrypted, and those that failed to authenticate. */
+  public long[] rtcpCounts() {
+    return new long[] {rtcpIn, rtcpRejected};
   }
 
   /** Nanos since the last datagram arrived (any kind). */

@@ -374,9 +374,12 @@ public final class RoomSubscriber implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    long[] rtcp = transport.rtcpCounts();
+    log.info("RTCP in: {} decrypted, {} rejected", rtcp[0], rtcp[1]);
     for (TrackReceiver r : receivers.values()) {
-      log.info("track {}: {} packets, {} NACKed, {} recovered ({} by RTX), {} lost, {} frames, {} PLIs", r.trackSid(),
-          r.packets(), r.nacksSent(), r.recovered(), r.retransmissions(), r.lost(), r.frames(), r.plis());
+      log.info("track {} ({} ssrc {}): {} packets, {} NACKed, {} recovered ({} by RTX), {} lost, {} frames, {} PLIs, sender report {}",
+          r.trackSid(), r.kind(), r.ssrc(), r.packets(), r.nacksSent(), r.recovered(), r.retransmissions(), r.lost(), r.frames(), r.plis(),
+          r.lastSenderReport() != null);
     }
     rtcpTimer.cancel(false);
     signalReady.cancel(false);

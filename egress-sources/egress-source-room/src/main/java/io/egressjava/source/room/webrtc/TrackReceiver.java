@@ -179,6 +179,14 @@ public final class TrackReceiver {
     return reorder.skipped();
   }
 
+  public long ssrc() {
+    return stream.mediaSsrc();
+  }
+
+  public String kind() {
+    return stream.kind();
+  }
+
   public String trackSid() {
     return stream.trackSid();
   }
