@@ -36,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AvSyncNetnsIT {
 
   @Test
-  @org.junit.jupiter.api.Disabled("known gap (issue 6): the beep lands ~420 ms before the flash. livekit-server sent sender"
-      + " reports for only one of the two down tracks in every run, so lip sync has nothing to align, and placement by"
-      + " arrival keeps the publisher's encoder latency difference")
+  @org.junit.jupiter.api.Disabled("known gap (issue 6): the beep lands 380-450 ms before the flash. livekit-server sent"
+      + " sender reports for only one of the two down tracks in every run and no abs-capture-time reached us, so lip sync"
+      + " has nothing to align with, and placement by arrival keeps the publisher's audio/video latency difference")
   void trackCompositeKeepsTheBeepOnTheFlash(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "av-sync";
     ItSupport.createRoom(rig, room);

@@ -9,7 +9,6 @@ import io.egressjava.media.ffmpeg.AudioMixer;
 import io.egressjava.media.ffmpeg.VideoDecoder;
 import io.egressjava.pipeline.MediaSource;
 import io.egressjava.source.room.rtp.EncodedFrame;
-import io.egressjava.source.room.rtp.RtcpRecord;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Decoded media straight from the SFU, no browser: the tracks a {@link TrackSelection} picks are
  * subscribed as they appear, decoded with FFmpeg and pushed into the pipeline on the egress clock.
  * One video track at most (a track composite or participant); its audio is lip-synced to it from
- * sender reports. An audio-only room composite mixes every audio track on a 20 ms tick instead.
+ * the publisher's capture times (abs-capture-time) or, failing those, sender reports. An audio-only room composite mixes every audio track on a 20 ms tick instead.
  */
 public final class RoomMediaSource implements MediaSource {
   private static final Logger log = LoggerFactory.getLogger(RoomMediaSource.class);
@@ -231,13 +230,14 @@ public final class RoomMediaSource implements MediaSource {
     if (video == null || audio == null || !video.pick.participantSid().equals(audio.pick.participantSid())) {
       return;
     }
-    var vsr = room.senderReport(video.pick.track().getSid());
-    var asr = room.senderReport(audio.pick.track().getSid());
-    if (vsr.isEmpty() || asr.isEmpty() || !lipSync.isNew(vsr.get().ntpTimestamp(), asr.get().ntpTimestamp())) {
-      return; // the SFU sends reports only once the publisher's arrived (about 3 s in), then every 3 s
+    var vref = room.clockReference(video.pick.track().getSid());
+    var aref = room.clockReference(audio.pick.track().getSid());
+    if (vref.isEmpty() || aref.isEmpty()
+        || !lipSync.isNew(Double.doubleToLongBits(vref.get().senderSeconds()), Double.doubleToLongBits(aref.get().senderSeconds()))) {
+      return; // no capture times and no sender reports yet (the SFU's come about 3 s in, then every 3 s)
     }
-    double v = video.clock.offsetFromSender(ntpSeconds(vsr.get()), vsr.get().rtpTimestamp());
-    double a = audio.clock.offsetFromSender(ntpSeconds(asr.get()), asr.get().rtpTimestamp());
+    double v = video.clock.offsetFromSender(vref.get().senderSeconds(), vref.get().rtpTimestamp());
+    double a = audio.clock.offsetFromSender(aref.get().senderSeconds(), aref.get().rtpTimestamp());
     double before = audio.clock.correction();
     double after = lipSync.audioCorrection(v, a, before);
     if (after != before) {
@@ -246,10 +246,6 @@ public final class RoomMediaSource implements MediaSource {
         log.debug("{}: lip sync moves the audio by {} ms", plan.egressId(), Math.round((after - before) * 1000));
       }
     }
-  }
-
-  static double ntpSeconds(RtcpRecord.SenderReport sr) {
-    return (sr.ntpTimestamp() >>> 32) + (sr.ntpTimestamp() & 0xFFFFFFFFL) / 4294967296.0;
   }
 
   /** Audio-only composite: every 20 ms, mix what each input has and push it at the mixer's clock. */

@@ -11,10 +11,11 @@ import java.util.Set;
  * Writes our answer to an SFU offer (webrtc-receive.md §3): the same m-sections in the same order,
  * the data channel rejected (we do not speak SCTP; nothing on the server waits for it), media
  * accepted receive-only with the codecs we can depacketize and their RTX, NACK and PLI feedback,
- * no header extensions (no REMB/TWCC estimator, so abs-send-time and transport-cc are dropped and
- * the SFU keeps forwarding the top layer), {@code a=setup:active} and one fingerprint throughout.
+ * of the header extensions only abs-capture-time (no REMB/TWCC estimator, so abs-send-time and
+ * transport-cc are dropped and the SFU keeps forwarding the top layer), {@code a=setup:active} and one fingerprint throughout.
  */
 public final class AnswerBuilder {
+  public static final String ABS_CAPTURE_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time";
   private static final Set<String> AUDIO = Set.of("opus/48000/2", "pcmu/8000", "pcma/8000");
   private static final Set<String> VIDEO = Set.of("vp8/90000", "vp9/90000", "h264/90000", "av1/90000");
 
@@ -68,6 +69,9 @@ public final class AnswerBuilder {
               .filter(f -> f.endsWith(" nack") || f.endsWith(" nack pli"))
               .forEach(f -> line(s, "a=rtcp-fb:" + f));
         }
+        // abs-capture-time only: per-packet capture times for lip sync (no bandwidth-estimation extensions)
+        m.attributes("extmap").stream().filter(e -> e.endsWith(" " + ABS_CAPTURE_TIME))
+            .forEach(e -> line(s, "a=extmap:" + e));
         String dir = m.direction();
         line(s, "a=" + (dir.equals("sendrecv") || dir.equals("sendonly") ? "recvonly" : "inactive"));
         if (accepted.size() == 1) {

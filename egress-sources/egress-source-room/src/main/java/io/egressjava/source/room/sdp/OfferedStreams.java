@@ -13,7 +13,7 @@ public final class OfferedStreams {
 
   /** One SSRC: its section, track and whether it is the RTX stream of {@code mediaSsrc}. */
   public record Stream(long ssrc, String mid, String kind, String trackSid, boolean rtx, long mediaSsrc,
-      Map<Integer, String> codecs, Map<Integer, Integer> rtxApt) {
+      Map<Integer, String> codecs, Map<Integer, Integer> rtxApt, int captureTimeExtension) {
 
     /** Lower-case encoding name for a payload type, e.g. {@code vp8}, or null. */
     public String codec(int payloadType) {
@@ -45,6 +45,8 @@ public final class OfferedStreams {
           apt.put(Integer.parseInt(v.substring(0, sp)), Integer.parseInt(v.replaceAll(".*apt=(\\d+).*", "$1")));
         }
       }
+      int captureExt = m.attributes("extmap").stream().filter(e -> e.endsWith(" " + AnswerBuilder.ABS_CAPTURE_TIME))
+          .map(e -> Integer.parseInt(e.split("[ /]")[0])).findFirst().orElse(0);
       Map<Long, Long> rtxOf = new HashMap<>();
       for (String g : m.attributes("ssrc-group")) {
         String[] f = g.split(" ");
@@ -64,7 +66,7 @@ public final class OfferedStreams {
         long ssrc = e.getKey();
         Long media = rtxOf.get(ssrc);
         out.put(ssrc, new Stream(ssrc, m.mid(), m.kind(), e.getValue(), media != null, media == null ? ssrc : media,
-            Map.copyOf(codecs), Map.copyOf(apt)));
+            Map.copyOf(codecs), Map.copyOf(apt), captureExt));
       }
     }
     return new OfferedStreams(Map.copyOf(out));

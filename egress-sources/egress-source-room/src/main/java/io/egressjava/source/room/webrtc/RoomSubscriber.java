@@ -208,11 +208,11 @@ public final class RoomSubscriber implements AutoCloseable {
         .setSubscribe(true).addAllTrackSids(List.of(trackSids))).build());
   }
 
-  /** The last RTCP sender report of a subscribed track (publisher clock ↔ RTP), if one came. */
-  public java.util.Optional<RtcpRecord.SenderReport> senderReport(String trackSid) {
+  /** How a subscribed track's RTP time maps to its publisher's clock, if known yet. */
+  public java.util.Optional<TrackReceiver.ClockReference> clockReference(String trackSid) {
     for (TrackReceiver r : receivers.values()) {
-      if (r.trackSid().equals(trackSid) && r.lastSenderReport() != null) {
-        return java.util.Optional.of(r.lastSenderReport());
+      if (r.trackSid().equals(trackSid) && r.clockReference() != null) {
+        return java.util.Optional.of(r.clockReference());
       }
     }
     return java.util.Optional.empty();

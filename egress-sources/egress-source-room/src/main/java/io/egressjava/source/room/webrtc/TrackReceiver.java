@@ -1,5 +1,6 @@
 package io.egressjava.source.room.webrtc;
 
+import io.egressjava.source.room.rtp.AbsCaptureTime;
 import io.egressjava.source.room.rtp.Av1Depacketizer;
 import io.egressjava.source.room.rtp.Depacketizer;
 import io.egressjava.source.room.rtp.EncodedFrame;
@@ -52,6 +53,7 @@ public final class TrackReceiver {
   private long firstPacketNanos;
   private long lastReportNanos;
   private volatile RtcpRecord.SenderReport lastSenderReport;
+  private volatile ClockReference lastCapture;
   private volatile long packets;
   private volatile long retransmissions;
   private volatile long frames;
@@ -70,6 +72,10 @@ public final class TrackReceiver {
   /** A decrypted RTP packet of this track (media or RTX); reader thread. */
   synchronized void onRtp(byte[] datagram, int length, boolean isRtx, long nowNanos) {
     RtpPacket p = RtpPacket.parse(datagram, length);
+    long capture = AbsCaptureTime.read(datagram, length, stream.captureTimeExtension());
+    if (capture != AbsCaptureTime.NONE) {
+      lastCapture = new ClockReference(p.timestamp(), (capture >>> 32) + (capture & 0xFFFFFFFFL) / 4294967296.0);
+    }
     if (isRtx) {
       p = rtx.unwrap(p);
       if (p == null) {
@@ -156,6 +162,23 @@ public final class TrackReceiver {
         rtcpOut.accept(RtcpWriter.receiverReport(rtcpSsrc, List.of(block)));
       }
     }
+  }
+
+  /** An RTP timestamp and the publisher-clock time it stands for (seconds). */
+  public record ClockReference(long rtpTimestamp, double senderSeconds) {}
+
+  /**
+   * The freshest mapping of this track's RTP time to the publisher's clock: from abs-capture-time
+   * when the publisher sends it (every few packets), else from the last sender report; null before either.
+   */
+  public ClockReference clockReference() {
+    ClockReference c = lastCapture;
+    if (c != null) {
+      return c;
+    }
+    RtcpRecord.SenderReport sr = lastSenderReport;
+    return sr == null ? null : new ClockReference(sr.rtpTimestamp(),
+        (sr.ntpTimestamp() >>> 32) + (sr.ntpTimestamp() & 0xFFFFFFFFL) / 4294967296.0);
   }
 
   /** The last sender report (NTP ↔ RTP mapping of the publisher's clock), or null. */
