@@ -78,4 +78,23 @@ final class ItSupport {
     return new RedisBus(RedisBus.Endpoint.of(rig.redis().address()));
   }
 
+
+  /** Makes test media with the bundled ffmpeg CLI; the last argument is the output file. */
+  static void encode(String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+        io.egressjava.media.ffmpeg.Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
+    cmd.addAll(java.util.List.of(args));
+    String log = io.egressjava.media.ffmpeg.Probe.run(cmd);
+    assertThat(java.nio.file.Path.of(args[args.length - 1])).as(log).exists();
+  }
+
+  /** A service with the real runners, and what it needs closed after it. */
+  record MediaService(EgressService service, MediaRunners runners, RedisBus bus) implements AutoCloseable {
+    @Override
+    public void close() {
+      service.close();
+      runners.close();
+      bus.close();
+    }
+  }
 }

@@ -44,39 +44,23 @@ class RoomCompositeNetnsIT {
     media = dir;
     color("red", dir.resolve("red.ivf"));
     color("blue", dir.resolve("blue.ivf"));
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "60", "-ac", "2", "-c:a", "libopus",
+    ItSupport.encode("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "60", "-ac", "2", "-c:a", "libopus",
         "-b:a", "48k", dir.resolve("tone.ogg").toString());
   }
 
   /** 60 s of VP8: a solid colour with a moving white square (so frames differ). */
   private static void color(String name, Path out) throws Exception {
-    ffmpeg("-f", "lavfi", "-i", "color=c=" + name + ":s=640x360:r=30", "-t", "60",
+    ItSupport.encode("-f", "lavfi", "-i", "color=c=" + name + ":s=640x360:r=30", "-t", "60",
         "-vf", "drawbox=x='mod(t*160,600)':y=150:w=40:h=40:color=white:t=fill", "-c:v", "libvpx", "-b:v", "300k",
         "-g", "30", "-deadline", "realtime", "-cpu-used", "8", out.toString());
   }
 
-  private static void ffmpeg(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
-    cmd.addAll(List.of(args));
-    String log = Probe.run(cmd);
-    assertThat(Path.of(args[args.length - 1])).as(log).exists();
-  }
-
-  private record Service(EgressService service, MediaRunners runners, RedisBus bus) implements AutoCloseable {
-    @Override
-    public void close() {
-      service.close();
-      runners.close();
-      bus.close();
-    }
-  }
-
-  private static Service service(LiveKitRig rig, Path tmp) {
+  private static ItSupport.MediaService service(LiveKitRig rig, Path tmp) {
     EgressConfig cfg = config(rig, "template_port: " + Ports.free() + "\ncpu_cost: {room_composite_cpu_cost: 1, "
         + "audio_room_composite_cpu_cost: 1}");
     RedisBus bus = bus(rig);
     MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
-    return new Service(new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start(), runners, bus);
+    return new ItSupport.MediaService(new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start(), runners, bus);
   }
 
   private static LivekitEgress.EncodingOptions small() {
@@ -100,7 +84,7 @@ class RoomCompositeNetnsIT {
   static int[] meanColor(Path file, double seconds, double x, double y, double w, double h) throws Exception {
     Path png = file.resolveSibling("probe-" + System.nanoTime() + ".rgb");
     String crop = String.format(java.util.Locale.ROOT, "crop=iw*%.3f:ih*%.3f:iw*%.3f:ih*%.3f,scale=1:1:flags=area", w, h, x, y);
-    ffmpeg("-ss", String.valueOf(seconds), "-i", file.toString(), "-frames:v", "1", "-vf", crop, "-pix_fmt", "rgb24",
+    ItSupport.encode("-ss", String.valueOf(seconds), "-i", file.toString(), "-frames:v", "1", "-vf", crop, "-pix_fmt", "rgb24",
         "-f", "rawvideo", png.toString());
     byte[] rgb = Files.readAllBytes(png);
     return new int[] {rgb[0] & 0xFF, rgb[1] & 0xFF, rgb[2] & 0xFF};
@@ -120,7 +104,7 @@ class RoomCompositeNetnsIT {
   void gridShowsBothPublishersAndUpdateLayoutSwitches(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "composite-grid";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher red = FilePublisher.start(rig.livekit(), room, "red", false, media.resolve("red.ivf"), media.resolve("tone.ogg"));
         FilePublisher blue = waitThen(() -> FilePublisher.start(rig.livekit(), room, "blue", false, media.resolve("blue.ivf")))) {
       EgressServiceClient client = egressClient(rig);
@@ -151,7 +135,7 @@ class RoomCompositeNetnsIT {
   void speakerLayoutPutsOnePublisherLargeAndTheOtherAside(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "composite-speaker";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher red = FilePublisher.start(rig.livekit(), room, "red", false, media.resolve("red.ivf"));
         FilePublisher blue = waitThen(() -> FilePublisher.start(rig.livekit(), room, "blue", false, media.resolve("blue.ivf")))) {
       EgressServiceClient client = egressClient(rig);
@@ -178,7 +162,7 @@ class RoomCompositeNetnsIT {
   void gridTurnsIntoSpeakerWhileAScreenIsShared(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "composite-screen";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher red = FilePublisher.start(rig.livekit(), room, "red", false, media.resolve("red.ivf"));
         FilePublisher screen = waitThen(() -> FilePublisher.start(rig.livekit(), room, "screen", true, media.resolve("blue.ivf")))) {
       EgressServiceClient client = egressClient(rig);
@@ -200,7 +184,7 @@ class RoomCompositeNetnsIT {
   void audioOnlyCompositeRecordsTheRoomsSound(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "composite-audio";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher red = FilePublisher.start(rig.livekit(), room, "red", false, media.resolve("red.ivf"), media.resolve("tone.ogg"))) {
       EgressServiceClient client = egressClient(rig);
       Path file = tmp.resolve("out/audio.ogg");

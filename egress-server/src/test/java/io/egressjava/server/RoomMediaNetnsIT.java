@@ -45,38 +45,22 @@ class RoomMediaNetnsIT {
   @BeforeAll
   static void encodeMedia(@TempDir Path dir) throws Exception {
     media = dir;
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "30", "-c:v", "libvpx", "-b:v", "600k", "-g", "30",
+    ItSupport.encode("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "30", "-c:v", "libvpx", "-b:v", "600k", "-g", "30",
         "-deadline", "realtime", "-cpu-used", "8", dir.resolve("vp8.ivf").toString());
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "30", "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0",
+    ItSupport.encode("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "30", "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0",
         "-x264-params", "keyint=30:scenecut=0", "-pix_fmt", "yuv420p", "-f", "h264", dir.resolve("h264.h264").toString());
     for (int hz : new int[] {440, 660, 880}) {
-      ffmpeg("-f", "lavfi", "-i", "sine=frequency=" + hz + ":sample_rate=48000", "-t", "30", "-ac", "2", "-c:a", "libopus",
+      ItSupport.encode("-f", "lavfi", "-i", "sine=frequency=" + hz + ":sample_rate=48000", "-t", "30", "-ac", "2", "-c:a", "libopus",
           "-b:a", "48k", dir.resolve(hz + ".ogg").toString());
     }
   }
 
-  private static void ffmpeg(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
-    cmd.addAll(List.of(args));
-    String log = Probe.run(cmd);
-    assertThat(Path.of(args[args.length - 1])).as(log).exists();
-  }
-
-  private record Service(EgressService service, MediaRunners runners, RedisBus bus) implements AutoCloseable {
-    @Override
-    public void close() {
-      service.close();
-      runners.close();
-      bus.close();
-    }
-  }
-
-  private static Service service(LiveKitRig rig, Path tmp) {
+  private static ItSupport.MediaService service(LiveKitRig rig, Path tmp) {
     EgressConfig cfg = config(rig, "cpu_cost: {track_composite_cpu_cost: 0.5, participant_cpu_cost: 0.5, "
         + "audio_room_composite_cpu_cost: 0.5}");
     RedisBus bus = bus(rig);
     MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
-    return new Service(new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start(), runners, bus);
+    return new ItSupport.MediaService(new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start(), runners, bus);
   }
 
   private static LivekitEgress.EncodingOptions small() {
@@ -139,7 +123,7 @@ class RoomMediaNetnsIT {
   void trackCompositeOfVp8AndOpusIsAnMp4WithBoth(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "tc-vp8";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher pub = FilePublisher.start(rig.livekit(), room, "alice", false, media.resolve("vp8.ivf"),
             media.resolve("440.ogg"))) {
       Map<String, String> t = tracks(rig, room, 2).get("alice");
@@ -163,7 +147,7 @@ class RoomMediaNetnsIT {
   void trackCompositeVideoOnlyH264AndAudioOnly(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "tc-single";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher pub = FilePublisher.start(rig.livekit(), room, "bob", false, media.resolve("h264.h264"),
             media.resolve("660.ogg"))) {
       Map<String, String> t = tracks(rig, room, 2).get("bob");
@@ -193,7 +177,7 @@ class RoomMediaNetnsIT {
       throws Exception {
     String room = "participant";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp)) {
+    try (ItSupport.MediaService s = service(rig, tmp)) {
       EgressServiceClient client = egressClient(rig);
       FilePublisher pub = FilePublisher.start(rig.livekit(), room, "carol", false, media.resolve("vp8.ivf"),
           media.resolve("880.ogg"));
@@ -223,7 +207,7 @@ class RoomMediaNetnsIT {
   void participantScreenShareRecordsTheShare(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "participant-screen";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher cam = FilePublisher.start(rig.livekit(), room, "dave", false, media.resolve("660.ogg"));
         FilePublisher screen = FilePublisher.start(rig.livekit(), room, "dave-screen", true, media.resolve("vp8.ivf"))) {
       tracks(rig, room, 2);
@@ -244,7 +228,7 @@ class RoomMediaNetnsIT {
   void participantTrackPublishedLaterIsPickedUp(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "participant-late";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher pub = FilePublisher.start(rig.livekit(), room, "erin", false,
             List.of("-late", media.resolve("440.ogg").toString(), "-late-after", "6s"), media.resolve("vp8.ivf"))) {
       tracks(rig, room, 1);
@@ -270,7 +254,7 @@ class RoomMediaNetnsIT {
     String room = "participant-mute";
     ItSupport.createRoom(rig, room);
     EgressServiceClient client = egressClient(rig);
-    try (Service s = service(rig, tmp)) {
+    try (ItSupport.MediaService s = service(rig, tmp)) {
       ok(client.startParticipantEgress(room, "frank", new io.livekit.server.EncodedOutputs(
           LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/mute.mp4").toString()).build(), null,
           null, null), false, null, small()).execute());
@@ -323,7 +307,7 @@ class RoomMediaNetnsIT {
   void audioOnlyRoomCompositeMixesEveryoneIncludingLateJoiners(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "audio-mix";
     ItSupport.createRoom(rig, room);
-    try (Service s = service(rig, tmp);
+    try (ItSupport.MediaService s = service(rig, tmp);
         FilePublisher a = FilePublisher.start(rig.livekit(), room, "a", false, media.resolve("440.ogg"));
         FilePublisher b = FilePublisher.start(rig.livekit(), room, "b", false, media.resolve("660.ogg"))) {
       tracks(rig, room, 2);

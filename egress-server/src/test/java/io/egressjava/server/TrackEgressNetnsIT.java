@@ -50,21 +50,14 @@ class TrackEgressNetnsIT {
   static void encodeMedia(@TempDir Path dir) throws Exception {
     media = dir;
     String pattern = "testsrc2=s=640x360:r=30";
-    ffmpeg("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libvpx", "-b:v", "800k", "-g", "30",
+    ItSupport.encode("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libvpx", "-b:v", "800k", "-g", "30",
         "-deadline", "realtime", "-cpu-used", "8", dir.resolve("vp8.ivf").toString());
-    ffmpeg("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libvpx-vp9", "-b:v", "800k", "-g", "30",
+    ItSupport.encode("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libvpx-vp9", "-b:v", "800k", "-g", "30",
         "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", dir.resolve("vp9.ivf").toString());
-    ffmpeg("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0",
+    ItSupport.encode("-f", "lavfi", "-i", pattern, "-t", "" + SECONDS, "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0",
         "-x264-params", "keyint=30:scenecut=0", "-pix_fmt", "yuv420p", "-f", "h264", dir.resolve("h264.h264").toString());
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "" + SECONDS, "-ac", "2", "-c:a", "libopus",
+    ItSupport.encode("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "" + SECONDS, "-ac", "2", "-c:a", "libopus",
         "-b:a", "48k", dir.resolve("opus.ogg").toString());
-  }
-
-  private static void ffmpeg(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error"));
-    cmd.addAll(List.of(args));
-    String log = Probe.run(cmd);
-    assertThat(Path.of(args[args.length - 1])).as(log).exists();
   }
 
   @Test
@@ -93,7 +86,7 @@ class TrackEgressNetnsIT {
     Path medium = tmp.resolve("medium.ivf");
     Path low = tmp.resolve("low.ivf");
     for (Object[] layer : new Object[][] {{high, "1280x720", "1500k"}, {medium, "640x360", "500k"}, {low, "320x180", "150k"}}) {
-      ffmpeg("-f", "lavfi", "-i", "testsrc2=s=" + layer[1] + ":r=30", "-t", "" + SECONDS, "-c:v", "libvpx", "-b:v",
+      ItSupport.encode("-f", "lavfi", "-i", "testsrc2=s=" + layer[1] + ":r=30", "-t", "" + SECONDS, "-c:v", "libvpx", "-b:v",
           (String) layer[2], "-g", "30", "-deadline", "realtime", "-cpu-used", "8", layer[0].toString());
     }
     EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");
