@@ -395,19 +395,25 @@ class TrackEgressNetnsIT {
     return frame.length >= 3 && (frame[0] & 0xFF) == 0xF8 && (frame[1] & 0xFF) == 0xFF && (frame[2] & 0xFF) == 0xFE;
   }
 
-  /** Where the recording starts in the published frames (a pure tone repeats frames, so match a run of 10). */
+  /**
+   * Where the recording starts in the published frames: the offset at which the longest run of
+   * recorded frames matches (a pure tone repeats whole Opus frames, so a short run is ambiguous).
+   */
   private static int indexOf(List<PacketReader.Packet> published, List<PacketReader.Packet> recorded) {
-    int run = Math.min(10, recorded.size());
-    for (int i = 0; i + run <= published.size(); i++) {
+    int best = -1;
+    int bestRun = 0;
+    for (int i = 0; i < published.size(); i++) {
       int k = 0;
-      while (k < run && java.util.Arrays.equals(published.get(i + k).data(), recorded.get(k).data())) {
+      while (k < recorded.size() && i + k < published.size()
+          && java.util.Arrays.equals(published.get(i + k).data(), recorded.get(k).data())) {
         k++;
       }
-      if (k == run) {
-        return i;
+      if (k > bestRun) {
+        best = i;
+        bestRun = k;
       }
     }
-    return -1;
+    return bestRun >= Math.min(10, recorded.size()) ? best : -1;
   }
 
   /** mime (lower case) → track SID of everything published in the room. */
