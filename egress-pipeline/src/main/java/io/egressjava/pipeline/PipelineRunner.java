@@ -57,8 +57,7 @@ public final class PipelineRunner implements EgressRunner {
   private final Clock clock;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean mediaStarted = new AtomicBoolean();
-  private final AtomicBoolean limitReached = new AtomicBoolean();
-  private java.util.concurrent.ScheduledExecutorService limitTimer;
+  private LimitWatch limits;
   private final Object graphLock = new Object();
   private final List<Runnable> finishers = new ArrayList<>();
   private final List<WebSocketAudioSink> websockets = new ArrayList<>();
@@ -122,24 +121,14 @@ public final class PipelineRunner implements EgressRunner {
    * LIMIT_REACHED.
    */
   private void scheduleSessionLimit() {
-    if (plan.sessionLimit().isZero()) {
-      return;
-    }
-    limitTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "session-limit-" + plan.egressId());
-      t.setDaemon(true);
-      return t;
-    });
-    limitTimer.schedule(() -> {
-      log.info("{}: session limit of {} reached", plan.egressId(), plan.sessionLimit());
-      limitReached.set(true);
+    limits = LimitWatch.start(plan, config, workDir, () -> {
       if (session.status() == livekit.LivekitEgress.EgressStatus.EGRESS_STARTING) {
         session.limitReached(b -> { });
       } else {
         session.ending(EgressSession.SESSION_LIMIT);
       }
       stop();
-    }, plan.sessionLimit().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    });
   }
 
   private void addFile() {
@@ -412,10 +401,10 @@ public final class PipelineRunner implements EgressRunner {
       log.warn("manifest for {} not stored: {}", plan.egressId(), e.getMessage());
     }
     String location = manifestLocation;
-    if (limitTimer != null) {
-      limitTimer.shutdownNow();
+    if (limits != null) {
+      limits.close();
     }
-    if (failure == null && limitReached.get()) {
+    if (failure == null && limits != null && limits.reached()) {
       session.limitReached(b -> b.setManifestLocation(location));
     } else if (failure != null) {
       PsrpcException error = failure;

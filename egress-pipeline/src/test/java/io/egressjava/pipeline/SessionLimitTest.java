@@ -51,4 +51,34 @@ class SessionLimitTest {
     assertThat(Probe.info(file).get("format").get("duration").asDouble()).isCloseTo(3.0, within(0.7));
     assertThat(Probe.decodedVideoFrames(file)).isGreaterThan(60);
   }
+
+  /** file_output_max_size: the work directory outgrows the limit → LIMIT_REACHED, the file finalized and stored. */
+  @Test
+  void sizeLimitEndsWithAFinalizedFile(@TempDir Path tmp) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("storage"));
+    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h\n"
+        + "session_limits: {file_output_max_size: 150000}", Map.of()).config();
+    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
+        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setVideoBitrate(2000))
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("sized.mp4"));
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
+        .plan(StartEgressRequest.newBuilder().setEgressId("EG_size").setWeb(web).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
+    Duration before = LimitWatch.sizeCheckInterval;
+    LimitWatch.sizeCheckInterval = Duration.ofMillis(250);
+    try {
+      new PipelineRunner(config, new TestPatternSource(640, 360, 30), tmp.resolve("work"), root, Clock.systemUTC())
+          .start(plan, session);
+      Ports.await(Duration.ofSeconds(60), "the size limit to end the egress", session::isFinished);
+    } finally {
+      LimitWatch.sizeCheckInterval = before;
+    }
+    EgressInfo info = session.info();
+    assertThat(info.getStatus()).isEqualTo(EgressStatus.EGRESS_LIMIT_REACHED);
+    assertThat(info.getError()).isEqualTo("Session limit reached");
+    assertThat(info.getErrorCode()).isEqualTo(413);
+    Path file = root.resolve("sized.mp4");
+    assertThat(Files.size(file)).as("stopped once past the limit").isBetween(150_000L, 1_000_000L);
+    assertThat(Probe.decodedVideoFrames(file)).isGreaterThan(10);
+  }
 }

@@ -169,6 +169,36 @@ class TrackEgressNetnsIT {
     }
   }
 
+  /** file_output_max_duration applies to track egress too: LIMIT_REACHED with the file finalized. */
+  @Test
+  void sessionLimitEndsATrackEgressWithItsFile(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "track-limit";
+    ItSupport.createRoom(rig, room);
+    EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}\nsession_limits: {file_output_max_duration: 3s}");
+    try (RedisBus bus = bus(rig);
+        MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
+        EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
+        FilePublisher pub = FilePublisher.start(rig.livekit(), room, "limited", false, media.resolve("vp8.ivf"))) {
+      Map<String, String> tracks = tracksByMime(rig, room);
+      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
+        Thread.sleep(100);
+        tracks = tracksByMime(rig, room);
+      }
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/limited").toString()).build(), tracks.get("video/vp8")).execute());
+      ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(30), "finished",
+          io.egressjava.core.lifecycle.EgressSession::isTerminal);
+      EgressInfo done = ItSupport.listed(client, room, started.getEgressId()).orElseThrow();
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_LIMIT_REACHED);
+      assertThat(done.getErrorCode()).isEqualTo(413);
+      Path file = Path.of(done.getFileResults(0).getLocation());
+      List<PacketReader.Packet> frames = PacketReader.read(file);
+      assertThat(frames.get(frames.size() - 1).seconds() - frames.get(0).seconds()).as("seconds recorded")
+          .isBetween(1.5, 3.5);
+    }
+  }
+
   @Test
   void unknownTrackFailsWithNotFound(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     EgressConfig cfg = config(rig, "cpu_cost: {track_cpu_cost: 0.1}");

@@ -11,6 +11,7 @@ import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.pipeline.LimitWatch;
 import io.egressjava.source.room.rtp.EncodedFrame;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class TrackEgressRunner implements EgressRunner {
   private volatile long startNanos;
   private volatile long joinedNanos;
   private volatile PsrpcException writeFailure;
+  private volatile LimitWatch limits;
 
   /**
    * @param localAddress the address to receive media on (ICE host candidate); null = the one this
@@ -111,6 +113,14 @@ public final class TrackEgressRunner implements EgressRunner {
         }
         output = new WebSocketTrackOutput(plan.stream().targets(), codec, clock).session(session);
       }
+      limits = LimitWatch.start(plan, config, workDir, () -> {
+        if (session.status() == LivekitEgress.EgressStatus.EGRESS_STARTING) {
+          session.limitReached(b -> { });
+        } else {
+          session.ending(EgressSession.SESSION_LIMIT);
+        }
+        stop();
+      });
       room.subscribe(trackId);
     } catch (PsrpcException e) {
       failEarly(e);
@@ -194,6 +204,7 @@ public final class TrackEgressRunner implements EgressRunner {
         // another instance joined as this egress and owns it now: stop without reporting
         finishing.set(true);
         closeRoom();
+        closeLimits();
         TrackOutput o = output;
         if (o != null) {
           synchronized (outputLock) {
@@ -266,6 +277,7 @@ public final class TrackEgressRunner implements EgressRunner {
     if (finishing.compareAndSet(false, true)) {
       log.warn("{}: {}", plan.egressId(), error.getMessage());
       closeRoom();
+      closeLimits();
       TrackOutput o = output;
       if (o != null) {
         synchronized (outputLock) {
@@ -285,6 +297,13 @@ public final class TrackEgressRunner implements EgressRunner {
     t.start();
   }
 
+  private void closeLimits() {
+    LimitWatch l = limits;
+    if (l != null) {
+      l.close();
+    }
+  }
+
   private void closeRoom() {
     RoomSubscriber r = room;
     if (r != null) {
@@ -295,6 +314,10 @@ public final class TrackEgressRunner implements EgressRunner {
   /** Leaves the room, finalizes and stores the output, then completes the session. */
   private void finish() {
     closeRoom();
+    LimitWatch l = limits;
+    if (l != null) {
+      l.close();
+    }
     PsrpcException failure = writeFailure;
     synchronized (outputLock) {
       TrackOutput o = output;
@@ -316,6 +339,8 @@ public final class TrackEgressRunner implements EgressRunner {
     }
     if (failure != null) {
       session.fail(failure, b -> { });
+    } else if (l != null && l.reached()) {
+      session.limitReached(b -> { });
     } else {
       session.complete(b -> { });
     }
