@@ -30,7 +30,12 @@ public final class TrackReceiver {
   /** A frame with the codec it was sent in. */
   public record Frame(String codec, EncodedFrame frame) {}
 
-  private static final long REORDER_WAIT_NANOS = 150_000_000L;
+  /**
+   * How long a gap holds later packets back: long enough for every NACK the tracker sends (five,
+   * 20 ms apart growing ×1.25, about 165 ms) plus a retransmission's trip, since a skipped packet
+   * costs a frozen picture until the next key frame. A file recording can afford the latency.
+   */
+  private static final long REORDER_WAIT_NANOS = 300_000_000L;
   /**
    * The SFU starts a down track on a key frame and asks the publisher for one itself, so we do not
    * send a PLI at the start: LiveKit ignores NACKs after a PLI until the next key frame
