@@ -22,6 +22,7 @@ public final class SoundServer {
   public static final String SINK_PREFIX = "egressjava_";
 
   private final Path runtimeDir;
+  private boolean stopHookAdded;
 
   public SoundServer(Path runtimeDir) {
     this.runtimeDir = runtimeDir;
@@ -61,6 +62,27 @@ public final class SoundServer {
         throw new BrowserException("pulseaudio did not start (no answer on " + address() + ")");
       }
       sleep(100);
+    }
+    stopWithTheJvm();
+  }
+
+  /**
+   * The daemon outlives us otherwise (it runs detached, with exit requests disallowed): stop it
+   * when this JVM exits. A JVM that is killed leaves it to {@link OrphanReaper} at the next start.
+   */
+  private void stopWithTheJvm() {
+    if (stopHookAdded) {
+      return;
+    }
+    try {
+      // read now: the runtime directory may be gone by the time the JVM exits
+      long pid = Long.parseLong(Files.readString(runtimeDir.resolve("pulse/pid")).trim());
+      ProcessHandle.of(pid).ifPresent(daemon -> {
+        stopHookAdded = true;
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::destroy, "pulseaudio-stop"));
+      });
+    } catch (IOException | NumberFormatException e) {
+      log.debug("no pid file for the PulseAudio daemon: {}", e.getMessage());
     }
   }
 
