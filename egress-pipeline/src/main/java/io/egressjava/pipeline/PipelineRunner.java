@@ -23,7 +23,6 @@ import io.egressjava.sinks.hls.SegmentPublisher;
 import io.egressjava.sinks.websocket.WebSocketAudioSink;
 import io.egressjava.storage.EgressStorage;
 import io.egressjava.storage.ManifestPublisher;
-import io.egressjava.storage.Uploaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,9 +84,7 @@ public final class PipelineRunner implements EgressRunner {
   }
 
   private EgressStorage storage(StorageConfig primary) {
-    StorageConfig backup = config.backup();
-    return new EgressStorage(primary, Uploaders.create(primary, localRoot), backup,
-        backup == null ? null : Uploaders.create(backup, localRoot));
+    return EgressStorage.of(primary, config.backup(), localRoot);
   }
 
   @Override

@@ -36,6 +36,12 @@ public final class EgressStorage implements OutputStore, AutoCloseable {
     this.backup = backup;
   }
 
+  /** An output's storage: {@code primary}, with the service's {@code backup} storage (if any) behind it. */
+  public static EgressStorage of(StorageConfig primary, StorageConfig backup, java.nio.file.Path localRoot) {
+    return new EgressStorage(primary, Uploaders.create(primary, localRoot), backup,
+        backup == null ? null : Uploaders.create(backup, localRoot));
+  }
+
   @Override
   public boolean backupUsed() {
     return usingBackup;

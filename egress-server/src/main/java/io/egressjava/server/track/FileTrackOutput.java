@@ -12,7 +12,6 @@ import io.egressjava.media.ffmpeg.PassthroughMuxer;
 import io.egressjava.source.room.rtp.EncodedFrame;
 import io.egressjava.storage.EgressStorage;
 import io.egressjava.storage.ManifestPublisher;
-import io.egressjava.storage.Uploaders;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -106,9 +105,7 @@ final class FileTrackOutput implements TrackOutput {
   }
 
   private EgressStorage storage(StorageConfig primary) {
-    StorageConfig backup = config.backup();
-    return new EgressStorage(primary, Uploaders.create(primary, localRoot), backup,
-        backup == null ? null : Uploaders.create(backup, localRoot));
+    return EgressStorage.of(primary, config.backup(), localRoot);
   }
 
   private static long nanos(Instant t) {

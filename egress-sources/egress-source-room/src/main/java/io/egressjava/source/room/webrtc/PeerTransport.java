@@ -42,6 +42,7 @@ public final class PeerTransport implements AutoCloseable {
   private final Thread reader;
   private final ScheduledFuture<?> iceTimer;
   private volatile SrtpSession srtp;
+  private volatile String remoteFingerprint;
   private volatile DtlsSrtpClient.Result dtls;
   private volatile boolean closed;
   private volatile long rtcpIn;
@@ -93,8 +94,6 @@ public final class PeerTransport implements AutoCloseable {
   public IceAgent ice() {
     return ice;
   }
-
-  private volatile String remoteFingerprint;
 
   /** The fingerprint from the offer the DTLS server must present. */
   public void setRemoteFingerprint(String sha256) {
