@@ -4,21 +4,45 @@ import io.egressjava.api.config.ServiceSettings.CpuCost;
 import io.egressjava.api.rpc.StartEgressRequest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import livekit.LivekitEgress;
 
 /**
  * CPU admission by the reference's cost table (protocol.md §4.3): with nothing running the whole
  * machine is available; otherwise {@code total × max_cpu_utilization} minus what running egresses
- * reserve. The affinity sent in claims follows §2.4: −1 cannot accept, 0.5 idle, 1.0 busy.
+ * use. An egress counts with its reserved cost for its first 15 s (or its measured use if higher);
+ * after that with what its handler process tree was measured to use ({@link CpuMonitor}). An
+ * egress that is not measured (recorded in this JVM) keeps its reserved cost. The affinity sent in
+ * claims follows §2.4: −1 cannot accept, 0.5 idle, 1.0 busy.
  */
 public final class Admission {
+  /** How long a just-accepted egress keeps its full reservation (the reference's cpuHoldDuration). */
+  static final long HOLD_NANOS = 15_000_000_000L;
+
   private final CpuCost costs;
   private final double totalCpu;
-  private final Map<String, Double> reserved = new HashMap<>();
+  private final LongSupplier nanoClock;
+  private final Map<String, Reservation> reserved = new HashMap<>();
+
+  /** An accepted egress: its cost, when it was accepted, and its last measured use (NaN: none). */
+  private record Reservation(double cost, long acceptedAt, double measured) {
+    double usage(long now) {
+      boolean held = now - acceptedAt < HOLD_NANOS;
+      if (Double.isNaN(measured)) {
+        return cost;
+      }
+      return held ? Math.max(cost, measured) : measured;
+    }
+  }
 
   public Admission(CpuCost costs, double totalCpu) {
+    this(costs, totalCpu, System::nanoTime);
+  }
+
+  Admission(CpuCost costs, double totalCpu, LongSupplier nanoClock) {
     this.costs = costs;
     this.totalCpu = totalCpu;
+    this.nanoClock = nanoClock;
   }
 
   /** Cores available to a CPU budget: {@code LIVEKIT_CPU_REQUEST} if set, else the processor count. */
@@ -30,12 +54,12 @@ public final class Admission {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  /** The reserved cores for a request. */
   /** What a video web egress costs (the reference probes can_accept_request with one). */
   public double webCost() {
     return costs.webCpuCost();
   }
 
+  /** The reserved cores for a request. */
   public double cost(StartEgressRequest r) {
     if (r.getEstimatedCpu() > 0) {
       return r.getEstimatedCpu();
@@ -75,7 +99,19 @@ public final class Admission {
     if (reserved.isEmpty()) {
       return totalCpu;
     }
-    return totalCpu * costs.maxCpuUtilization() - reserved.values().stream().mapToDouble(Double::doubleValue).sum();
+    long now = nanoClock.getAsLong();
+    return totalCpu * costs.maxCpuUtilization() - reserved.values().stream().mapToDouble(r -> r.usage(now)).sum();
+  }
+
+  /** The cores an egress's handler was last measured to use. */
+  public synchronized void measured(String egressId, double cores) {
+    reserved.computeIfPresent(egressId, (id, r) -> new Reservation(r.cost, r.acceptedAt, cores));
+  }
+
+  /** What an accepted egress reserved (the CPU it is allowed), or 0 if unknown. */
+  public synchronized double reservedCost(String egressId) {
+    Reservation r = reserved.get(egressId);
+    return r == null ? 0 : r.cost;
   }
 
   /** Reserves the cost for an egress if it fits. */
@@ -83,7 +119,7 @@ public final class Admission {
     if (reserved.containsKey(egressId) || !canAccept(cost)) {
       return false;
     }
-    reserved.put(egressId, cost);
+    reserved.put(egressId, new Reservation(cost, nanoClock.getAsLong(), Double.NaN));
     return true;
   }
 

@@ -4,6 +4,7 @@ import io.egressjava.api.config.ConfigException;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.server.handler.HandlerProcesses;
 import io.egressjava.psrpc.RedisBus;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,9 +29,11 @@ public final class EgressServerMain {
 
   public static void main(String[] args) {
     EgressConfig config;
+    String body;
     try {
       EgressConfigLoader.Loaded loaded = EgressConfigLoader.load(args, System.getenv());
       config = loaded.config();
+      body = loaded.body();
       io.egressjava.server.logging.LogSetup.apply(config.logging());
       loaded.warnings().forEach(w -> log.warn("{}", w));
     } catch (ConfigException e) {
@@ -43,14 +46,14 @@ public final class EgressServerMain {
       System.exit(2);
       return;
     }
-    new EgressServerMain().run(config);
+    new EgressServerMain().run(config, body);
   }
 
-  private void run(EgressConfig config) {
+  private void run(EgressConfig config, String body) {
     RedisBus bus = new RedisBus(RedisBus.Endpoint.of(config.redis().address()));
-    MediaRunners runners = new MediaRunners(config, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"),
-        Clock.systemUTC());
+    HandlerProcesses runners = new HandlerProcesses(config, body, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
     EgressService service = new EgressService(config, bus, runners, Clock.systemUTC()).start();
+    CpuMonitor cpu = new CpuMonitor(service.admission(), config.cpuCost(), runners::running).start();
     List<AutoCloseable> servers = new ArrayList<>();
     if (config.healthPort() > 0) {
       servers.add(StatusServer.health(config.bindAddress(), config.healthPort(), service));
@@ -70,6 +73,7 @@ public final class EgressServerMain {
       Thread.currentThread().interrupt();
     }
     servers.forEach(EgressServerMain::closeQuietly);
+    cpu.close();
     service.close();
     runners.close();
     bus.close();

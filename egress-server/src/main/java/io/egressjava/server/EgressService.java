@@ -164,7 +164,7 @@ public final class EgressService implements AutoCloseable {
             (update, ctx) -> updateStream(a, update)));
     a.reporter.create(a.session.info());
     try {
-      a.runner = runners.create(plan);
+      a.runner = runners.create(plan, req);
       a.runner.start(plan, a.session);
     } catch (PsrpcException e) {
       a.session.fail(e, b -> { });

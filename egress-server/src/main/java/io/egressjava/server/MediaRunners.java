@@ -26,20 +26,44 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
   private final EgressConfig config;
   private final Path workRoot;
   private final Clock clock;
+  private final boolean inHandler;
   private BrowserEnvironment browser;
   private TemplateServer templates;
 
   /** @param workRoot where each egress writes before upload ({@code <workRoot>/<egress id>}) */
   public MediaRunners(EgressConfig config, Path workRoot, Clock clock) {
+    this(config, workRoot, clock, false);
+  }
+
+  private MediaRunners(EgressConfig config, Path workRoot, Clock clock, boolean inHandler) {
     this.config = config;
     this.workRoot = workRoot;
     this.clock = clock;
+    this.inHandler = inHandler;
+  }
+
+  /**
+   * For a handler process that records one egress: the service serves the template site and owns
+   * the node's PulseAudio; the handler attaches to it ({@link BrowserEnvironment#attach}).
+   */
+  public static MediaRunners inHandler(EgressConfig config, Path workRoot, Clock clock) {
+    return new MediaRunners(config, workRoot, clock, true);
+  }
+
+  /** Where the browser environment shared by every egress of this node lives. */
+  public static Path sharedBrowserDir(Path workRoot) {
+    return workRoot.resolve("browser");
+  }
+
+  /** Where one handler process keeps its browser processes' records and profiles. */
+  public static Path handlerBrowserDir(Path workRoot, String egressId) {
+    return workRoot.resolve(egressId).resolve("browser");
   }
 
   @Override
   public EgressRunner create(EgressPlan plan) {
     if (plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB) {
-      BrowserSource source = new BrowserSource(plan, browser(), config.enableChromeSandbox(), config.insecure(),
+      BrowserSource source = new BrowserSource(plan, browser(plan.egressId()), config.enableChromeSandbox(), config.insecure(),
           config.chromeFlags());
       return new PipelineRunner(config, source, workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
@@ -56,9 +80,11 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
    * Started on first use: PulseAudio, the orphan clean-up and the template site on
    * {@code template_port} are only needed for browser egress.
    */
-  private synchronized BrowserEnvironment browser() {
-    if (browser == null) {
-      browser = BrowserEnvironment.create(workRoot.resolve("browser"));
+  private synchronized BrowserEnvironment browser(String egressId) {
+    if (browser == null && inHandler) {
+      browser = BrowserEnvironment.attach(sharedBrowserDir(workRoot), handlerBrowserDir(workRoot, egressId));
+    } else if (browser == null) {
+      browser = BrowserEnvironment.create(sharedBrowserDir(workRoot));
       templates = TemplateServer.start(config.templatePort());
     }
     return browser;

@@ -1,5 +1,6 @@
 package io.egressjava.server;
 
+import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.plan.EgressPlan;
 
@@ -7,4 +8,9 @@ import io.egressjava.core.plan.EgressPlan;
 @FunctionalInterface
 public interface RunnerFactory {
   EgressRunner create(EgressPlan plan);
+
+  /** With the request as received, for runners that hand it on (handler processes re-plan it). */
+  default EgressRunner create(EgressPlan plan, StartEgressRequest request) {
+    return create(plan);
+  }
 }

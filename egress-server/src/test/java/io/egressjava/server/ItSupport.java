@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitModels;
 import livekit.LivekitEgress.EgressStatus;
 import retrofit2.Response;
 
@@ -24,12 +25,40 @@ final class ItSupport {
   private ItSupport() {}
 
   static EgressConfig config(LiveKitRig rig, String extra) {
-    return EgressConfigLoader.fromYaml(String.join("\n",
+    return EgressConfigLoader.fromYaml(configYaml(rig, extra), Map.of()).config();
+  }
+
+  /** The YAML of {@link #config}: keys for the rig's livekit-server and Redis, then {@code extra}. */
+  static String configYaml(LiveKitRig rig, String extra) {
+    return String.join("\n",
         "api_key: " + LiveKitServer.API_KEY,
         "api_secret: " + LiveKitServer.API_SECRET,
         "ws_url: " + rig.livekit().wsUrl(),
         "redis: {address: " + rig.redis().address() + "}",
-        extra), Map.of()).config();
+        extra);
+  }
+
+  /** mime (lower case) → track SID of everything published in the room. */
+  static Map<String, String> tracksByMime(LiveKitRig rig, String room) throws Exception {
+    RoomServiceClient rooms = RoomServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY,
+        LiveKitServer.API_SECRET);
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (LivekitModels.ParticipantInfo p : ok(rooms.listParticipants(room).execute())) {
+      for (LivekitModels.TrackInfo t : p.getTracksList()) {
+        out.put(t.getMimeType().toLowerCase(java.util.Locale.ROOT), t.getSid());
+      }
+    }
+    return out;
+  }
+
+  /** {@link #tracksByMime} once at least {@code count} tracks are published (waits up to 10 s). */
+  static Map<String, String> awaitTracksByMime(LiveKitRig rig, String room, int count) throws Exception {
+    Map<String, String> tracks = tracksByMime(rig, room);
+    for (int i = 0; i < 100 && tracks.size() < count; i++) {
+      Thread.sleep(100);
+      tracks = tracksByMime(rig, room);
+    }
+    return tracks;
   }
 
   /** A service with this machine's 2 cores; room composites are made to fit (the reference reserves 4 cores). */

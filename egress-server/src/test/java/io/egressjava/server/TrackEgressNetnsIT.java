@@ -94,11 +94,7 @@ class TrackEgressNetnsIT {
         MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
         EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
         FilePublisher pub = FilePublisher.startSimulcast(rig.livekit(), room, "simulcast", high, medium, low)) {
-      Map<String, String> tracks = tracksByMime(rig, room);
-      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
-        Thread.sleep(100);
-        tracks = tracksByMime(rig, room);
-      }
+      Map<String, String> tracks = ItSupport.awaitTracksByMime(rig, room, 1);
       EgressServiceClient client = egressClient(rig);
       EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
           .setFilepath(tmp.resolve("out/simulcast").toString()).build(), tracks.get("video/vp8")).execute());
@@ -144,11 +140,7 @@ class TrackEgressNetnsIT {
         MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
         EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
         FilePublisher pub = FilePublisher.start(rig.livekit(), room, "speaker", false, media.resolve("opus.ogg"))) {
-      Map<String, String> tracks = tracksByMime(rig, room);
-      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
-        Thread.sleep(100);
-        tracks = tracksByMime(rig, room);
-      }
+      Map<String, String> tracks = ItSupport.awaitTracksByMime(rig, room, 1);
       EgressServiceClient client = egressClient(rig);
       EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
           .setFilepath(tmp.resolve("out/dup").toString()).build(), tracks.get("audio/opus")).execute());
@@ -179,11 +171,7 @@ class TrackEgressNetnsIT {
         MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
         EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
         FilePublisher pub = FilePublisher.start(rig.livekit(), room, "limited", false, media.resolve("vp8.ivf"))) {
-      Map<String, String> tracks = tracksByMime(rig, room);
-      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
-        Thread.sleep(100);
-        tracks = tracksByMime(rig, room);
-      }
+      Map<String, String> tracks = ItSupport.awaitTracksByMime(rig, room, 1);
       EgressServiceClient client = egressClient(rig);
       EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
           .setFilepath(tmp.resolve("out/limited").toString()).build(), tracks.get("video/vp8")).execute());
@@ -273,11 +261,7 @@ class TrackEgressNetnsIT {
         MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
         EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
         FilePublisher a = FilePublisher.start(rig.livekit(), room, "speaker", false, media.resolve("opus.ogg"))) {
-      Map<String, String> tracks = tracksByMime(rig, room);
-      for (int i = 0; i < 100 && tracks.isEmpty(); i++) {
-        Thread.sleep(100);
-        tracks = tracksByMime(rig, room);
-      }
+      Map<String, String> tracks = ItSupport.awaitTracksByMime(rig, room, 1);
       EgressServiceClient client = egressClient(rig);
       EgressInfo started = ok(client.startTrackEgress(room, "ws://127.0.0.1:" + port + "/audio", tracks.get("audio/opus"))
           .execute());
@@ -320,10 +304,10 @@ class TrackEgressNetnsIT {
     try (RedisBus bus = bus(rig);
         MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());
         EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start()) {
-      Map<String, String> trackByCodec = tracksByMime(rig, room);
+      Map<String, String> trackByCodec = ItSupport.tracksByMime(rig, room);
       for (int i = 0; i < 100 && trackByCodec.size() < mimes.size(); i++) {
         Thread.sleep(100); // a track is listed once its publisher's connection is up
-        trackByCodec = tracksByMime(rig, room);
+        trackByCodec = ItSupport.tracksByMime(rig, room);
       }
       assertThat(trackByCodec.keySet()).containsExactlyInAnyOrderElementsOf(mimes);
       EgressServiceClient client = egressClient(rig);
@@ -444,18 +428,5 @@ class TrackEgressNetnsIT {
       }
     }
     return bestRun >= Math.min(10, recorded.size()) ? best : -1;
-  }
-
-  /** mime (lower case) → track SID of everything published in the room. */
-  private static Map<String, String> tracksByMime(LiveKitRig rig, String room) throws Exception {
-    RoomServiceClient rooms = RoomServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY,
-        LiveKitServer.API_SECRET);
-    Map<String, String> out = new TreeMap<>();
-    for (LivekitModels.ParticipantInfo p : ok(rooms.listParticipants(room).execute())) {
-      for (LivekitModels.TrackInfo t : p.getTracksList()) {
-        out.put(t.getMimeType().toLowerCase(java.util.Locale.ROOT), t.getSid());
-      }
-    }
-    return out;
   }
 }

@@ -53,8 +53,11 @@ public final class EgressConfigLoader {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error", "dpanic", "panic", "fatal");
 
-  /** A loaded config and the warnings produced while reading it. */
-  public record Loaded(EgressConfig config, List<String> warnings) {}
+  /**
+   * A loaded config, the warnings produced while reading it, and the YAML it came from (handed on
+   * to handler processes).
+   */
+  public record Loaded(EgressConfig config, List<String> warnings, String body) {}
 
   private final List<String> warnings = new ArrayList<>();
   private final Map<String, String> env;
@@ -106,7 +109,7 @@ public final class EgressConfigLoader {
     EgressConfigLoader loader = new EgressConfigLoader(env);
     EgressConfig config = loader.read(new ConfigNode("", root));
     loader.warnings.forEach(w -> log.warn(w));
-    return new Loaded(config, List.copyOf(loader.warnings));
+    return new Loaded(config, List.copyOf(loader.warnings), yaml);
   }
 
   private EgressConfig read(ConfigNode root) {

@@ -178,6 +178,20 @@ public final class EgressSession {
     });
   }
 
+  /**
+   * Takes over an EgressInfo produced elsewhere — the handler process that really records this
+   * egress runs its own session; the service's copy mirrors it. Ignored once this copy has ended.
+   */
+  public void mirror(EgressInfo elsewhere) {
+    transition(b -> {
+      if (isTerminal(b.getStatus())) {
+        return false;
+      }
+      b.clear().mergeFrom(elsewhere);
+      return true;
+    });
+  }
+
   private interface Change {
     boolean apply(EgressInfo.Builder b);
   }

@@ -86,9 +86,14 @@ public final class SoundServer {
     }
   }
 
+  /** The name of an egress's null sink. */
+  public static String sinkName(String egressId) {
+    return SINK_PREFIX + egressId.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
   /** A null sink for one egress. */
   public Sink createSink(String egressId) {
-    String name = SINK_PREFIX + egressId.replaceAll("[^A-Za-z0-9_]", "_");
+    String name = sinkName(egressId);
     Result r = pactl("load-module", "module-null-sink", "sink_name=" + name, "rate=48000", "channels=2",
         "sink_properties=device.description=" + name);
     if (r.exit != 0) {

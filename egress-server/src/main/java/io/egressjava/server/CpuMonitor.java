@@ -1,0 +1,160 @@
+package io.egressjava.server;
+
+import io.egressjava.api.config.ServiceSettings.CpuCost;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every second: measures each handler's process tree (Chrome included) and tells
+ * {@link Admission}; measures the node's load and, as the reference (protocol.md §4.3), when the
+ * node stays above the kill threshold for 10 s with more than one egress running, asks the egress
+ * using most CPU beyond its reservation to end gracefully ("CPU exhausted"); if it still runs after
+ * {@code cpu_kill_grace_sec}, fails it: "CPU exhausted: N.NN cores used" (403).
+ */
+public final class CpuMonitor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CpuMonitor.class);
+  static final String CPU_EXHAUSTED = "CPU exhausted";
+  private static final double DEFAULT_KILL_THRESHOLD = 0.95;
+  private static final int MIN_HIGH_SECONDS = 10;
+  private static final int LOW_RESET_SECONDS = 5;
+
+  /** A running handler process as the monitor sees it. */
+  public interface Handler {
+    /** The handler process; its descendants are measured with it. */
+    ProcessHandle process();
+
+    /** Ends the egress gracefully with this end reason. */
+    void stopWithReason(String reason);
+
+    /** Fails the egress with {@code error}, killing the process if it has not exited after {@code graceMs}. */
+    void kill(PsrpcException error, long graceMs);
+  }
+
+  private final Admission admission;
+  private final CpuCost costs;
+  private final Supplier<? extends Map<String, ? extends Handler>> handlers;
+  private final Map<String, ProcessCpu.Tree> trees = new HashMap<>();
+  private final Map<String, Double> usage = new HashMap<>();
+  private final ProcessCpu.Node node = new ProcessCpu.Node();
+  private final ScheduledExecutorService timer;
+
+  private volatile double load;
+  private int highSeconds;
+  private int lowSeconds;
+  private long stopRequestedAt;
+  private String stoppedEgress;
+
+  public CpuMonitor(Admission admission, CpuCost costs, Supplier<? extends Map<String, ? extends Handler>> handlers) {
+    this.admission = admission;
+    this.costs = costs;
+    this.handlers = handlers;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "cpu-monitor");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public CpuMonitor start() {
+    timer.scheduleAtFixedRate(this::sampleSafely, 1, 1, TimeUnit.SECONDS);
+    return this;
+  }
+
+  /** The node's CPU load (0..1) at the last sample. */
+  public double load() {
+    return load;
+  }
+
+  /** The cores each running handler used at the last sample. */
+  public synchronized Map<String, Double> usage() {
+    return Map.copyOf(usage);
+  }
+
+  private void sampleSafely() {
+    try {
+      sample(System.nanoTime(), node.sample());
+    } catch (RuntimeException e) {
+      log.warn("CPU sample failed", e);
+    }
+  }
+
+  /** One round: measures every handler; {@code nodeLoad} (NaN: unknown) drives the protection. */
+  synchronized void sample(long now, double nodeLoad) {
+    Map<String, ? extends Handler> running = handlers.get();
+    trees.keySet().retainAll(running.keySet());
+    usage.keySet().retainAll(running.keySet());
+    String busiest = null;
+    double busiestCores = 0;
+    for (Map.Entry<String, ? extends Handler> e : running.entrySet()) {
+      double cores = trees.computeIfAbsent(e.getKey(), id -> new ProcessCpu.Tree(e.getValue().process())).sample(now);
+      if (Double.isNaN(cores)) {
+        continue;
+      }
+      usage.put(e.getKey(), cores);
+      admission.measured(e.getKey(), cores);
+      if (cores > admission.reservedCost(e.getKey()) && cores > busiestCores) {
+        busiest = e.getKey();
+        busiestCores = cores;
+      }
+    }
+    if (!Double.isNaN(nodeLoad)) {
+      load = nodeLoad;
+      protect(nodeLoad, running, busiest, busiestCores, now);
+    }
+  }
+
+  private void protect(double l, Map<String, ? extends Handler> running, String busiest, double busiestCores,
+      long now) {
+    double threshold = DEFAULT_KILL_THRESHOLD;
+    if (threshold <= costs.maxCpuUtilization()) {
+      threshold = (1 + costs.maxCpuUtilization()) / 2;
+    }
+    if (l <= threshold) {
+      if (++lowSeconds >= LOW_RESET_SECONDS) {
+        highSeconds = 0;
+      }
+      return;
+    }
+    lowSeconds = 0;
+    log.warn("high cpu usage: load {} with {} egresses", String.format(Locale.ROOT, "%.2f", l), running.size());
+    if (running.size() <= 1) {
+      return;
+    }
+    if (stoppedEgress == null) {
+      if (++highSeconds < MIN_HIGH_SECONDS || busiest == null) {
+        return;
+      }
+      log.warn("asking egress {} to stop: {} cores used", busiest, String.format(Locale.ROOT, "%.2f", busiestCores));
+      running.get(busiest).stopWithReason(CPU_EXHAUSTED);
+      stoppedEgress = busiest;
+      stopRequestedAt = now;
+      highSeconds = 0;
+      return;
+    }
+    if (now - stopRequestedAt < TimeUnit.SECONDS.toNanos(costs.cpuKillGraceSec())) {
+      return;
+    }
+    Handler stopped = running.get(stoppedEgress);
+    if (stopped != null) {
+      double used = usage.getOrDefault(stoppedEgress, 0.0);
+      log.warn("egress {} still running after the grace period: killing it", stoppedEgress);
+      stopped.kill(new PsrpcException(PsrpcCode.PERMISSION_DENIED,
+          String.format(Locale.ROOT, "%s: %.2f cores used", CPU_EXHAUSTED, used)), 5_000);
+    }
+    stoppedEgress = null;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

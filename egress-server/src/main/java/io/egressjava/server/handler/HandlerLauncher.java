@@ -1,0 +1,59 @@
+package io.egressjava.server.handler;
+
+import io.egressjava.api.rpc.StartEgressRequest;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts handler processes: the same Java, class path and system properties as the service, main
+ * class {@link HandlerMain}; the config body and the request go in the environment, never on the
+ * command line (where {@code ps} would show the API secret and storage keys).
+ */
+final class HandlerLauncher {
+  /** sun_path holds 108 bytes; longer socket paths go under /tmp. */
+  private static final int MAX_SOCKET_PATH = 100;
+
+  private final String configBody;
+  private final Path workRoot;
+  private final List<String> command;
+
+  HandlerLauncher(String configBody, Path workRoot) {
+    this.configBody = configBody;
+    this.workRoot = workRoot.toAbsolutePath();
+    this.command = javaCommand();
+  }
+
+  Path socketPath(String egressId) {
+    Path p = workRoot.resolve(egressId).resolve("handler.sock");
+    return p.toString().length() <= MAX_SOCKET_PATH ? p : Path.of("/tmp", "egress-java-ipc", egressId + ".sock");
+  }
+
+  Process launch(StartEgressRequest request, long plannedAt, Path socket) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("/").toFile()).inheritIO();
+    pb.environment().remove("EGRESS_CONFIG_BODY");
+    pb.environment().putAll(HandlerProcessRunner.environment(configBody, request.toByteArray(), plannedAt, socket,
+        workRoot));
+    return pb.start();
+  }
+
+  /** java [forwarded options] -cp <class path> HandlerMain */
+  private static List<String> javaCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      // properties and memory settings carry over; agents and debug ports must not (they bind ports)
+      if (arg.startsWith("-D") || arg.startsWith("-Xmx") || arg.startsWith("-Xss") || arg.startsWith("--add-opens")
+          || arg.startsWith("--enable-native-access")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(HandlerMain.class.getName());
+    return List.copyOf(cmd);
+  }
+}

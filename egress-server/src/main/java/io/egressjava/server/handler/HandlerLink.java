@@ -1,0 +1,113 @@
+package io.egressjava.server.handler;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Unix-socket link between the service and one handler process: length-prefixed frames of a
+ * one-byte {@link Kind} and a payload (a protobuf message or UTF-8 text). Sends are serialized;
+ * one thread reads.
+ */
+final class HandlerLink implements AutoCloseable {
+  /** Largest frame accepted: an EgressInfo with many segments stays far below this. */
+  private static final int MAX_FRAME = 16 << 20;
+
+  /** What a frame carries. */
+  enum Kind {
+    /** handler → service: the handler runs and takes commands. */
+    READY,
+    /** handler → service: the egress's full EgressInfo changed. */
+    INFO,
+    /** handler → service: another instance owns the egress (duplicate identity); end silently. */
+    RELINQUISHED,
+    /** service → handler: end gracefully; payload = end reason. */
+    STOP,
+    /** service → handler: fail the egress now; payload = "code\nmessage" (e.g. CPU exhausted). */
+    KILL,
+    /** service → handler: UpdateStreamRequest. */
+    UPDATE_STREAM,
+    /** handler → service: UpdateStream done; payload empty, or "code\nmessage" on failure. */
+    UPDATE_STREAM_RESULT
+  }
+
+  record Frame(Kind kind, byte[] payload) {
+    String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+  }
+
+  private final SocketChannel channel;
+
+  /** An error as a frame payload: "CODE\nmessage". */
+  static String errorText(PsrpcException e) {
+    return e.code().name() + "\n" + e.getMessage();
+  }
+
+  static PsrpcException error(String text) {
+    int nl = text.indexOf('\n');
+    PsrpcCode code = PsrpcCode.INTERNAL;
+    try {
+      code = PsrpcCode.valueOf(text.substring(0, Math.max(nl, 0)));
+    } catch (IllegalArgumentException e) {
+      // unknown code: keep INTERNAL
+    }
+    return new PsrpcException(code, nl < 0 ? text : text.substring(nl + 1));
+  }
+
+  HandlerLink(SocketChannel channel) {
+    this.channel = channel;
+  }
+
+  synchronized void send(Kind kind, byte[] payload) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(5 + payload.length);
+    b.putInt(payload.length + 1).put((byte) kind.ordinal()).put(payload).flip();
+    while (b.hasRemaining()) {
+      channel.write(b);
+    }
+  }
+
+  void send(Kind kind, String text) throws IOException {
+    send(kind, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The next frame; EOFException when the other side closed. */
+  Frame receive() throws IOException {
+    ByteBuffer header = readFully(4);
+    int length = header.getInt();
+    if (length < 1 || length > MAX_FRAME) {
+      throw new IOException("bad frame length " + length);
+    }
+    ByteBuffer body = readFully(length);
+    int kind = body.get() & 0xff;
+    if (kind >= Kind.values().length) {
+      throw new IOException("unknown frame kind " + kind);
+    }
+    byte[] payload = new byte[length - 1];
+    body.get(payload);
+    return new Frame(Kind.values()[kind], payload);
+  }
+
+  private ByteBuffer readFully(int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    while (b.hasRemaining()) {
+      if (channel.read(b) < 0) {
+        throw new EOFException("handler link closed");
+      }
+    }
+    return b.flip();
+  }
+
+  @Override
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+}

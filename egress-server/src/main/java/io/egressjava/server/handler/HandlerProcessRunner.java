@@ -1,0 +1,261 @@
+package io.egressjava.server.handler;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.server.CpuMonitor;
+import io.egressjava.server.handler.HandlerLink.Frame;
+import io.egressjava.server.handler.HandlerLink.Kind;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's side of one handler process: starts it with the request and config in its
+ * environment, waits (at most 10 s) for it to connect to the egress's Unix socket and report ready,
+ * then mirrors its EgressInfo into the service's session and passes StopEgress/UpdateStream on. If
+ * the process dies before the egress ended — SIGKILL, a native crash — this egress alone fails
+ * with the exit as its error ("signal: killed"), code 500, as the reference reports it.
+ */
+public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Handler {
+  private static final Logger log = LoggerFactory.getLogger(HandlerProcessRunner.class);
+  static final long READY_TIMEOUT_MS = 10_000;
+  private static final long UPDATE_STREAM_TIMEOUT_MS = 5_000;
+
+  private final HandlerLauncher launcher;
+  private final StartEgressRequest request;
+  private final Listener listener;
+  private EgressSession session;
+  private Process process;
+  private HandlerLink link;
+  private volatile PsrpcException killError;
+  private final SynchronousQueue<String> updateResults = new SynchronousQueue<>();
+
+  /** Told when the handler process is ready, and when it has exited and its session is final. */
+  interface Listener {
+    void ready(HandlerProcessRunner runner);
+
+    void exited(HandlerProcessRunner runner);
+  }
+
+  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, Listener listener) {
+    this.launcher = launcher;
+    this.request = request;
+    this.listener = listener;
+  }
+
+  @Override
+  public void start(EgressPlan plan, EgressSession session) {
+    this.session = session;
+    Path socket = launcher.socketPath(plan.egressId());
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      Files.createDirectories(socket.getParent());
+      Files.deleteIfExists(socket);
+      server.bind(UnixDomainSocketAddress.of(socket));
+      process = launcher.launch(request, plan.info().getStartedAt(), socket);
+      link = new HandlerLink(awaitConnection(server));
+      Frame first = link.receive();
+      if (first.kind() != Kind.READY) {
+        throw new IOException("handler sent " + first.kind() + " before READY");
+      }
+    } catch (IOException | TimeoutException e) {
+      log.error("handler for {} failed to start: {}", plan.egressId(), e.getMessage());
+      if (process != null) {
+        process.destroyForcibly();
+      }
+      throw new PsrpcException(PsrpcCode.INTERNAL, "handler failed to start");
+    } finally {
+      try {
+        Files.deleteIfExists(socket);
+      } catch (IOException ignored) {
+        // a stale socket file is replaced at the next start
+      }
+    }
+    log.info("handler for {} ready (pid {})", plan.egressId(), process.pid());
+    Thread reader = new Thread(this::readUpdates, "handler-" + plan.egressId());
+    reader.setDaemon(true);
+    reader.start();
+    listener.ready(this);
+    process.onExit().thenRun(() -> exited(reader));
+  }
+
+  /** The handler connects within the ready timeout, or is given up (a dead JVM never connects). */
+  private SocketChannel awaitConnection(ServerSocketChannel server) throws IOException, TimeoutException {
+    CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
+      try {
+        return server.accept();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      // a handler that dies before connecting (bad config, missing class) is not waited for
+      CompletableFuture.anyOf(accepted, process.onExit()).get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      if (!accepted.isDone()) {
+        throw new IOException("handler exited: " + exitText(process.exitValue()));
+      }
+      return accepted.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause().getMessage());
+    }
+  }
+
+  private void readUpdates() {
+    try {
+      while (true) {
+        Frame f = link.receive();
+        switch (f.kind()) {
+          case INFO -> session.mirror(EgressInfo.parseFrom(f.payload()));
+          case RELINQUISHED -> session.relinquish();
+          case UPDATE_STREAM_RESULT -> updateResults.offer(f.text(), 1, TimeUnit.SECONDS);
+          default -> log.warn("unexpected {} from the handler of {}", f.kind(), session.plan().egressId());
+        }
+      }
+    } catch (EOFException e) {
+      log.debug("handler link of {} closed", session.plan().egressId());
+    } catch (IOException e) {
+      log.warn("handler link of {} failed: {}", session.plan().egressId(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void exited(Thread reader) {
+    try {
+      reader.join(2_000); // the last updates, sent just before the exit
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    link.close();
+    int status = process.exitValue();
+    if (!session.isFinished() && !session.relinquished()) {
+      PsrpcException error = killError != null ? killError : new PsrpcException(PsrpcCode.INTERNAL, exitText(status));
+      log.error("handler for {} ended before its egress: {}", session.plan().egressId(), error.getMessage());
+      session.fail(error, b -> b.setErrorCode(killError != null ? error.code().httpStatus() : 500));
+    }
+    listener.exited(this);
+  }
+
+  /** A process exit as Go's exec package words it ("signal: killed", "exit status 1"). */
+  static String exitText(int status) {
+    if (status > 128 && status < 160) {
+      String name = switch (status - 128) {
+        case 2 -> "interrupt";
+        case 6 -> "aborted";
+        case 9 -> "killed";
+        case 11 -> "segmentation fault";
+        case 15 -> "terminated";
+        default -> "signal " + (status - 128);
+      };
+      return "signal: " + name;
+    }
+    return "exit status " + status;
+  }
+
+  /** StopEgress: the service's session moved to ENDING with a reason; the handler does the same. */
+  @Override
+  public void stop() {
+    String details = session.info().getDetails();
+    String reason = details.startsWith("End reason: ") ? details.substring("End reason: ".length()) : details;
+    send(Kind.STOP, reason);
+  }
+
+  @Override
+  public void updateStream(List<String> addUrls, List<String> removeUrls) {
+    LivekitEgress.UpdateStreamRequest update = LivekitEgress.UpdateStreamRequest.newBuilder()
+        .setEgressId(session.plan().egressId()).addAllAddOutputUrls(addUrls).addAllRemoveOutputUrls(removeUrls).build();
+    String result;
+    synchronized (updateResults) {
+      send(Kind.UPDATE_STREAM, update.toByteArray());
+      try {
+        result = updateResults.poll(UPDATE_STREAM_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        result = null;
+      }
+    }
+    if (result == null) {
+      throw new PsrpcException(PsrpcCode.DEADLINE_EXCEEDED, "handler did not answer UpdateStream");
+    }
+    if (!result.isEmpty()) {
+      throw HandlerLink.error(result);
+    }
+  }
+
+  /**
+   * Fails the egress with {@code error} (the handler closes its outputs); if the handler has not
+   * exited after {@code graceMs}, the process is killed and the egress fails with the same error.
+   */
+  @Override
+  public void kill(PsrpcException error, long graceMs) {
+    killError = error;
+    send(Kind.KILL, HandlerLink.errorText(error));
+    process.onExit().orTimeout(graceMs, TimeUnit.MILLISECONDS).exceptionally(t -> {
+      process.destroyForcibly();
+      return null;
+    });
+  }
+
+  /** Asks the handler to end gracefully (as StopEgress) with {@code reason}, e.g. "CPU exhausted". */
+  @Override
+  public void stopWithReason(String reason) {
+    EgressInfo info = session.ending(reason);
+    if (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
+      send(Kind.STOP, reason);
+    }
+  }
+
+  public String egressId() {
+    return session.plan().egressId();
+  }
+
+  /** The handler process (its tree is measured for CPU admission). */
+  @Override
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
+  private void send(Kind kind, String text) {
+    send(kind, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private void send(Kind kind, byte[] payload) {
+    try {
+      link.send(kind, payload);
+    } catch (IOException e) {
+      log.warn("cannot reach the handler of {}: {}", session.plan().egressId(), e.getMessage());
+    }
+  }
+
+  /** Environment entries for a handler: the request travels base64-encoded protobuf. */
+  static Map<String, String> environment(String configBody, byte[] request, long plannedAt, Path socket, Path workRoot) {
+    return Map.of(HandlerMain.ENV_CONFIG, configBody,
+        HandlerMain.ENV_REQUEST, Base64.getEncoder().encodeToString(request),
+        HandlerMain.ENV_PLANNED_AT, Long.toString(plannedAt),
+        HandlerMain.ENV_SOCKET, socket.toString(),
+        HandlerMain.ENV_WORK_ROOT, workRoot.toString());
+  }
+}

@@ -1,0 +1,108 @@
+package io.egressjava.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.api.config.ServiceSettings.CpuCost;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitor on real processes (a spinning one and a sleeping one, measured from /proc) with the
+ * node's load given: measured use reaches admission, and a node that stays overloaded asks the
+ * egress furthest above its reservation to stop, then fails it after the grace period.
+ */
+class CpuMonitorTest {
+  private final CpuCost costs = EgressConfigLoader.fromYaml("cpu_cost: {cpu_kill_grace_sec: 1}", Map.of()).config()
+      .cpuCost();
+  private final List<Process> processes = new ArrayList<>();
+
+  /** A handler stand-in that records what the monitor asked of it. */
+  private final class Recorded implements CpuMonitor.Handler {
+    final Process process;
+    final List<String> asked = new ArrayList<>();
+    PsrpcException killedWith;
+
+    Recorded(String... command) throws Exception {
+      process = new ProcessBuilder(command).start();
+      processes.add(process);
+    }
+
+    @Override
+    public ProcessHandle process() {
+      return process.toHandle();
+    }
+
+    @Override
+    public void stopWithReason(String reason) {
+      asked.add(reason);
+    }
+
+    @Override
+    public void kill(PsrpcException error, long graceMs) {
+      killedWith = error;
+    }
+  }
+
+  @AfterEach
+  void killProcesses() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void measuresEachTreeAndStopsThenKillsTheHungriestUnderSustainedOverload() throws Exception {
+    Admission admission = new Admission(costs, 2.0);
+    Recorded hungry = new Recorded("sh", "-c", "while :; do :; done");
+    Recorded quiet = new Recorded("sleep", "60");
+    admission.tryReserve("EG_hungry", 0.1);
+    admission.tryReserve("EG_quiet", 0.1);
+    CpuMonitor monitor = new CpuMonitor(admission, costs, () -> Map.of("EG_hungry", hungry, "EG_quiet", quiet));
+
+    monitor.sample(System.nanoTime(), 0.2);
+    Thread.sleep(1000);
+    monitor.sample(System.nanoTime(), 0.2);
+    assertThat(monitor.usage().get("EG_hungry")).isBetween(0.5, 1.2);
+    assertThat(monitor.usage().get("EG_quiet")).isLessThan(0.05);
+
+    // overloaded from now on (one sample per second in service; faster here, the count matters):
+    // nine samples are tolerated, the tenth asks the hungry egress to stop
+    for (int i = 0; i < 9; i++) {
+      Thread.sleep(100);
+      monitor.sample(System.nanoTime(), 0.99);
+    }
+    assertThat(hungry.asked).isEmpty();
+    Thread.sleep(100);
+    monitor.sample(System.nanoTime(), 0.99);
+    assertThat(hungry.asked).containsExactly(CpuMonitor.CPU_EXHAUSTED);
+    assertThat(quiet.asked).isEmpty();
+
+    // still overloaded after cpu_kill_grace_sec (1 s): failed with the reference's error
+    Thread.sleep(300);
+    monitor.sample(System.nanoTime(), 0.99);
+    assertThat(hungry.killedWith).as("within the grace period").isNull();
+    Thread.sleep(800);
+    monitor.sample(System.nanoTime(), 0.99);
+    assertThat(hungry.killedWith).isNotNull();
+    assertThat(hungry.killedWith.code()).isEqualTo(PsrpcCode.PERMISSION_DENIED);
+    assertThat(hungry.killedWith.getMessage()).matches("CPU exhausted: \\d\\.\\d\\d cores used");
+    assertThat(quiet.killedWith).isNull();
+  }
+
+  @Test
+  void oneEgressAloneIsNeverStopped() throws Exception {
+    Admission admission = new Admission(costs, 2.0);
+    Recorded hungry = new Recorded("sh", "-c", "while :; do :; done");
+    admission.tryReserve("EG_hungry", 0.1);
+    CpuMonitor monitor = new CpuMonitor(admission, costs, () -> Map.of("EG_hungry", hungry));
+    for (int i = 0; i < 15; i++) {
+      Thread.sleep(100);
+      monitor.sample(System.nanoTime(), 0.99);
+    }
+    assertThat(hungry.asked).isEmpty();
+  }
+}

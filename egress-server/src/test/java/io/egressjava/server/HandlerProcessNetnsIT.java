@@ -1,0 +1,111 @@
+package io.egressjava.server;
+
+import static io.egressjava.server.ItSupport.bus;
+import static io.egressjava.server.ItSupport.egressClient;
+import static io.egressjava.server.ItSupport.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.media.ffmpeg.PacketReader;
+import io.egressjava.psrpc.RedisBus;
+import io.egressjava.server.handler.HandlerProcessRunner;
+import io.egressjava.server.handler.HandlerProcesses;
+import io.egressjava.testrig.FilePublisher;
+import io.egressjava.testrig.LiveKitRig;
+import io.livekit.server.EgressServiceClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each egress in a handler process of its own, as egress-server runs them: a handler killed with
+ * SIGKILL mid-recording fails its egress alone ("signal: killed", 500, as the reference reports a
+ * dead handler), while a second egress on the same node records on and completes with its file;
+ * meanwhile the CPU monitor measures each handler's process tree.
+ */
+@ExtendWith(LiveKitRig.class)
+class HandlerProcessNetnsIT {
+
+  @Test
+  void aKilledHandlerFailsOnlyItsOwnEgress(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Path vp8 = tmp.resolve("vp8.ivf");
+    Path opus = tmp.resolve("opus.ogg");
+    ItSupport.encode("-f", "lavfi", "-i", "testsrc2=s=640x360:r=30", "-t", "30", "-c:v", "libvpx", "-b:v", "600k", "-g",
+        "30", "-deadline", "realtime", "-cpu-used", "8", vp8.toString());
+    ItSupport.encode("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "30", "-ac", "2", "-c:a",
+        "libopus", "-b:a", "48k", opus.toString());
+    String room = "handler-kill";
+    ItSupport.createRoom(rig, room);
+    String yaml = ItSupport.configYaml(rig, "cpu_cost: {track_cpu_cost: 0.1}");
+    EgressConfig cfg = EgressConfigLoader.fromYaml(yaml, Map.of()).config();
+    try (RedisBus bus = bus(rig);
+        HandlerProcesses runners = new HandlerProcesses(cfg, yaml, tmp.resolve("work"));
+        EgressService service = new EgressService(cfg, bus, runners, Clock.systemUTC(), 2.0).start();
+        CpuMonitor cpu = new CpuMonitor(service.admission(), cfg.cpuCost(), runners::running).start();
+        FilePublisher pub = FilePublisher.start(rig.livekit(), room, "speaker", false, vp8, opus)) {
+      Map<String, String> tracks = ItSupport.awaitTracksByMime(rig, room, 2);
+      EgressServiceClient client = egressClient(rig);
+      EgressInfo video = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/video").toString()).build(), tracks.get("video/vp8")).execute());
+      EgressInfo audio = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/audio").toString()).build(), tracks.get("audio/opus")).execute());
+      ItSupport.awaitStatus(client, room, video.getEgressId(), EgressStatus.EGRESS_ACTIVE);
+      ItSupport.awaitStatus(client, room, audio.getEgressId(), EgressStatus.EGRESS_ACTIVE);
+
+      Map<String, HandlerProcessRunner> handlers = runners.running();
+      assertThat(handlers).containsOnlyKeys(video.getEgressId(), audio.getEgressId());
+      ProcessHandle victim = handlers.get(video.getEgressId()).process();
+      ProcessHandle survivor = handlers.get(audio.getEgressId()).process();
+      assertThat(List.of(victim.pid(), survivor.pid())).doesNotContain(ProcessHandle.current().pid());
+      assertThat(victim.info().arguments().map(List::of).orElse(List.of()))
+          .as("nothing secret on the handler's command line")
+          .noneMatch(a -> a.contains(io.egressjava.testrig.LiveKitServer.API_SECRET));
+
+      Thread.sleep(3_000); // recording; the monitor has sampled both trees
+      assertThat(cpu.usage()).containsKeys(video.getEgressId(), audio.getEgressId());
+      System.out.printf("handler CPU (cores): %s; node load %.2f%n", cpu.usage(), cpu.load());
+      assertThat(cpu.usage().values()).allMatch(c -> c > 0 && c < 1.5);
+
+      victim.destroyForcibly(); // SIGKILL
+      ItSupport.awaitStatus(client, room, video.getEgressId(), Duration.ofSeconds(15), "failed",
+          EgressSession::isTerminal);
+      EgressInfo killed = ItSupport.listed(client, room, video.getEgressId()).orElseThrow();
+      assertThat(killed.getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
+      assertThat(killed.getError()).isEqualTo("signal: killed");
+      assertThat(killed.getErrorCode()).isEqualTo(500);
+      assertThat(runners.running()).containsOnlyKeys(audio.getEgressId());
+      assertThat(service.results()).containsEntry(new EgressService.Outcome("track", "process_error"), 1L);
+
+      // the other egress is untouched: it records on and completes with its file
+      Thread.sleep(2_000);
+      assertThat(ItSupport.listed(client, room, audio.getEgressId()).orElseThrow().getStatus())
+          .isEqualTo(EgressStatus.EGRESS_ACTIVE);
+      assertThat(survivor.isAlive()).isTrue();
+      ok(client.stopEgress(audio.getEgressId()).execute());
+      ItSupport.awaitStatus(client, room, audio.getEgressId(), Duration.ofSeconds(20), "finished",
+          EgressSession::isTerminal);
+      EgressInfo done = ItSupport.listed(client, room, audio.getEgressId()).orElseThrow();
+      assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+      Path file = Path.of(done.getFileResults(0).getLocation());
+      List<PacketReader.Packet> frames = PacketReader.read(file);
+      double seconds = frames.get(frames.size() - 1).seconds() - frames.get(0).seconds();
+      System.out.printf("survivor: %d Opus frames over %.1f s%n", frames.size(), seconds);
+      assertThat(seconds).as("seconds recorded by the surviving handler").isGreaterThan(5.0);
+      survivor.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(runners.running()).isEmpty();
+      assertThat(Files.exists(tmp.resolve("work").resolve(video.getEgressId())))
+          .as("the killed handler's work directory is removed").isFalse();
+    }
+  }
+}
