@@ -275,14 +275,21 @@ public final class PipelineRunner implements EgressRunner {
           return;
         }
         markStarted();
-        int copies = frameRate.framesFor(seconds);
-        if (copies > 0) {
+        int copies = frameRate.framesForNearest(seconds);
+        if (copies > 0 && hasPicture) {
           // slots before this frame's own belong to the previous picture (a stall shows the last frame)
           AVFrame last = scaler.output();
-          for (int i = 1; i < copies && hasPicture; i++) {
+          for (int i = 1; i < copies; i++) {
             graph.pushVideo(last);
           }
           graph.pushVideo(scaler.fit(frame));
+        } else if (copies > 0) {
+          // the first picture also fills the slots before it: every slot counted is encoded, or the
+          // whole video would run early by the slots skipped (seen as audio leading by that much)
+          AVFrame first = scaler.fit(frame);
+          for (int i = 0; i < copies; i++) {
+            graph.pushVideo(first);
+          }
           hasPicture = true;
         }
         if (graph.audioEncoder() != null) {

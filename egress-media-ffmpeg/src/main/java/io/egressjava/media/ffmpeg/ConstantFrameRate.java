@@ -21,6 +21,15 @@ public final class ConstantFrameRate {
     return n;
   }
 
+  /**
+   * As {@link #framesFor}, with the frame in the slot nearest its time instead of the one it falls
+   * in: a picture is then at most half a frame off its moment (not up to a whole frame early), which
+   * is what lip sync is measured against.
+   */
+  public int framesForNearest(double t) {
+    return framesFor(t + interval / 2);
+  }
+
   /** Output frames owed at time {@code now} when no source frame came: repeat the last picture this often. */
   public int catchUp(double now) {
     return framesFor(now);

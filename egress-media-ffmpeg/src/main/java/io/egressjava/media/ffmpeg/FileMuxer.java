@@ -56,6 +56,11 @@ public final class FileMuxer implements AutoCloseable {
   private boolean headerWritten;
   private boolean closed;
   private int droppedBeforeStart;
+  /** Audio held while the video's first key frame is awaited (at most {@link #MAX_HELD} packets). */
+  private final List<Held> held = new ArrayList<>();
+  private static final int MAX_HELD = 3000;
+
+  private record Held(int streamIndex, AVPacket packet) {}
 
   /** @param format FFmpeg muxer name: "mp4", "ogg", "webm", "mp3", "mpegts" */
   public FileMuxer(Path path, String format) {
@@ -187,7 +192,6 @@ public final class FileMuxer implements AutoCloseable {
     var par = context.streams(streamIndex).codecpar();
     if (par.codec_id() != org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264
         || (packet.flags() & org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY) == 0) {
-      droppedBeforeStart++;
       return true;
     }
     byte[] data = new byte[packet.size()];
@@ -201,7 +205,7 @@ public final class FileMuxer implements AutoCloseable {
     return false;
   }
 
-  /** Packets dropped while waiting for the first H.264 key frame. */
+  /** Packets dropped while waiting for the first H.264 key frame (video before it; audio beyond the hold). */
   public synchronized int droppedBeforeStart() {
     return droppedBeforeStart;
   }
@@ -210,10 +214,35 @@ public final class FileMuxer implements AutoCloseable {
   public synchronized void write(int streamIndex, AVPacket packet) {
     if (!headerWritten) {
       if (awaitingParameterSets(streamIndex, packet)) {
+        holdUntilStart(streamIndex, packet);
         return;
       }
       writeHeader();
+      for (Held h : held) {
+        writePacket(h.streamIndex(), h.packet());
+        av_packet_free(h.packet());
+      }
+      held.clear();
     }
+    writePacket(streamIndex, packet);
+  }
+
+  /**
+   * Before the first H.264 key frame (the encoder's lookahead takes a few hundred ms) the header
+   * cannot be written: video packets before it are undecodable and dropped; audio is held and
+   * written once the header is, so it keeps its place — dropping it would start the audio track
+   * later than the video and, as every track starts at zero, put the sound early by that much.
+   */
+  private void holdUntilStart(int streamIndex, AVPacket packet) {
+    if (context.streams(streamIndex).codecpar().codec_id() == org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264
+        || held.size() >= MAX_HELD) {
+      droppedBeforeStart++;
+      return;
+    }
+    held.add(new Held(streamIndex, org.bytedeco.ffmpeg.global.avcodec.av_packet_clone(packet)));
+  }
+
+  private void writePacket(int streamIndex, AVPacket packet) {
     AVPacket copy = org.bytedeco.ffmpeg.global.avcodec.av_packet_clone(packet);
     try {
       copy.stream_index(streamIndex);
@@ -231,6 +260,8 @@ public final class FileMuxer implements AutoCloseable {
       return;
     }
     closed = true;
+    held.forEach(h -> av_packet_free(h.packet()));
+    held.clear();
     try {
       if (headerWritten) {
         Ffmpeg.check(av_write_trailer(context), "av_write_trailer");

@@ -44,14 +44,30 @@ public final class RoomMediaSource implements MediaSource {
   private final Object pushLock = new Object();
   private final AudioMixer mixer = new AudioMixer();
   private final LipSync lipSync = new LipSync();
+  private final java.util.concurrent.ExecutorService decoding = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "room-decode");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile Receiver receiver;
   private volatile RoomSubscriber room;
   private volatile boolean stopped;
-  private volatile long originNanos;
+  /** Time zero of the recording: the arrival of the first frame of any track (set under pushLock). */
+  private long originNanos;
+  private boolean originSet;
+  /** Frames held during the start-up hold, in arrival order (under pushLock). */
+  private final java.util.List<Arrived> held = new java.util.ArrayList<>();
+  private boolean settled;
+  private long firstArrivalNanos;
   private ScheduledExecutorService mixTimer;
   private long mixedSamples;
 
   /** One subscribed track: its decoder and clock. */
+  /** How long the first frames are held to find when each track really started. */
+  static final long SETTLE_NANOS = 1_000_000_000L;
+
+  private record Arrived(TrackState track, EncodedFrame frame, long arrivalNanos) {}
+
   private static final class TrackState {
     final TrackSelection.Pick pick;
     final MediaCodec codec;
@@ -76,7 +92,6 @@ public final class RoomMediaSource implements MediaSource {
   @Override
   public void start(Receiver receiver) {
     this.receiver = receiver;
-    this.originNanos = System.nanoTime();
     Thread t = new Thread(this::join, "room-source-" + plan.egressId());
     t.setDaemon(true);
     t.start();
@@ -146,7 +161,11 @@ public final class RoomMediaSource implements MediaSource {
     public void onFrame(String trackSid, String codecName, EncodedFrame frame) {
       TrackState s = tracks.get(trackSid);
       if (s != null && !stopped) {
-        decode(s, frame, System.nanoTime());
+        // the arrival is taken here, on the network thread; decoding and encoding run on their own
+        // thread, so a slow start (codecs opening, a cold JIT) neither delays reading the socket nor
+        // makes frames look as if they arrived late, in a burst
+        long arrival = System.nanoTime();
+        decoding.execute(() -> decode(s, frame, arrival));
       }
     }
 
@@ -191,29 +210,88 @@ public final class RoomMediaSource implements MediaSource {
       if (stopped) {
         return;
       }
-      double seconds = s.clock.seconds(frame.rtpTimestamp(), arrivalNanos, originNanos);
-      if (s.pick.video()) {
-        if (s.video == null) {
-          if (!frame.keyFrame()) {
-            return;
-          }
-          s.video = new VideoDecoder(s.codec);
+      if (!s.pick.video() && selection.mixesAudio()) {
+        startClockAt(arrivalNanos); // the mixer keeps its own time
+        mix(s, frame);
+        return;
+      }
+      if (!settled) {
+        // the first second is held: the SFU starts a subscription with a burst of what it has
+        // queued (~0.8 s arriving within milliseconds), and only frames that came on time say
+        // when each track really started
+        if (held.isEmpty()) {
+          firstArrivalNanos = arrivalNanos;
         }
-        s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(picture, seconds));
-        resync(s);
-      } else {
-        if (s.audio == null) {
-          s.audio = new AudioDecoder(s.codec, 2);
+        s.clock.observe(frame.rtpTimestamp(), arrivalNanos);
+        held.add(new Arrived(s, frame, arrivalNanos));
+        if (arrivalNanos - firstArrivalNanos >= SETTLE_NANOS) {
+          flushHeld();
         }
-        if (selection.mixesAudio()) {
-          String id = s.pick.track().getSid();
-          s.audio.decode(frame.data(), (pcm, length) -> mixer.write(id, pcm, length));
-        } else {
-          s.audio.decode(frame.data(), (pcm, length) -> receiver.audio(pcm, length, seconds));
-          resync(s);
-        }
+        return;
+      }
+      place(s, frame, arrivalNanos);
+    }
+  }
+
+  /**
+   * Ends the start-up hold: every track seen so far knows its start, time zero is the earliest,
+   * and the held frames are placed in the order they arrived, so no track runs ahead of another
+   * (the pipeline would fill the lagging one with silence). Tracks that start later are placed
+   * from their own first arrival: a new subscription has no backlog to settle.
+   */
+  private void flushHeld() {
+    settled = true;
+    long origin = Long.MAX_VALUE;
+    for (Arrived a : held) {
+      if (!a.track().clock.isSettled()) {
+        a.track().clock.settle();
+      }
+      origin = Math.min(origin, a.track().clock.baseArrivalNanos());
+    }
+    if (origin != Long.MAX_VALUE) {
+      startClockAt(origin);
+    }
+    for (Arrived a : held) {
+      if (tracks.get(a.track().pick.track().getSid()) == a.track()) { // not ended meanwhile
+        place(a.track(), a.frame(), a.arrivalNanos());
       }
     }
+    held.clear();
+  }
+
+  /** Time zero of the recording is the start of the first track: no second of nothing at the start. */
+  private void startClockAt(long nanos) {
+    if (!originSet) {
+      originNanos = nanos;
+      originSet = true;
+    }
+  }
+
+  private void place(TrackState s, EncodedFrame frame, long arrivalNanos) {
+    double seconds = s.clock.seconds(frame.rtpTimestamp(), arrivalNanos, originNanos);
+    if (s.pick.video()) {
+      if (s.video == null) {
+        if (!frame.keyFrame()) {
+          return;
+        }
+        s.video = new VideoDecoder(s.codec);
+      }
+      s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(picture, seconds));
+    } else {
+      if (s.audio == null) {
+        s.audio = new AudioDecoder(s.codec, 2);
+      }
+      s.audio.decode(frame.data(), (pcm, length) -> receiver.audio(pcm, length, seconds));
+    }
+    resync(s);
+  }
+
+  private void mix(TrackState s, EncodedFrame frame) {
+    if (s.audio == null) {
+      s.audio = new AudioDecoder(s.codec, 2);
+    }
+    String id = s.pick.track().getSid();
+    s.audio.decode(frame.data(), (pcm, length) -> mixer.write(id, pcm, length));
   }
 
   /** Lip sync: on each frame, move the audio clock towards the video's in the publisher's time. */
@@ -251,7 +329,7 @@ public final class RoomMediaSource implements MediaSource {
   /** Audio-only composite: every 20 ms, mix what each input has and push it at the mixer's clock. */
   private void mixTick() {
     synchronized (pushLock) {
-      if (stopped || mixer.inputCount() == 0) {
+      if (stopped || mixer.inputCount() == 0 || !originSet) {
         return;
       }
       double now = (System.nanoTime() - originNanos) / 1e9 - MIX_LATENCY_SECONDS;
@@ -267,6 +345,7 @@ public final class RoomMediaSource implements MediaSource {
   @Override
   public void stop() {
     stopped = true;
+    decoding.shutdown();
     if (mixTimer != null) {
       mixTimer.shutdownNow();
     }

@@ -14,6 +14,9 @@ final class TrackClock {
   private long lastRtp;
   private volatile double correctionSeconds;
   private int rebases;
+  private boolean settled;
+  /** Frames observed while settling that {@link #seconds} replays without the pause/jump checks. */
+  private int replaying;
   /** How far RTP time may fall behind arrival time before it counts as paused (beyond network jitter). */
   static final double MAX_BEHIND_SECONDS = 0.5;
   static final double MAX_AHEAD_SECONDS = 1.0;
@@ -22,20 +25,64 @@ final class TrackClock {
     this.clockRate = clockRate;
   }
 
-  /** Seconds since {@code originNanos} for a frame with this RTP timestamp arriving now. */
-  synchronized double seconds(long rtpTimestamp, long arrivalNanos, long originNanos) {
+  /**
+   * While the track's start settles: each early frame may move the start earlier — to the arrival
+   * its RTP time implies — so frames that came late in a burst do not define it, the ones on time do.
+   */
+  synchronized void observe(long rtpTimestamp, long arrivalNanos) {
     if (baseArrivalNanos == Long.MIN_VALUE) {
-      baseArrivalNanos = arrivalNanos;
-      baseRtp = rtpTimestamp;
-      lastRtp = rtpTimestamp;
-      lastUnwrapped = 0;
+      anchor(rtpTimestamp, arrivalNanos);
+    } else {
+      unwrap(rtpTimestamp);
+      long onTime = arrivalNanos - Math.round(lastUnwrapped * 1e9 / clockRate);
+      baseArrivalNanos = Math.min(baseArrivalNanos, onTime);
     }
+    replaying++;
+  }
+
+  /** The start is settled; {@link #seconds} now replays the observed frames from the first. */
+  synchronized void settle() {
+    settled = true;
+    lastRtp = baseRtp;
+    lastUnwrapped = 0;
+  }
+
+  synchronized boolean isSettled() {
+    return settled;
+  }
+
+  /** When the first frame would have arrived had it come on time (after {@link #settle}). */
+  synchronized long baseArrivalNanos() {
+    return baseArrivalNanos;
+  }
+
+  private void anchor(long rtpTimestamp, long arrivalNanos) {
+    baseArrivalNanos = arrivalNanos;
+    baseRtp = rtpTimestamp;
+    lastRtp = rtpTimestamp;
+    lastUnwrapped = 0;
+  }
+
+  private void unwrap(long rtpTimestamp) {
     long delta = (rtpTimestamp - lastRtp) & 0xFFFFFFFFL;
     if (delta >= 0x80000000L) {
       delta -= 0x100000000L;
     }
     lastUnwrapped += delta;
     lastRtp = rtpTimestamp;
+  }
+
+  /** Seconds since {@code originNanos} for a frame with this RTP timestamp arriving now. */
+  synchronized double seconds(long rtpTimestamp, long arrivalNanos, long originNanos) {
+    if (baseArrivalNanos == Long.MIN_VALUE) {
+      anchor(rtpTimestamp, arrivalNanos);
+    }
+    unwrap(rtpTimestamp);
+    if (replaying > 0) {
+      // a frame held while settling: its place is the settled start plus its RTP time
+      replaying--;
+      return (baseArrivalNanos - originNanos) / 1e9 + (double) lastUnwrapped / clockRate + correctionSeconds;
+    }
     double byRtp = (baseArrivalNanos - arrivalNanos) / 1e9 + (double) lastUnwrapped / clockRate;
     if (byRtp < -MAX_BEHIND_SECONDS || byRtp > MAX_AHEAD_SECONDS) {
       // the sender's RTP clock paused (a muted pion track sends nothing and resumes where it stopped)

@@ -12,7 +12,6 @@ import dev.onvoid.webrtc.RTCStatsReport;
 import dev.onvoid.webrtc.RTCStatsType;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.MediaType;
-import dev.onvoid.webrtc.media.SyncClock;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
@@ -90,7 +89,6 @@ public final class JavaPublisher implements AutoCloseable {
   });
 
   private AudioDeviceModule audioDevice;
-  private SyncClock clock;
   private PeerConnectionFactory factory;
   private final List<CustomVideoSource> videoSources = new ArrayList<>();
   private final List<MediaStreamTrack> tracks = new ArrayList<>();
@@ -185,10 +183,14 @@ public final class JavaPublisher implements AutoCloseable {
     // concurrent writers trip a fatal libwebrtc check that kills the JVM
     audioDevice = new AudioDeviceModule(AudioLayer.kDummyAudio);
     factory = new PeerConnectionFactory(audioDevice);
-    clock = new SyncClock(); // one clock for audio and video: flash and beep get the same capture time
+    // No SyncClock: with it, webrtc-java 0.14.0 stamps capture times on another time base than
+    // libwebrtc's RTCP sender uses, and every sender report's RTP time is hours off the packets'
+    // (the SFU logs "clock skew against media path" and drops the audio down track's reports).
+    // Without it both sources are stamped with libwebrtc's monotonic clock at push time — the same
+    // instant for the flash frame and the beep chunk, which the pump pushes together.
     List<MediaPump.VideoOutput> outputs = new ArrayList<>();
     for (VideoSpec v : videoSpecs) {
-      CustomVideoSource source = new CustomVideoSource(clock);
+      CustomVideoSource source = new CustomVideoSource();
       videoSources.add(source);
       String cid = "jpub-" + v.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
       tracks.add(factory.createVideoTrack(cid, source));
@@ -196,7 +198,7 @@ public final class JavaPublisher implements AutoCloseable {
       outputs.add(new MediaPump.VideoOutput(source, new TestPattern(v.width(), v.height(), fps)));
     }
     if (audioName != null) {
-      audioSource = new CustomAudioSource(clock);
+      audioSource = new CustomAudioSource();
       String cid = "jpub-" + audioName + "-" + UUID.randomUUID().toString().substring(0, 8);
       tracks.add(factory.createAudioTrack(cid, audioSource));
       cidByName.put(audioName, cid);
@@ -423,9 +425,6 @@ public final class JavaPublisher implements AutoCloseable {
     }
     if (factory != null) {
       factory.dispose();
-    }
-    if (clock != null) {
-      clock.dispose();
     }
     if (audioDevice != null) {
       audioDevice.dispose();
