@@ -74,4 +74,38 @@ class AvSyncTest {
     assertThat(hls.offsets()).as(hls.toString()).hasSizeGreaterThanOrEqualTo(4);
     assertThat(hls.maxAbsOffset()).as(hls.toString()).isLessThanOrEqualTo(0.040);
   }
+
+  /**
+   * The camera's first picture comes 1.2 s after the sound (a room track waiting for its key frame):
+   * the slots before it are filled with it, so the video neither starts early nor runs early.
+   */
+  @Test
+  void aCameraThatStartsLateStaysInSync(@TempDir Path tmp) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("storage"));
+    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
+    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
+        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setVideoBitrate(1000))
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("late.mp4"));
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
+        .plan(StartEgressRequest.newBuilder().setEgressId("EG_late").setWeb(web).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
+    PipelineRunner runner = new PipelineRunner(config, new TestPatternSource(640, 360, 30).stallVideo(0, 1.2),
+        tmp.resolve("work"), root, Clock.systemUTC());
+    runner.start(plan, session);
+    Thread.sleep(5_000);
+    session.ending(EgressSession.STOP_EGRESS_API);
+    runner.stop();
+    Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    Path file = root.resolve("late.mp4");
+    var probed = Probe.info(file);
+    double videoSeconds = Probe.stream(probed, "video").get("duration").asDouble();
+    double audioSeconds = Probe.stream(probed, "audio").get("duration").asDouble();
+    assertThat(videoSeconds).as("video lasts as long as the sound").isCloseTo(audioSeconds, within(0.1));
+    SyncAnalyzer.Result sync = SyncAnalyzer.analyze(file);
+    System.out.println("A/V sync with a late camera: " + sync + " offsets(s)=" + sync.offsets());
+    assertThat(sync.flashes().get(0)).as("first flash (the one at 1 s fell before the camera started)")
+        .isCloseTo(2.0, within(0.04));
+    assertThat(sync.offsets()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(sync.maxAbsOffset()).as(sync.toString()).isLessThanOrEqualTo(0.040);
+  }
 }

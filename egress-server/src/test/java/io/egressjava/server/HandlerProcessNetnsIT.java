@@ -74,7 +74,8 @@ class HandlerProcessNetnsIT {
 
       Thread.sleep(3_000); // recording; the monitor has sampled both trees
       assertThat(cpu.usage()).containsKeys(video.getEgressId(), audio.getEgressId());
-      System.out.printf("handler CPU (cores): %s; node load %.2f%n", cpu.usage(), cpu.load());
+      System.out.printf("handler CPU (cores): %s; node load %.2f; handler RSS %d MB and %d MB%n", cpu.usage(), cpu.load(),
+          rssMb(victim), rssMb(survivor));
       assertThat(cpu.usage().values()).allMatch(c -> c > 0 && c < 1.5);
 
       victim.destroyForcibly(); // SIGKILL
@@ -107,5 +108,15 @@ class HandlerProcessNetnsIT {
       assertThat(Files.exists(tmp.resolve("work").resolve(video.getEgressId())))
           .as("the killed handler's work directory is removed").isFalse();
     }
+  }
+
+  /** Resident memory of a process from /proc/<pid>/status. */
+  private static long rssMb(ProcessHandle p) throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+      }
+    }
+    return -1;
   }
 }

@@ -137,7 +137,9 @@ class RoomMediaNetnsIT {
       assertThat(Probe.stream(probed, "video").get("codec_name").asText()).isEqualTo("h264");
       assertThat(Probe.stream(probed, "video").get("width").asInt()).isEqualTo(640);
       assertThat(Probe.stream(probed, "audio").get("codec_name").asText()).isEqualTo("aac");
-      assertThat(probed.get("format").get("duration").asDouble()).isCloseTo(6.0, within(1.5));
+      // 6 s after ACTIVE, plus what the SFU sent as a burst when the subscription started (~0.8 s,
+      // kept, not squeezed), and the Go file reader sends Opus a little faster than real time
+      assertThat(probed.get("format").get("duration").asDouble()).isBetween(4.5, 8.5);
       assertThat(changingFrames(out)).as("moving picture").isGreaterThan(0.9);
       assertThat(Probe.meanVolumeDb(out)).as("tone").isGreaterThan(-30);
     }

@@ -73,6 +73,40 @@ class FileOutputTest {
     assertThat(text.indexOf("moov")).isPositive().isLessThan(text.indexOf("mdat"));
   }
 
+  /**
+   * Audio that is encoded before the first H.264 packet (the video encoder's lookahead, or a camera
+   * that starts later) is held until the header can be written, not dropped: the audio track keeps
+   * all its sound and its place (dropping shortened it and, every track starting at zero, moved the
+   * sound early by what was dropped).
+   */
+  @Test
+  void audioBeforeTheFirstVideoPacketIsKept(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("held.mp4");
+    Encoding e = Encoding.DEFAULT.withKeyFrameInterval(2);
+    try (FileMuxer mux = new FileMuxer(file, "mp4");
+        VideoEncoder v = new VideoEncoder(e, mux.wantsGlobalHeader(), false);
+        AudioEncoder a = new AudioEncoder(MediaCodec.AAC, e.audioBitrate(), e.audioFrequency(), mux.wantsGlobalHeader())) {
+      int vs = mux.addStream(v);
+      int as = mux.addStream(a);
+      long samples = 0;
+      for (int i = 0; i < SECONDS * 30; i++) {
+        long until = (long) (i + 1) * 48_000 / 30;
+        int n = (int) (until - samples);
+        a.encode(TestMedia.tone(samples, n, 440), n * 4, p -> mux.write(as, p));
+        samples = until;
+        if (i >= 15) { // the first picture comes half a second after the sound
+          TestMedia.fillFrame(v.writableFrame(), i);
+          v.encode(p -> mux.write(vs, p));
+        }
+      }
+      v.flush(p -> mux.write(vs, p));
+      a.flush(p -> mux.write(as, p));
+      assertThat(mux.droppedBeforeStart()).as("audio packets dropped").isZero();
+    }
+    JsonNode audio = Probe.stream(Probe.info(file), "audio");
+    assertThat(audio.get("duration").asDouble()).as("seconds of sound").isCloseTo(SECONDS, within(0.05));
+  }
+
   @Test
   void oggWithOpus(@TempDir Path tmp) throws Exception {
     Path file = tmp.resolve("out.ogg");

@@ -32,11 +32,26 @@ final class HandlerLauncher {
   }
 
   Process launch(StartEgressRequest request, long plannedAt, Path socket) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("/").toFile()).inheritIO();
-    pb.environment().remove("EGRESS_CONFIG_BODY");
+    ProcessBuilder pb = builder();
     pb.environment().putAll(HandlerProcessRunner.environment(configBody, request.toByteArray(), plannedAt, socket,
         workRoot));
     return pb.start();
+  }
+
+  /** A spare: the same process with no request; it gets one over the socket (ASSIGN). */
+  Process launchSpare(Path socket) throws IOException {
+    ProcessBuilder pb = builder();
+    pb.environment().put(HandlerMain.ENV_CONFIG, configBody);
+    pb.environment().put(HandlerMain.ENV_SOCKET, socket.toString());
+    pb.environment().put(HandlerMain.ENV_WORK_ROOT, workRoot.toString());
+    return pb.start();
+  }
+
+  private ProcessBuilder builder() {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("/").toFile()).inheritIO();
+    pb.environment().remove("EGRESS_CONFIG_BODY");
+    pb.environment().remove(HandlerMain.ENV_REQUEST);
+    return pb;
   }
 
   /** java [forwarded options] -cp <class path> HandlerMain */
@@ -51,6 +66,8 @@ final class HandlerLauncher {
         cmd.add(arg);
       }
     }
+    // one egress per JVM: a single-threaded collector keeps the footprint and the GC threads small
+    cmd.add("-XX:+UseSerialGC");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(HandlerMain.class.getName());

@@ -25,6 +25,8 @@ final class HandlerLink implements AutoCloseable {
     INFO,
     /** handler → service: another instance owns the egress (duplicate identity); end silently. */
     RELINQUISHED,
+    /** service → a spare handler: your egress; payload = planned-at nanos (8 bytes), then the request. */
+    ASSIGN,
     /** service → handler: end gracefully; payload = end reason. */
     STOP,
     /** service → handler: fail the egress now; payload = "code\nmessage" (e.g. CPU exhausted). */

@@ -13,9 +13,11 @@ import io.egressjava.server.MediaRunners;
 import io.egressjava.server.handler.HandlerLink.Frame;
 import io.egressjava.server.handler.HandlerLink.Kind;
 import io.egressjava.server.logging.LogSetup;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,16 +62,42 @@ public final class HandlerMain {
     Map<String, String> env = System.getenv();
     EgressConfig config = EgressConfigLoader.fromYaml(require(env, ENV_CONFIG), env).config();
     LogSetup.apply(config.logging());
-    StartEgressRequest request = StartEgressRequest.parseFrom(Base64.getDecoder().decode(require(env, ENV_REQUEST)));
+    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+    channel.connect(UnixDomainSocketAddress.of(require(env, ENV_SOCKET)));
+    HandlerLink link = new HandlerLink(channel);
+
+    StartEgressRequest request;
+    long plannedAt;
+    String given = env.get(ENV_REQUEST);
+    if (given == null || given.isEmpty()) {
+      // a spare, started ahead of demand: it warms up, then gets its egress over the socket
+      link.send(Kind.READY, new byte[0]);
+      Thread warm = new Thread(HandlerWarmUp::run, "warm-up");
+      warm.setDaemon(true);
+      warm.start();
+      HandlerLink.Frame assigned;
+      try {
+        assigned = link.receive();
+      } catch (IOException e) {
+        System.exit(0); // the service closed: this spare is not needed
+        return;
+      }
+      if (assigned.kind() != Kind.ASSIGN) {
+        throw new IllegalStateException("a spare handler got " + assigned.kind() + " before its egress");
+      }
+      ByteBuffer b = ByteBuffer.wrap(assigned.payload());
+      plannedAt = b.getLong();
+      request = StartEgressRequest.parseFrom(ByteString.copyFrom(b));
+    } else {
+      request = StartEgressRequest.parseFrom(Base64.getDecoder().decode(given));
+      plannedAt = Long.parseLong(require(env, ENV_PLANNED_AT));
+    }
     MDC.put("egressID", request.getEgressId());
     // plan as the service did, at the same instant: the same file names and token
-    long plannedAt = Long.parseLong(require(env, ENV_PLANNED_AT));
     Clock planClock = Clock.fixed(Instant.ofEpochSecond(0, plannedAt), ZoneOffset.UTC);
     EgressPlan plan = new EgressPlanner(config, planClock).plan(request);
 
-    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    channel.connect(UnixDomainSocketAddress.of(require(env, ENV_SOCKET)));
-    HandlerMain handler = new HandlerMain(new HandlerLink(channel));
+    HandlerMain handler = new HandlerMain(link);
     MediaRunners runners = MediaRunners.inHandler(config, Path.of(require(env, ENV_WORK_ROOT)), Clock.systemUTC());
     handler.run(plan, runners);
     runners.close();

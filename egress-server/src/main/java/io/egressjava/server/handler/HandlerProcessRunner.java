@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Handler {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcessRunner.class);
   static final long READY_TIMEOUT_MS = 10_000;
+  /** Blocking waits for handlers (accept, first frame): never on the common pool, which has one thread on two cores. */
+  private static final java.util.concurrent.ExecutorService WAITS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "handler-wait");
+    t.setDaemon(true);
+    return t;
+  });
   private static final long UPDATE_STREAM_TIMEOUT_MS = 5_000;
 
   private final HandlerLauncher launcher;
@@ -58,25 +65,35 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     void exited(HandlerProcessRunner runner);
   }
 
-  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, Listener listener) {
+  /** A handler started ahead of demand, connected and warmed up, waiting for its egress. */
+  record Spare(Process process, HandlerLink link) {}
+
+  private final Spare spare;
+
+  /** @param spare a waiting handler to hand the egress to, or null to start one */
+  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, Spare spare, Listener listener) {
     this.launcher = launcher;
     this.request = request;
+    this.spare = spare;
     this.listener = listener;
   }
 
   @Override
   public void start(EgressPlan plan, EgressSession session) {
     this.session = session;
-    Path socket = launcher.socketPath(plan.egressId());
-    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      Files.createDirectories(socket.getParent());
-      Files.deleteIfExists(socket);
-      server.bind(UnixDomainSocketAddress.of(socket));
-      process = launcher.launch(request, plan.info().getStartedAt(), socket);
-      link = new HandlerLink(awaitConnection(server));
-      Frame first = link.receive();
-      if (first.kind() != Kind.READY) {
-        throw new IOException("handler sent " + first.kind() + " before READY");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+    try {
+      if (spare != null) {
+        process = spare.process();
+        link = spare.link();
+        byte[] req = request.toByteArray();
+        link.send(Kind.ASSIGN, ByteBuffer.allocate(8 + req.length).putLong(plan.info().getStartedAt()).put(req).array());
+      } else {
+        link = launch(plan, deadline);
+      }
+      Frame ready = receiveBefore(link, process, deadline);
+      if (ready.kind() != Kind.READY) {
+        throw new IOException("handler sent " + ready.kind() + " before READY");
       }
     } catch (IOException | TimeoutException e) {
       log.error("handler for {} failed to start: {}", plan.egressId(), e.getMessage());
@@ -84,14 +101,8 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
         process.destroyForcibly();
       }
       throw new PsrpcException(PsrpcCode.INTERNAL, "handler failed to start");
-    } finally {
-      try {
-        Files.deleteIfExists(socket);
-      } catch (IOException ignored) {
-        // a stale socket file is replaced at the next start
-      }
     }
-    log.info("handler for {} ready (pid {})", plan.egressId(), process.pid());
+    log.info("handler for {} ready (pid {}{})", plan.egressId(), process.pid(), spare != null ? ", a spare" : "");
     Thread reader = new Thread(this::readUpdates, "handler-" + plan.egressId());
     reader.setDaemon(true);
     reader.start();
@@ -99,22 +110,60 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     process.onExit().thenRun(() -> exited(reader));
   }
 
-  /** The handler connects within the ready timeout, or is given up (a dead JVM never connects). */
-  private SocketChannel awaitConnection(ServerSocketChannel server) throws IOException, TimeoutException {
+  /** Starts a handler for this egress and returns its link once it has connected. */
+  private HandlerLink launch(EgressPlan plan, long deadline) throws IOException, TimeoutException {
+    Path socket = launcher.socketPath(plan.egressId());
+    try (ServerSocketChannel server = listen(socket)) {
+      process = launcher.launch(request, plan.info().getStartedAt(), socket);
+      return new HandlerLink(awaitConnection(server, process, deadline));
+    } finally {
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  static ServerSocketChannel listen(Path socket) throws IOException {
+    Files.createDirectories(socket.getParent());
+    Files.deleteIfExists(socket);
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket));
+    return server;
+  }
+
+  /** The handler connects before the deadline, or is given up (a dead JVM never connects). */
+  static SocketChannel awaitConnection(ServerSocketChannel server, Process process, long deadline)
+      throws IOException, TimeoutException {
     CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
       try {
         return server.accept();
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    }, WAITS);
+    return await(accepted, process, deadline);
+  }
+
+  /** The next frame from the handler, before the deadline. */
+  static Frame receiveBefore(HandlerLink link, Process process, long deadline) throws IOException, TimeoutException {
+    CompletableFuture<Frame> frame = CompletableFuture.supplyAsync(() -> {
+      try {
+        return link.receive();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, WAITS);
+    return await(frame, process, deadline);
+  }
+
+  private static <T> T await(CompletableFuture<T> result, Process process, long deadline)
+      throws IOException, TimeoutException {
     try {
-      // a handler that dies before connecting (bad config, missing class) is not waited for
-      CompletableFuture.anyOf(accepted, process.onExit()).get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      if (!accepted.isDone()) {
+      // a handler that dies first (bad config, missing class) is not waited for
+      CompletableFuture.anyOf(result, process.onExit())
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (!result.isDone()) {
         throw new IOException("handler exited: " + exitText(process.exitValue()));
       }
-      return accepted.get();
+      return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");

@@ -13,7 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import livekit.LivekitEgress.EgressSourceType;
 import org.slf4j.Logger;
@@ -27,11 +32,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcesses.class);
+  private static final long SPARE_DELAY_SECONDS = 5;
+  private static final long SPARE_START_SECONDS = 60;
 
   private final EgressConfig config;
   private final Path workRoot;
   private final HandlerLauncher launcher;
   private final Map<String, HandlerProcessRunner> running = new ConcurrentHashMap<>();
+  private final boolean keepSpare;
+  private final ScheduledExecutorService spareMaker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "spare-handler");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicInteger spares = new AtomicInteger();
+  private HandlerProcessRunner.Spare spare;
+  private boolean makingSpare;
+  private boolean closed;
   private BrowserEnvironment browser;
   private TemplateServer templates;
 
@@ -40,9 +57,21 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
    * @param workRoot where each egress writes before upload ({@code <workRoot>/<egress id>})
    */
   public HandlerProcesses(EgressConfig config, String configBody, Path workRoot) {
+    this(config, configBody, workRoot, true);
+  }
+
+  /**
+   * @param keepSpare keep one handler started and warmed up ahead of demand, so an egress starts
+   *     without waiting for a JVM (its request then comes over the socket, not the environment)
+   */
+  public HandlerProcesses(EgressConfig config, String configBody, Path workRoot, boolean keepSpare) {
     this.config = config;
     this.workRoot = workRoot;
     this.launcher = new HandlerLauncher(configBody, workRoot);
+    this.keepSpare = keepSpare;
+    if (keepSpare) {
+      makeSpareIn(0);
+    }
   }
 
   @Override
@@ -55,7 +84,11 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     if (plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB) {
       sharedBrowser();
     }
-    return new HandlerProcessRunner(launcher, request, new HandlerProcessRunner.Listener() {
+    HandlerProcessRunner.Spare waiting = takeSpare();
+    if (keepSpare) {
+      makeSpareIn(SPARE_DELAY_SECONDS); // not at once: a JVM starting now would slow this egress's start
+    }
+    return new HandlerProcessRunner(launcher, request, waiting, new HandlerProcessRunner.Listener() {
       @Override
       public void ready(HandlerProcessRunner runner) {
         running.put(runner.egressId(), runner);
@@ -81,6 +114,58 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     deleteTree(workRoot.resolve(id));
   }
 
+  private synchronized HandlerProcessRunner.Spare takeSpare() {
+    HandlerProcessRunner.Spare s = spare;
+    spare = null;
+    if (s != null && !s.process().isAlive()) {
+      log.warn("the spare handler (pid {}) had exited", s.process().pid());
+      return null;
+    }
+    return s;
+  }
+
+  private synchronized void makeSpareIn(long seconds) {
+    if (closed || makingSpare || spare != null) {
+      return;
+    }
+    makingSpare = true;
+    spareMaker.schedule(this::makeSpare, seconds, TimeUnit.SECONDS);
+  }
+
+  /** Starts a handler with no egress yet; it connects, says READY and warms up while it waits. */
+  private void makeSpare() {
+    HandlerProcessRunner.Spare made = null;
+    String name = "spare-" + spares.incrementAndGet();
+    Path socket = launcher.socketPath(name);
+    Process process = null;
+    try (ServerSocketChannel server = HandlerProcessRunner.listen(socket)) {
+      process = launcher.launchSpare(socket);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SPARE_START_SECONDS);
+      HandlerLink link = new HandlerLink(HandlerProcessRunner.awaitConnection(server, process, deadline));
+      HandlerLink.Frame hello = HandlerProcessRunner.receiveBefore(link, process, deadline);
+      if (hello.kind() != HandlerLink.Kind.READY) {
+        throw new IOException("spare sent " + hello.kind());
+      }
+      made = new HandlerProcessRunner.Spare(process, link);
+      log.debug("spare handler ready (pid {})", process.pid());
+    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      log.warn("could not start a spare handler: {}", e.getMessage());
+      if (process != null) {
+        process.destroyForcibly();
+      }
+    } finally {
+      deleteTree(socket.getParent());
+    }
+    synchronized (this) {
+      makingSpare = false;
+      if (made != null && (closed || spare != null)) {
+        made.process().destroyForcibly();
+      } else if (made != null) {
+        spare = made;
+      }
+    }
+  }
+
   /** The node's PulseAudio and the template site, started with the first browser egress. */
   private synchronized void sharedBrowser() {
     if (browser == null) {
@@ -102,6 +187,13 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
+    spareMaker.shutdownNow();
+    if (spare != null) {
+      spare.link().close(); // the spare exits when its link closes
+      spare.process().destroy();
+      spare = null;
+    }
     if (templates != null) {
       templates.close();
       templates = null;

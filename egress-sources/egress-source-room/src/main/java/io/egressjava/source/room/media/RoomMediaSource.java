@@ -320,9 +320,8 @@ public final class RoomMediaSource implements MediaSource {
     double after = lipSync.audioCorrection(v, a, before);
     if (after != before) {
       audio.clock.setCorrection(after);
-      if (Math.abs(after - before) > 0.005) {
-        log.debug("{}: lip sync moves the audio by {} ms", plan.egressId(), Math.round((after - before) * 1000));
-      }
+      log.debug("{}: lip sync target {} ms, audio moved by {} ms to {} ms", plan.egressId(), Math.round((v - a) * 1000),
+          Math.round((after - before) * 1000), Math.round(after * 1000));
     }
   }
 

@@ -224,12 +224,16 @@ public final class RoomSubscriber implements AutoCloseable {
   }
 
   private void queueSignal(SignalResponse r) {
-    signalThread.execute(() -> {
-      signalReady.join();
-      if (!closed) {
-        onSignal(r);
-      }
-    });
+    try {
+      signalThread.execute(() -> {
+        signalReady.join();
+        if (!closed) {
+          onSignal(r);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // a message that was in flight while we closed (the executor is shut down)
+    }
   }
 
   private void onSignal(SignalResponse r) {

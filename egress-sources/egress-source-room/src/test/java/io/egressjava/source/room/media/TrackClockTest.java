@@ -52,4 +52,33 @@ class TrackClockTest {
     c.setCorrection(-0.05);
     assertThat(c.seconds(0, SECOND, 0)).isCloseTo(0.95, within(1e-9));
   }
+
+  /**
+   * The SFU starts a subscription with a burst: 0.8 s of audio arrives within 20 ms, then packets
+   * come every 20 ms. Settling puts the start where the on-time packets say it was, and the held
+   * frames are replayed 20 ms apart instead of bunched (or re-anchored as a "jump").
+   */
+  @Test
+  void aStartBurstIsSettledToWhereOnTimeFramesPutTheStart() {
+    TrackClock c = new TrackClock(48_000);
+    long t0 = 50 * SECOND;
+    long ms = 1_000_000L;
+    for (int i = 0; i < 40; i++) { // burst: 40 packets (0.8 s) within 20 ms
+      c.observe(i * 960L, t0 + i * ms / 2);
+    }
+    for (int i = 40; i < 90; i++) { // on time from here: packet i arrives 20 ms after i-1
+      c.observe(i * 960L, t0 + 20 * ms + (i - 40) * 20 * ms);
+    }
+    c.settle();
+    // packet 40 (RTP 0.8 s) arrived on time at t0 + 20 ms, so packet 0 belonged at t0 + 20 ms - 0.8 s
+    assertThat(c.baseArrivalNanos()).isEqualTo(t0 + 20 * ms - 800 * ms);
+    long origin = c.baseArrivalNanos();
+    for (int i = 0; i < 90; i++) {
+      long arrival = i < 40 ? t0 + i * ms / 2 : t0 + 20 * ms + (i - 40) * 20 * ms;
+      assertThat(c.seconds(i * 960L, arrival, origin)).as("packet %d", i).isCloseTo(i * 0.02, within(1e-9));
+    }
+    assertThat(c.rebases()).as("the burst is no jump").isZero();
+    // after the replay, live frames are placed as before
+    assertThat(c.seconds(90 * 960L, t0 + 20 * ms + 50 * 20 * ms, origin)).isCloseTo(1.8, within(1e-9));
+  }
 }

@@ -1,0 +1,66 @@
+package io.egressjava.server.handler;
+
+import io.egressjava.media.ffmpeg.Ffmpeg;
+import io.egressjava.source.room.dtls.DtlsCertificate;
+import io.egressjava.source.room.dtls.SrtpKeys;
+import io.egressjava.source.room.dtls.SrtpProfile;
+import io.egressjava.source.room.srtp.SrtpSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a spare handler does while it waits for its egress: the one-time costs of a fresh JVM that
+ * would otherwise delay the start of a recording — FFmpeg's native libraries, the DTLS
+ * certificate (an ECDSA key), the SRTP ciphers (jitsi-srtp benchmarks its AES providers on first
+ * use) and the classes of the recording paths.
+ */
+final class HandlerWarmUp {
+  private static final Logger log = LoggerFactory.getLogger(HandlerWarmUp.class);
+  private static final String[] CLASSES = {
+    "io.egressjava.source.room.webrtc.RoomSubscriber",
+    "io.egressjava.source.room.webrtc.PeerTransport",
+    "io.egressjava.source.room.webrtc.TrackReceiver",
+    "io.egressjava.source.room.ice.IceAgent",
+    "io.egressjava.source.room.dtls.DtlsSrtpClient",
+    "io.egressjava.source.room.signal.SignalClient",
+    "io.egressjava.source.room.media.RoomMediaSource",
+    "io.egressjava.server.track.TrackEgressRunner",
+    "io.egressjava.server.track.FileTrackOutput",
+    "io.egressjava.pipeline.PipelineRunner",
+    "io.egressjava.media.ffmpeg.VideoDecoder",
+    "io.egressjava.media.ffmpeg.AudioDecoder",
+    "io.egressjava.media.ffmpeg.VideoEncoder",
+    "io.egressjava.media.ffmpeg.AudioEncoder",
+    "io.egressjava.media.ffmpeg.FileMuxer",
+    "io.egressjava.source.browser.BrowserSource",
+    "org.bouncycastle.tls.DTLSClientProtocol",
+    "okhttp3.OkHttpClient",
+  };
+
+  private HandlerWarmUp() {}
+
+  static void run() {
+    long start = System.nanoTime();
+    try {
+      Ffmpeg.load();
+      DtlsCertificate.get();
+      for (SrtpProfile p : SrtpProfile.values()) {
+        byte[] material = new byte[2 * (p.keyLength() + p.saltLength())];
+        try (SrtpSession s = new SrtpSession(SrtpKeys.fromExporter(p, material))) {
+          s.encryptRtcp(new byte[] {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 1}); // an empty receiver report
+        }
+      }
+      ClassLoader loader = HandlerWarmUp.class.getClassLoader();
+      for (String c : CLASSES) {
+        try {
+          Class.forName(c, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+          log.debug("warm-up: {} not loaded: {}", c, e.getMessage());
+        }
+      }
+      log.debug("warm-up done in {} ms", (System.nanoTime() - start) / 1_000_000);
+    } catch (RuntimeException e) {
+      log.warn("warm-up failed (the egress will start cold): {}", e.getMessage());
+    }
+  }
+}
