@@ -28,6 +28,15 @@ public interface MediaSource {
 
   void start(Receiver receiver);
 
+  /**
+   * How much the audio timestamps of this source jitter: the pipeline lets sound follow on
+   * directly within this, and fills or trims beyond it. Sources with exact timestamps (RTP) say
+   * less, so that a sender's drifting audio clock is corrected in small steps.
+   */
+  default double audioJitterSeconds() {
+    return 0.020;
+  }
+
   /** Stops pushing; returns once no more calls will be made. */
   void stop();
 }

@@ -66,7 +66,7 @@ public final class PipelineRunner implements EgressRunner {
   private TranscodeGraph graph;
   private VideoScaler scaler;
   private ConstantFrameRate frameRate;
-  private final AudioTimeline audioTimeline = new AudioTimeline();
+  private final AudioTimeline audioTimeline;
   private boolean hasPicture;
   private Instant startedAt;
   private final Manifest manifest = new Manifest();
@@ -78,6 +78,7 @@ public final class PipelineRunner implements EgressRunner {
   public PipelineRunner(EgressConfig config, MediaSource source, Path workDir, Path localRoot, Clock clock) {
     this.config = config;
     this.source = source;
+    this.audioTimeline = new AudioTimeline(source.audioJitterSeconds());
     this.workDir = workDir;
     this.localRoot = localRoot;
     this.clock = clock;

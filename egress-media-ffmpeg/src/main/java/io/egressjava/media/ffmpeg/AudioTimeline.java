@@ -9,8 +9,9 @@ public final class AudioTimeline {
   /** Samples per second; each sample is 4 bytes (two s16 channels). */
   public static final int RATE = 48_000;
   private static final int BYTES_PER_SAMPLE = 4;
-  /** Jitter tolerated before a gap is treated as missing audio (20 ms, one Opus frame). */
-  private static final long TOLERANCE = RATE / 50;
+  /** Jitter tolerated by default before a gap is treated as missing audio (20 ms, one Opus frame). */
+  public static final double DEFAULT_TOLERANCE_SECONDS = 0.020;
+  private final long tolerance;
 
   /** What to write for one chunk: {@code silence} samples of silence, then pcm[offset, offset+length). */
   public record Placement(int silenceSamples, int offset, int length) {
@@ -20,6 +21,19 @@ public final class AudioTimeline {
   }
 
   private long written;
+
+  public AudioTimeline() {
+    this(DEFAULT_TOLERANCE_SECONDS);
+  }
+
+  /**
+   * @param toleranceSeconds how far a chunk may start from where the audio so far ends and still
+   *     follow on directly: timestamps that jitter need more; exact ones (RTP) less, so that a
+   *     drifting sender clock is followed closely
+   */
+  public AudioTimeline(double toleranceSeconds) {
+    this.tolerance = Math.round(toleranceSeconds * RATE);
+  }
 
   /** Samples written so far. */
   public long written() {
@@ -36,11 +50,11 @@ public final class AudioTimeline {
     long start = Math.max(0, Math.round(seconds * RATE));
     long samples = length / BYTES_PER_SAMPLE;
     long gap = start - written;
-    if (gap > TOLERANCE) {
+    if (gap > tolerance) {
       written += gap + samples;
       return new Placement((int) gap, 0, length);
     }
-    if (-gap > TOLERANCE) {
+    if (-gap > tolerance) {
       long skip = Math.min(samples, -gap);
       written += samples - skip;
       return new Placement(0, (int) (skip * BYTES_PER_SAMPLE), (int) ((samples - skip) * BYTES_PER_SAMPLE));
