@@ -78,6 +78,8 @@ public final class IceAgent {
    * Sets the remote credentials and our role: a full remote agent that offered is controlling, so
    * we are controlled; against an ICE-lite remote we must control (RFC 8445 §6.1.1).
    */
+  private volatile boolean restarting;
+
   public void setRemote(String ufrag, String password, boolean remoteIsLite) {
     this.remoteUfrag = ufrag;
     this.remotePassword = password;
@@ -86,6 +88,9 @@ public final class IceAgent {
       c.sent = 0;
       c.succeeded = false;
     }
+    // after a restart media keeps its path, but the remote agent starts over: our own checks
+    // (not only the 2 s keep-alive) let it find a valid pair and nominate at once
+    restarting = selected != null;
   }
 
   public String remoteUfrag() {
@@ -157,7 +162,7 @@ public final class IceAgent {
       return;
     }
     InetSocketAddress sel = selected;
-    if (sel != null) {
+    if (sel != null && !restarting) {
       if (nowNanos - lastKeepaliveNanos > KEEPALIVE_NANOS) {
         lastKeepaliveNanos = nowNanos;
         checks.stream().filter(c -> c.remote.address().equals(sel)).findFirst().ifPresent(c -> sendCheck(c, false, nowNanos));
@@ -210,6 +215,7 @@ public final class IceAgent {
       checks.add(new Check(new Remote(from, m.priority()))); // peer-reflexive
     }
     if (!controlling && m.useCandidate()) {
+      restarting = false;
       select(from);
     }
   }
@@ -221,6 +227,7 @@ public final class IceAgent {
       return;
     }
     c.succeeded = true;
+    restarting = false;
     if (controlling && c.nominating) {
       select(from);
     } else if (controlling) {
