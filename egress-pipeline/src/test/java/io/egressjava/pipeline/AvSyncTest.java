@@ -30,26 +30,10 @@ class AvSyncTest {
 
   @Test
   void flashAndBeepStayTogetherThroughStalls(@TempDir Path tmp) throws Exception {
-    Path root = Files.createDirectories(tmp.resolve("storage"));
-    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
-    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
-        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setVideoBitrate(1000))
-        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("sync.mp4"))
-        .addSegmentOutputs(LivekitEgress.SegmentedFileOutput.newBuilder().setFilenamePrefix("hls/seg")
-            .setPlaylistName("hls/index.m3u8").setSegmentDuration(2));
-    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
-        .plan(StartEgressRequest.newBuilder().setEgressId("EG_sync").setWeb(web).build());
-    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
+    var web = webRequest("sync.mp4").addSegmentOutputs(LivekitEgress.SegmentedFileOutput.newBuilder()
+        .setFilenamePrefix("hls/seg").setPlaylistName("hls/index.m3u8").setSegmentDuration(2));
     // camera frozen from 1.5 s to 2.6 s, microphone silent from 3.5 s to 4.6 s
-    TestPatternSource source = new TestPatternSource(640, 360, 30).stallVideo(1.5, 2.6).stallAudio(3.5, 4.6);
-    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
-    runner.start(plan, session);
-    Thread.sleep(7_000);
-    session.ending(EgressSession.STOP_EGRESS_API);
-    runner.stop();
-    Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
-    assertThat(session.info().getStatus()).as(session.info().getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
-
+    Path root = record(tmp, web, new TestPatternSource(640, 360, 30).stallVideo(1.5, 2.6).stallAudio(3.5, 4.6), 7_000);
     Path file = root.resolve("sync.mp4");
     var probed = Probe.info(file);
     double videoSeconds = Probe.stream(probed, "video").get("duration").asDouble();
@@ -81,21 +65,7 @@ class AvSyncTest {
    */
   @Test
   void aCameraThatStartsLateStaysInSync(@TempDir Path tmp) throws Exception {
-    Path root = Files.createDirectories(tmp.resolve("storage"));
-    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
-    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
-        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setVideoBitrate(1000))
-        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("late.mp4"));
-    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
-        .plan(StartEgressRequest.newBuilder().setEgressId("EG_late").setWeb(web).build());
-    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
-    PipelineRunner runner = new PipelineRunner(config, new TestPatternSource(640, 360, 30).stallVideo(0, 1.2),
-        tmp.resolve("work"), root, Clock.systemUTC());
-    runner.start(plan, session);
-    Thread.sleep(5_000);
-    session.ending(EgressSession.STOP_EGRESS_API);
-    runner.stop();
-    Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    Path root = record(tmp, webRequest("late.mp4"), new TestPatternSource(640, 360, 30).stallVideo(0, 1.2), 5_000);
     Path file = root.resolve("late.mp4");
     var probed = Probe.info(file);
     double videoSeconds = Probe.stream(probed, "video").get("duration").asDouble();
@@ -107,5 +77,29 @@ class AvSyncTest {
         .isCloseTo(2.0, within(0.04));
     assertThat(sync.offsets()).hasSizeGreaterThanOrEqualTo(2);
     assertThat(sync.maxAbsOffset()).as(sync.toString()).isLessThanOrEqualTo(0.040);
+  }
+
+  private static LivekitEgress.WebEgressRequest.Builder webRequest(String file) {
+    return LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
+        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setVideoBitrate(1000))
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(file));
+  }
+
+  /** Records the pattern for {@code millis} through the pipeline; returns the storage root. */
+  private static Path record(Path tmp, LivekitEgress.WebEgressRequest.Builder web, TestPatternSource source, long millis)
+      throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("storage"));
+    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
+        .plan(StartEgressRequest.newBuilder().setEgressId("EG_sync").setWeb(web).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
+    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
+    runner.start(plan, session);
+    Thread.sleep(millis);
+    session.ending(EgressSession.STOP_EGRESS_API);
+    runner.stop();
+    Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    assertThat(session.info().getStatus()).as(session.info().getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+    return root;
   }
 }

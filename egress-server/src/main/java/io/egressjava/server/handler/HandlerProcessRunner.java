@@ -132,30 +132,28 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   /** The handler connects before the deadline, or is given up (a dead JVM never connects). */
   static SocketChannel awaitConnection(ServerSocketChannel server, Process process, long deadline)
       throws IOException, TimeoutException {
-    CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
-      try {
-        return server.accept();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, WAITS);
-    return await(accepted, process, deadline);
+    return await(server::accept, process, deadline);
   }
 
   /** The next frame from the handler, before the deadline. */
   static Frame receiveBefore(HandlerLink link, Process process, long deadline) throws IOException, TimeoutException {
-    CompletableFuture<Frame> frame = CompletableFuture.supplyAsync(() -> {
+    return await(link::receive, process, deadline);
+  }
+
+  /** A blocking step of a starting handler. */
+  private interface Step<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code step} (on its own thread) until the deadline, or until the process exits. */
+  private static <T> T await(Step<T> step, Process process, long deadline) throws IOException, TimeoutException {
+    CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> {
       try {
-        return link.receive();
+        return step.run();
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     }, WAITS);
-    return await(frame, process, deadline);
-  }
-
-  private static <T> T await(CompletableFuture<T> result, Process process, long deadline)
-      throws IOException, TimeoutException {
     try {
       // a handler that dies first (bad config, missing class) is not waited for
       CompletableFuture.anyOf(result, process.onExit())
