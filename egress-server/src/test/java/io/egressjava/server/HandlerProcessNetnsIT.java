@@ -104,6 +104,10 @@ class HandlerProcessNetnsIT {
       System.out.printf("survivor: %d Opus frames over %.1f s%n", frames.size(), seconds);
       assertThat(seconds).as("seconds recorded by the surviving handler").isGreaterThan(5.0);
       survivor.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      // the service forgets a handler after its exit is handled (last updates read, leftovers reaped)
+      for (int i = 0; i < 50 && !runners.running().isEmpty(); i++) {
+        Thread.sleep(100);
+      }
       assertThat(runners.running()).isEmpty();
       assertThat(Files.exists(tmp.resolve("work").resolve(video.getEgressId())))
           .as("the killed handler's work directory is removed").isFalse();
