@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -31,26 +32,26 @@ final class HandlerLauncher {
     return p.toString().length() <= MAX_SOCKET_PATH ? p : Path.of("/tmp", "egress-java-ipc", egressId + ".sock");
   }
 
+  /** A handler for this request: it travels in the environment as base64 protobuf. */
   Process launch(StartEgressRequest request, long plannedAt, Path socket) throws IOException {
-    ProcessBuilder pb = builder();
-    pb.environment().putAll(HandlerProcessRunner.environment(configBody, request.toByteArray(), plannedAt, socket,
-        workRoot));
+    ProcessBuilder pb = builder(socket);
+    pb.environment().put(HandlerMain.ENV_REQUEST, Base64.getEncoder().encodeToString(request.toByteArray()));
+    pb.environment().put(HandlerMain.ENV_PLANNED_AT, Long.toString(plannedAt));
     return pb.start();
   }
 
   /** A spare: the same process with no request; it gets one over the socket (ASSIGN). */
   Process launchSpare(Path socket) throws IOException {
-    ProcessBuilder pb = builder();
-    pb.environment().put(HandlerMain.ENV_CONFIG, configBody);
-    pb.environment().put(HandlerMain.ENV_SOCKET, socket.toString());
-    pb.environment().put(HandlerMain.ENV_WORK_ROOT, workRoot.toString());
-    return pb.start();
+    return builder(socket).start();
   }
 
-  private ProcessBuilder builder() {
+  private ProcessBuilder builder(Path socket) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("/").toFile()).inheritIO();
     pb.environment().remove("EGRESS_CONFIG_BODY");
     pb.environment().remove(HandlerMain.ENV_REQUEST);
+    pb.environment().put(HandlerMain.ENV_CONFIG, configBody);
+    pb.environment().put(HandlerMain.ENV_SOCKET, socket.toString());
+    pb.environment().put(HandlerMain.ENV_WORK_ROOT, workRoot.toString());
     return pb;
   }
 

@@ -2,6 +2,7 @@ package io.egressjava.server.handler;
 
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.api.rpc.StartEgressRequest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,6 +60,20 @@ final class HandlerLink implements AutoCloseable {
       // unknown code: keep INTERNAL
     }
     return new PsrpcException(code, nl < 0 ? text : text.substring(nl + 1));
+  }
+
+  /** An ASSIGN payload: the service's planning instant (epoch nanos), then the request. */
+  static byte[] assignment(long plannedAt, StartEgressRequest request) {
+    byte[] req = request.toByteArray();
+    return ByteBuffer.allocate(8 + req.length).putLong(plannedAt).put(req).array();
+  }
+
+  record Assignment(long plannedAt, StartEgressRequest request) {
+    static Assignment parse(byte[] payload) throws IOException {
+      ByteBuffer b = ByteBuffer.wrap(payload);
+      long plannedAt = b.getLong();
+      return new Assignment(plannedAt, StartEgressRequest.parseFrom(com.google.protobuf.ByteString.copyFrom(b)));
+    }
   }
 
   HandlerLink(SocketChannel channel) {

@@ -13,11 +13,9 @@ import io.egressjava.server.MediaRunners;
 import io.egressjava.server.handler.HandlerLink.Frame;
 import io.egressjava.server.handler.HandlerLink.Kind;
 import io.egressjava.server.logging.LogSetup;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,9 +83,9 @@ public final class HandlerMain {
       if (assigned.kind() != Kind.ASSIGN) {
         throw new IllegalStateException("a spare handler got " + assigned.kind() + " before its egress");
       }
-      ByteBuffer b = ByteBuffer.wrap(assigned.payload());
-      plannedAt = b.getLong();
-      request = StartEgressRequest.parseFrom(ByteString.copyFrom(b));
+      HandlerLink.Assignment a = HandlerLink.Assignment.parse(assigned.payload());
+      plannedAt = a.plannedAt();
+      request = a.request();
     } else {
       request = StartEgressRequest.parseFrom(Base64.getDecoder().decode(given));
       plannedAt = Long.parseLong(require(env, ENV_PLANNED_AT));

@@ -13,14 +13,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -86,8 +83,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
       if (spare != null) {
         process = spare.process();
         link = spare.link();
-        byte[] req = request.toByteArray();
-        link.send(Kind.ASSIGN, ByteBuffer.allocate(8 + req.length).putLong(plan.info().getStartedAt()).put(req).array());
+        link.send(Kind.ASSIGN, HandlerLink.assignment(plan.info().getStartedAt(), request));
       } else {
         link = launch(plan, deadline);
       }
@@ -297,12 +293,4 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     }
   }
 
-  /** Environment entries for a handler: the request travels base64-encoded protobuf. */
-  static Map<String, String> environment(String configBody, byte[] request, long plannedAt, Path socket, Path workRoot) {
-    return Map.of(HandlerMain.ENV_CONFIG, configBody,
-        HandlerMain.ENV_REQUEST, Base64.getEncoder().encodeToString(request),
-        HandlerMain.ENV_PLANNED_AT, Long.toString(plannedAt),
-        HandlerMain.ENV_SOCKET, socket.toString(),
-        HandlerMain.ENV_WORK_ROOT, workRoot.toString());
-  }
 }

@@ -3,15 +3,14 @@ package io.egressjava.server.handler;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.files.FileTrees;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.server.MediaRunners;
 import io.egressjava.server.RunnerFactory;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.TemplateServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import livekit.LivekitEgress.EgressSourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,15 +173,13 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      FileTrees.delete(dir);
     } catch (IOException e) {
       log.warn("cannot remove {}: {}", dir, e.getMessage());
     }
   }
+
 
   @Override
   public synchronized void close() {

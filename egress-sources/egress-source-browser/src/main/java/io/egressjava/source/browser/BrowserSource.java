@@ -6,12 +6,9 @@ import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.media.ffmpeg.DeviceCapture;
 import io.egressjava.pipeline.MediaSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,11 +200,8 @@ public final class BrowserSource implements MediaSource {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      io.egressjava.core.files.FileTrees.delete(dir);
     } catch (IOException e) {
       log.debug("profile {} not removed: {}", dir, e.getMessage());
     }
