@@ -2,6 +2,7 @@ package io.egressjava.pipeline;
 
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.StorageConfig;
+import io.egressjava.api.errors.EgressErrors;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.api.storage.OutputStore;
@@ -13,8 +14,10 @@ import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.core.plan.StreamUrls;
 import io.egressjava.media.ffmpeg.AudioTimeline;
 import io.egressjava.media.ffmpeg.ConstantFrameRate;
+import io.egressjava.media.ffmpeg.MediaDuration;
 import io.egressjava.media.ffmpeg.SegmentWriter;
 import io.egressjava.media.ffmpeg.StreamPublisher;
 import io.egressjava.media.ffmpeg.TranscodeGraph;
@@ -67,6 +70,8 @@ public final class PipelineRunner implements EgressRunner {
   private VideoScaler scaler;
   private ConstantFrameRate frameRate;
   private final AudioTimeline audioTimeline;
+  private volatile StreamPublisher streams;
+  private volatile PsrpcException streamFailure;
   private boolean hasPicture;
   private Instant startedAt;
   private final Manifest manifest = new Manifest();
@@ -140,12 +145,14 @@ public final class PipelineRunner implements EgressRunner {
     graph.addFile(local, container.extension().substring(1)); // FFmpeg's format names: mp4, ogg, mp3
     EgressStorage store = storage(file.storage());
     finishers.add(() -> {
+      // the file's own length: wall clocks would also count the upload below
+      long played = Math.max(0, MediaDuration.nanos(local));
       OutputStore.Stored stored = store.store(local, file.storagePath(), container.mime(), true);
       manifest.addFile(stored.storagePath(), stored.location());
-      long ended = nanos(clock.instant());
+      long started = nanos(startedAt);
       session.update(b -> {
         var info = LivekitEgress.FileInfo.newBuilder().setFilename(stored.storagePath()).setLocation(stored.location())
-            .setSize(stored.size()).setStartedAt(nanos(startedAt)).setEndedAt(ended).setDuration(ended - nanos(startedAt));
+            .setSize(stored.size()).setStartedAt(started).setEndedAt(started + played).setDuration(played);
         b.setFileResults(0, info);
         if (b.hasFile()) {
           b.setFile(info);
@@ -172,11 +179,12 @@ public final class PipelineRunner implements EgressRunner {
         }));
     finishers.add(() -> {
       publisher.close();
-      long ended = nanos(clock.instant());
+      long started = nanos(startedAt);
+      long played = publisher.duration().toNanos();
       session.update(b -> b.setSegmentResults(0, b.getSegmentResults(0).toBuilder()
           .setPlaylistLocation(publisher.playlistLocation()).setLivePlaylistLocation(publisher.livePlaylistLocation())
           .setSegmentCount(publisher.segmentCount()).setSize(publisher.size())
-          .setStartedAt(nanos(startedAt)).setEndedAt(ended).setDuration(ended - nanos(startedAt)))
+          .setStartedAt(started).setEndedAt(started + played).setDuration(played))
           .setBackupStorageUsed(b.getBackupStorageUsed() || store.backupUsed()));
       store.close();
     });
@@ -199,8 +207,10 @@ public final class PipelineRunner implements EgressRunner {
       long ended = nanos(clock.instant());
       session.update(b -> {
         for (int i = 0; i < b.getStreamResultsCount(); i++) {
-          b.setStreamResults(i, b.getStreamResults(i).toBuilder().setStatus(LivekitEgress.StreamInfo.Status.FINISHED)
-              .setEndedAt(ended).setDuration(ended - b.getStreamResults(i).getStartedAt()));
+          var r = b.getStreamResults(i);
+          long started = r.getStartedAt() != 0 ? r.getStartedAt() : nanos(startedAt);
+          b.setStreamResults(i, r.toBuilder().setStatus(LivekitEgress.StreamInfo.Status.FINISHED)
+              .setStartedAt(started).setEndedAt(ended).setDuration(started == 0 ? 0 : ended - started));
         }
       });
     });
@@ -216,24 +226,106 @@ public final class PipelineRunner implements EgressRunner {
       return;
     }
     StreamPublisher publisher = new StreamPublisher(stream.type() == OutputType.SRT ? "mpegts" : "flv",
-        graph.videoEncoder(), graph.audioEncoder(), clock, state -> session.update(b -> {
-          for (int i = 0; i < b.getStreamResultsCount(); i++) {
-            if (b.getStreamResults(i).getUrl().equals(state.url())) {
-              var s = b.getStreamResults(i).toBuilder()
-                  .setStatus(LivekitEgress.StreamInfo.Status.forNumber(state.status().ordinal()))
-                  .setError(state.error()).setRetries(state.retries());
-              if (state.startedAt() != null) {
-                s.setStartedAt(nanos(state.startedAt()));
-              }
-              if (state.endedAt() != null) {
-                s.setEndedAt(nanos(state.endedAt()));
-              }
-              b.setStreamResults(i, s);
-            }
+        graph.videoEncoder(), graph.audioEncoder(), clock, state -> {
+          reportStream(state);
+          if (state.status() == StreamPublisher.Status.FAILED) {
+            lastStreamFailed(state);
           }
-        }));
+        });
     stream.targets().forEach(t -> publisher.add(t.url(), t.redacted()));
     graph.addStreams(publisher);
+    streams = publisher;
+  }
+
+  /** A stream's new state goes into its StreamInfo (found by redacted URL; the newest of that URL). */
+  private void reportStream(StreamPublisher.State state) {
+    session.update(b -> {
+      for (int i = b.getStreamResultsCount() - 1; i >= 0; i--) {
+        if (b.getStreamResults(i).getUrl().equals(state.url())) {
+          var s = b.getStreamResults(i).toBuilder()
+              .setStatus(LivekitEgress.StreamInfo.Status.forNumber(state.status().ordinal()))
+              .setError(state.error()).setRetries(state.retries());
+          if (state.startedAt() != null) {
+            s.setStartedAt(nanos(state.startedAt()));
+          }
+          if (state.endedAt() != null) {
+            s.setEndedAt(nanos(state.endedAt()));
+            if (state.startedAt() != null) {
+              s.setDuration(nanos(state.endedAt()) - nanos(state.startedAt()));
+            }
+          }
+          b.setStreamResults(i, s);
+          break;
+        }
+      }
+      syncLegacyStreamList(b);
+    });
+  }
+
+  /** The deprecated {@code stream} field lists the same StreamInfos, for older clients. */
+  private static void syncLegacyStreamList(EgressInfo.Builder b) {
+    if (b.hasStream()) {
+      b.setStream(LivekitEgress.StreamInfoList.newBuilder().addAllInfo(b.getStreamResultsList()));
+    }
+  }
+
+  /** As the reference: when the last output of the egress was a stream and it failed, the egress fails. */
+  private void lastStreamFailed(StreamPublisher.State failed) {
+    if (streams.activeCount() == 0 && otherOutputs() == 0 && !stopping.get()) {
+      streamFailure = new PsrpcException(PsrpcCode.UNAVAILABLE, failed.error());
+      stop();
+    }
+  }
+
+  /** Outputs that are not streams (file, segments, each image output). */
+  private int otherOutputs() {
+    return (plan.file() != null ? 1 : 0) + (plan.segments() != null ? 1 : 0) + plan.images().size();
+  }
+
+  /**
+   * UpdateStream: adds and removes RTMP/SRT destinations while recording, as the reference does —
+   * each URL is validated for the egress's stream type, a new one gets its StreamInfo at once, a
+   * removed one ends FINISHED, and removing the last output ends the egress ("All streams
+   * stopped"). Every URL is tried; the errors are returned together, coded as the first.
+   */
+  @Override
+  public void updateStream(List<String> addUrls, List<String> removeUrls) {
+    PlannedOutputs.StreamOutput stream = plan.stream();
+    StreamPublisher publisher = streams;
+    if (stream == null || publisher == null) {
+      throw EgressErrors.nonStreamingPipeline();
+    }
+    List<PsrpcException> errors = new ArrayList<>();
+    for (String raw : addUrls) {
+      try {
+        StreamUrls.StreamTarget target = StreamUrls.validate(raw, stream.type());
+        session.update(b -> {
+          var info = LivekitEgress.StreamInfo.newBuilder().setUrl(target.redacted())
+              .setStatus(LivekitEgress.StreamInfo.Status.ACTIVE);
+          if (stream.type() != OutputType.RTMP) {
+            info.setStartedAt(nanos(clock.instant()));
+          }
+          b.addStreamResults(info);
+          syncLegacyStreamList(b);
+        });
+        publisher.add(target.url(), target.redacted());
+      } catch (PsrpcException e) {
+        errors.add(e);
+      }
+    }
+    for (String raw : removeUrls) {
+      if (!publisher.remove(StreamUrls.resolve(raw))) {
+        errors.add(EgressErrors.streamNotFound(raw));
+      }
+    }
+    if (!removeUrls.isEmpty() && publisher.activeCount() == 0 && otherOutputs() == 0) {
+      session.ending(EgressSession.ALL_STREAMS_STOPPED);
+      stop();
+    }
+    if (!errors.isEmpty()) {
+      throw new PsrpcException(errors.get(0).code(),
+          String.join("\n", errors.stream().map(Throwable::getMessage).toList()));
+    }
   }
 
   private void addImages() {
@@ -371,7 +463,7 @@ public final class PipelineRunner implements EgressRunner {
   private void finish(PsrpcException sourceError) {
     stopping.set(true);
     source.stop();
-    PsrpcException failure = sourceError;
+    PsrpcException failure = sourceError != null ? sourceError : streamFailure;
     synchronized (graphLock) {
       try {
         graph.close();

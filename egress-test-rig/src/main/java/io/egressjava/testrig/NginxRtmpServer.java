@@ -53,6 +53,10 @@ public final class NginxRtmpServer implements AutoCloseable {
     return this;
   }
 
+  public int port() {
+    return port;
+  }
+
   public String url(String streamKey) {
     return "rtmp://127.0.0.1:" + port + "/live/" + streamKey;
   }

@@ -181,15 +181,33 @@ public final class EgressSession {
   /**
    * Takes over an EgressInfo produced elsewhere — the handler process that really records this
    * egress runs its own session; the service's copy mirrors it. Ignored once this copy has ended.
+   * The status never goes back: this copy may already be ENDING (StopEgress is answered here) while
+   * the handler still reports ACTIVE updates sent before it got the stop; their results are taken,
+   * their status is not.
    */
   public void mirror(EgressInfo elsewhere) {
     transition(b -> {
       if (isTerminal(b.getStatus())) {
         return false;
       }
+      EgressStatus kept = b.getStatus();
+      String keptDetails = b.getDetails();
       b.clear().mergeFrom(elsewhere);
+      if (rank(elsewhere.getStatus()) < rank(kept)) {
+        b.setStatus(kept).setDetails(keptDetails);
+      }
       return true;
     });
+  }
+
+  /** Order of the lifecycle: STARTING, ACTIVE, ENDING, then any end. */
+  private static int rank(EgressStatus s) {
+    return switch (s) {
+      case EGRESS_STARTING -> 0;
+      case EGRESS_ACTIVE -> 1;
+      case EGRESS_ENDING -> 2;
+      default -> isTerminal(s) ? 3 : 0;
+    };
   }
 
   private interface Change {

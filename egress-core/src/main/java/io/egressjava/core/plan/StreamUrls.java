@@ -50,18 +50,24 @@ public final class StreamUrls {
     if (type != OutputType.RTMP) {
       return new StreamTarget(raw, type == OutputType.RAW ? redactQuery(raw) : raw, "");
     }
-    String url = raw;
-    String lower = scheme.toLowerCase(Locale.ROOT);
-    if (lower.equals("mux")) {
-      url = MUX_INGEST + raw.substring("mux://".length());
-    } else if (lower.equals("twitch")) {
-      url = TWITCH_INGEST + raw.substring("twitch://".length());
-    }
+    String url = resolve(raw);
     Matcher m = RTMP.matcher(url);
     if (!m.matches()) {
       throw EgressErrors.invalidUrl(raw, RTMP_FORMAT);
     }
     return new StreamTarget(url, redactRtmp(m), m.group(4));
+  }
+
+  /** The URL a destination is known by: {@code mux://} and {@code twitch://} shorthands become ingest URLs. */
+  public static String resolve(String raw) {
+    String lower = raw.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("mux://")) {
+      return MUX_INGEST + raw.substring("mux://".length());
+    }
+    if (lower.startsWith("twitch://")) {
+      return TWITCH_INGEST + raw.substring("twitch://".length());
+    }
+    return raw;
   }
 
   private static String redactRtmp(Matcher m) {

@@ -54,12 +54,20 @@ public final class StreamPublisher implements AutoCloseable {
     destinations.computeIfAbsent(url, u -> new Destination(u, redacted)).start();
   }
 
-  /** Stops one destination (FINISHED); the others continue. */
-  public synchronized void remove(String url) {
-    Destination d = destinations.remove(url);
-    if (d != null) {
-      d.finish(Status.FINISHED, "");
+  /**
+   * Stops one destination (FINISHED); the others continue. Its writer is awaited outside the lock,
+   * so the media thread never waits for a slow destination to close. False if it was not there.
+   */
+  public boolean remove(String url) {
+    Destination d;
+    synchronized (this) {
+      d = destinations.remove(url);
     }
+    if (d == null) {
+      return false;
+    }
+    d.finish(Status.FINISHED, "");
+    return true;
   }
 
   public synchronized List<State> states() {
@@ -98,6 +106,8 @@ public final class StreamPublisher implements AutoCloseable {
     final Thread writer;
     volatile State state;
     volatile boolean waitingForKeyFrame = true;
+    /** Media time (s) of this connection's first packet, which becomes its zero. */
+    double origin;
 
     Destination(String url, String redacted) {
       this.url = url;
@@ -149,9 +159,12 @@ public final class StreamPublisher implements AutoCloseable {
               videoIndex = video == null ? -1 : mux.addStream(video);
               audioIndex = audio == null ? -1 : mux.addStream(audio);
               mux.open();
+              origin = p.pts() * secondsPerTick(videoPacket);
               update(new State(state.url(), Status.ACTIVE, "", state.retries(), clock.instant(), null, state.lastRetryAt()));
             }
-            mux.write(videoPacket ? videoIndex : audioIndex, p);
+            if (startAtZero(p, videoPacket)) {
+              mux.write(videoPacket ? videoIndex : audioIndex, p);
+            }
           } catch (MediaException e) {
             closeQuietly(mux);
             mux = null;
@@ -177,6 +190,27 @@ public final class StreamPublisher implements AutoCloseable {
         closeQuietly(mux);
         drain();
       }
+    }
+
+    /**
+     * Each connection's timestamps start at zero at its first key frame, as a publisher's would:
+     * a destination added by UpdateStream (or reconnected) minutes into the egress must not
+     * start minutes in. Packets from just before that key frame (audio) are dropped.
+     */
+    boolean startAtZero(AVPacket p, boolean videoPacket) {
+      double tick = secondsPerTick(videoPacket);
+      long shift = Math.round(origin / tick);
+      if (p.dts() - shift < 0) {
+        return false;
+      }
+      p.pts(p.pts() - shift);
+      p.dts(p.dts() - shift);
+      return true;
+    }
+
+    double secondsPerTick(boolean videoPacket) {
+      var tb = (videoPacket ? video.context() : audio.context()).time_base();
+      return (double) tb.num() / tb.den();
     }
 
     void drain() {

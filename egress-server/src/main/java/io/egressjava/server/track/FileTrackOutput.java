@@ -8,6 +8,7 @@ import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.media.ffmpeg.MediaDuration;
 import io.egressjava.media.ffmpeg.PassthroughMuxer;
 import io.egressjava.source.room.rtp.EncodedFrame;
 import io.egressjava.storage.EgressStorage;
@@ -69,11 +70,12 @@ final class FileTrackOutput implements TrackOutput {
   @Override
   public void finish(EgressSession session) {
     muxer.close();
+    long played = MediaDuration.nanos(localFile);
     try (EgressStorage store = storage(file.storage())) {
       var stored = store.store(localFile, file.storagePath(), file.type().mime(), true);
       manifest.addFile(stored.storagePath(), stored.location());
-      long ended = nanos(clock.instant());
       long started = nanos(startedAt);
+      long ended = started + Math.max(0, played);
       session.update(b -> {
         var info = LivekitEgress.FileInfo.newBuilder().setFilename(stored.storagePath()).setLocation(stored.location())
             .setSize(stored.size()).setStartedAt(started).setEndedAt(ended).setDuration(ended - started);

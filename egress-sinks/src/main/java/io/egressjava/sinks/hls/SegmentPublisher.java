@@ -50,6 +50,7 @@ public final class SegmentPublisher implements AutoCloseable {
 
   private int segmentCount;
   private long size;
+  private double seconds;
   private int sinceMainUpload;
   private Instant mainUploadedAt;
   private String playlistLocation = "";
@@ -125,6 +126,7 @@ public final class SegmentPublisher implements AutoCloseable {
     synchronized (this) { // counted once stored and listed
       segmentCount++;
       size += stored.size();
+      seconds += s.durationSeconds();
     }
   }
 
@@ -175,6 +177,11 @@ public final class SegmentPublisher implements AutoCloseable {
 
   public synchronized long size() {
     return size;
+  }
+
+  /** How long the stored segments play, together (what the playlist lists). */
+  public synchronized Duration duration() {
+    return Duration.ofNanos(Math.round(seconds * 1e9));
   }
 
   public String playlistLocation() {
