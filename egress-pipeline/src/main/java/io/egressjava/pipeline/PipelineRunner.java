@@ -377,12 +377,11 @@ public final class PipelineRunner implements EgressRunner {
           }
           graph.pushVideo(scaler.fit(frame));
         } else if (copies > 0) {
-          // the first picture also fills the slots before it: every slot counted is encoded, or the
-          // whole video would run early by the slots skipped (seen as audio leading by that much)
-          AVFrame first = scaler.fit(frame);
-          for (int i = 0; i < copies; i++) {
-            graph.pushVideo(first);
-          }
+          // the video starts where its first picture is, as the reference's does: the slots before
+          // it stay empty (their time still counts, or the video would run early by as much), rather
+          // than showing that picture frozen
+          graph.skipVideo(copies - 1);
+          graph.pushVideo(scaler.fit(frame));
           hasPicture = true;
         }
         if (graph.audioEncoder() != null) {

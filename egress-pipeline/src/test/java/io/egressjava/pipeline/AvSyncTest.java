@@ -61,16 +61,20 @@ class AvSyncTest {
 
   /**
    * The camera's first picture comes 1.2 s after the sound (a room track waiting for its key frame):
-   * the slots before it are filled with it, so the video neither starts early nor runs early.
+   * the video starts there, as the reference's does — not early, not running early, and not frozen
+   * on its first picture before it.
    */
   @Test
   void aCameraThatStartsLateStaysInSync(@TempDir Path tmp) throws Exception {
     Path root = record(tmp, webRequest("late.mp4"), new TestPatternSource(640, 360, 30).stallVideo(0, 1.2), 5_000);
     Path file = root.resolve("late.mp4");
     var probed = Probe.info(file);
-    double videoSeconds = Probe.stream(probed, "video").get("duration").asDouble();
+    var video = Probe.stream(probed, "video");
     double audioSeconds = Probe.stream(probed, "audio").get("duration").asDouble();
-    assertThat(videoSeconds).as("video lasts as long as the sound").isCloseTo(audioSeconds, within(0.1));
+    assertThat(video.get("start_time").asDouble()).as("video starts with its first picture").isCloseTo(1.2, within(0.05));
+    assertThat(video.get("start_time").asDouble() + video.get("duration").asDouble()).as("video ends with the sound")
+        .isCloseTo(audioSeconds, within(0.1));
+    assertThat(Probe.frozenLeadIn(Probe.frameHashes(file))).as("frames repeating the first picture").isLessThanOrEqualTo(2);
     SyncAnalyzer.Result sync = SyncAnalyzer.analyze(file);
     System.out.println("A/V sync with a late camera: " + sync + " offsets(s)=" + sync.offsets());
     assertThat(sync.flashes().get(0)).as("first flash (the one at 1 s fell before the camera started)")

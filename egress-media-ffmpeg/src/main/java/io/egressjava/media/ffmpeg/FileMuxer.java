@@ -52,7 +52,8 @@ public final class FileMuxer implements AutoCloseable {
   private final AVFormatContext context;
   private final List<AVRational> sourceTimeBases = new ArrayList<>();
   /** Per audio stream: the encoder's priming (s), hidden again by the fast-start rewrite. */
-  private final Map<Integer, Double> primingSeconds = new HashMap<>();
+  /** When each stream's first packet was written (s): where it starts again after {@link #fastStart}. */
+  private final Map<Integer, Double> startSeconds = new HashMap<>();
   private boolean headerWritten;
   private boolean closed;
   private int droppedBeforeStart;
@@ -92,9 +93,6 @@ public final class FileMuxer implements AutoCloseable {
     Ffmpeg.check(avcodec_parameters_from_context(stream.codecpar(), encoder), "avcodec_parameters_from_context");
     stream.time_base(encoder.time_base());
     sourceTimeBases.add(encoder.time_base());
-    if (encoder.codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO && encoder.initial_padding() > 0) {
-      primingSeconds.put(stream.index(), (double) encoder.initial_padding() / encoder.sample_rate());
-    }
     return stream.index();
   }
 
@@ -246,6 +244,10 @@ public final class FileMuxer implements AutoCloseable {
     AVPacket copy = org.bytedeco.ffmpeg.global.avcodec.av_packet_clone(packet);
     try {
       copy.stream_index(streamIndex);
+      if (!startSeconds.containsKey(streamIndex)) {
+        AVRational tb = sourceTimeBases.get(streamIndex);
+        startSeconds.put(streamIndex, copy.dts() * (double) tb.num() / tb.den());
+      }
       av_packet_rescale_ts(copy, sourceTimeBases.get(streamIndex), context.streams(streamIndex).time_base());
       Ffmpeg.check(av_interleaved_write_frame(context, copy), "av_interleaved_write_frame");
     } finally {
@@ -273,16 +275,17 @@ public final class FileMuxer implements AutoCloseable {
       avformat_free_context(context);
     }
     if (headerWritten && path != null && format.equals("mp4")) {
-      fastStart(path, primingSeconds);
+      fastStart(path, startSeconds);
     }
   }
 
   /**
    * Remuxes a (fragmented) MP4 into a regular one with the moov box first. A fragmented file starts
-   * every track at zero, so an audio encoder's priming plays as a delay there; here it is moved back
-   * before zero, where the edit list hides it and audio lines up with video again.
+   * every track at zero, so here each track is put back where its first packet was written: an
+   * audio encoder's priming before zero (the edit list hides it, and audio lines up with video
+   * again), a picture that started late after it (the edit list starts that track late).
    */
-  static void fastStart(Path file, Map<Integer, Double> primingSeconds) {
+  static void fastStart(Path file, Map<Integer, Double> startSeconds) {
     Path tmp = file.resolveSibling(file.getFileName() + ".faststart.mp4");
     AVFormatContext in = new AVFormatContext(null);
     AVFormatContext out = new AVFormatContext(null);
@@ -306,15 +309,18 @@ public final class FileMuxer implements AutoCloseable {
       av_dict_set(options, "movflags", "faststart", 0);
       out.avoid_negative_ts(0); // the audio priming stays an edit list here too
       Ffmpeg.check(avformat_write_header(out, options), "avformat_write_header");
+      Map<Integer, Long> shifts = new HashMap<>();
       while (av_read_frame(in, packet) >= 0) {
         int index = packet.stream_index();
-        Double priming = primingSeconds.get(index);
-        if (priming != null) {
+        Long shift = shifts.get(index);
+        if (shift == null) {
           AVRational tb = in.streams(index).time_base();
-          long shift = Math.round(priming * tb.den() / tb.num());
-          packet.pts(packet.pts() - shift);
-          packet.dts(packet.dts() - shift);
+          double start = startSeconds.getOrDefault(index, 0.0);
+          shift = Math.round(start * tb.den() / tb.num()) - packet.dts();
+          shifts.put(index, shift);
         }
+        packet.pts(packet.pts() + shift);
+        packet.dts(packet.dts() + shift);
         av_packet_rescale_ts(packet, in.streams(index).time_base(), out.streams(index).time_base());
         packet.pos(-1);
         Ffmpeg.check(av_interleaved_write_frame(out, packet), "av_interleaved_write_frame");

@@ -138,6 +138,11 @@ public final class TranscodeGraph implements AutoCloseable {
     encodeFilledVideo();
   }
 
+  /** Leaves the next {@code frames} video slots empty (a picture that starts late). */
+  public void skipVideo(int frames) {
+    video.skip(frames);
+  }
+
   /** Fills the encoder's own frame in place (avoids a copy), then encodes as {@link #pushVideo}. */
   public AVFrame videoFrameToFill() {
     return video.writableFrame();

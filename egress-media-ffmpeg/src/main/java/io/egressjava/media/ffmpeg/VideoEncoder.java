@@ -144,6 +144,14 @@ public final class VideoEncoder implements AutoCloseable {
     drain(out);
   }
 
+  /**
+   * Leaves {@code frames} slots empty before the next frame: a picture that starts late starts
+   * late in the output too (an MP4 gets an edit list), rather than frozen on its first frame.
+   */
+  public void skip(int frames) {
+    nextPts += Math.max(0, frames);
+  }
+
   /** Flushes buffered frames at the end. */
   public void flush(Consumer<AVPacket> out) {
     Ffmpeg.check(avcodec_send_frame(context, null), "avcodec_send_frame(flush)");

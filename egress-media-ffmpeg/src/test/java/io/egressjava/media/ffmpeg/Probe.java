@@ -79,4 +79,38 @@ public final class Probe {
     }
     return m.group(1).equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(m.group(1));
   }
+
+  /** A hash of every decoded video frame, in order (identical pictures hash alike). */
+  public static List<String> frameHashes(Path file) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", file.toString(), "-map", "0:v:0",
+        "-f", "framemd5", "-"), false);
+    List<String> hashes = new ArrayList<>();
+    for (String line : out.split("\\R")) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        String[] cols = line.split(",");
+        hashes.add(cols[cols.length - 1].trim());
+      }
+    }
+    return hashes;
+  }
+
+  /** How many frames at the start repeat the first one (0: the second frame already differs). */
+  public static int frozenLeadIn(List<String> hashes) {
+    int n = 0;
+    while (n + 1 < hashes.size() && hashes.get(n + 1).equals(hashes.get(0))) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Frames that repeat the frame before them. */
+  public static int repeatedFrames(List<String> hashes) {
+    int n = 0;
+    for (int i = 1; i < hashes.size(); i++) {
+      if (hashes.get(i).equals(hashes.get(i - 1))) {
+        n++;
+      }
+    }
+    return n;
+  }
 }

@@ -1,0 +1,144 @@
+"""A test publisher on LiveKit's Python SDK (livekit.rtc: LiveKit's Rust SDK with libwebrtc inside).
+
+It joins a room and publishes a camera and a microphone track driven by one clock: once a second a
+white flash (100 ms) and a beep (100 ms) start together; in between the picture is grey with a
+moving block (every frame differs) and the sound is silence. Tests use it as a libwebrtc publisher
+that the project did not write. Prints PUBLISHING once both tracks are published, then runs until
+--seconds have passed or it gets SIGTERM.
+"""
+import argparse
+import asyncio
+import math
+import signal
+import time
+
+import numpy as np
+from livekit import api, rtc
+
+RATE = 48000
+CHUNK = RATE // 100  # 10 ms of audio per capture
+
+
+def token(args):
+    return (api.AccessToken(args.api_key, args.api_secret).with_identity(args.identity)
+            .with_name(args.identity)
+            .with_grants(api.VideoGrants(room_join=True, room=args.room)).to_jwt())
+
+
+def i420_frames(width, height):
+    """The grey picture and the white one (I420); the moving block is drawn per frame."""
+    y, uv = width * height, (width // 2) * (height // 2)
+    grey = np.empty(y + 2 * uv, dtype=np.uint8)
+    grey[:y] = 90
+    grey[y:] = 128
+    white = grey.copy()
+    white[:y] = 235
+    return grey, white
+
+
+async def publish_video(room, args):
+    width, height = map(int, args.video.split("x"))
+    source = rtc.VideoSource(width, height)
+    track = rtc.LocalVideoTrack.create_video_track("camera", source)
+    codec = {"vp8": rtc.VideoCodec.VP8, "vp9": rtc.VideoCodec.VP9, "h264": rtc.VideoCodec.H264}[args.codec]
+    opts = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA, video_codec=codec,
+                                   simulcast=args.simulcast,
+                                   video_encoding=rtc.VideoEncoding(max_bitrate=args.bitrate * 1000,
+                                                                    max_framerate=args.fps))
+    await room.local_participant.publish_track(track, opts)
+    return source
+
+
+async def send_video(source, args, t0, stop):
+    width, height = map(int, args.video.split("x"))
+    grey, white = i420_frames(width, height)
+    block = max(16, height // 12)
+    i = 0
+    while not stop.is_set():
+        due = t0 + i / args.fps
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        t = i / args.fps
+        flash = (t % 1.0) < args.flash
+        buf = (white if flash else grey).copy()
+        x = (i * 8) % max(1, width - block)
+        rows = buf[:width * height].reshape(height, width)
+        rows[height // 2 - block // 2:height // 2 + block // 2, x:x + block] = 16 if flash else 220
+        frame = rtc.VideoFrame(width, height, rtc.VideoBufferType.I420, buf.tobytes())
+        source.capture_frame(frame, timestamp_us=int(t * 1e6))
+        i += 1
+
+
+async def publish_audio(room, args):
+    source = rtc.AudioSource(RATE, 1, queue_size_ms=args.audio_queue_ms)
+    track = rtc.LocalAudioTrack.create_audio_track("microphone", source)
+    opts = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE, dtx=False, red=False)
+    await room.local_participant.publish_track(track, opts)
+    return source
+
+
+async def send_audio(source, args, t0, stop):
+    n = 0
+    phase = 2 * math.pi * args.beep_hz / RATE
+    while not stop.is_set():
+        due = t0 + n / RATE
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        idx = np.arange(n, n + CHUNK)
+        on = (idx % RATE) < int(args.flash * RATE)
+        samples = np.where(on, 0.5 * np.sin(phase * idx), 0.0)
+        pcm = (samples * 32767).astype(np.int16)
+        await source.capture_frame(rtc.AudioFrame(pcm.tobytes(), RATE, 1, CHUNK))
+        n += CHUNK
+
+
+async def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--url", required=True)
+    p.add_argument("--api-key", default="devkey")
+    p.add_argument("--api-secret", default="secret")
+    p.add_argument("--room", required=True)
+    p.add_argument("--identity", default="py-publisher")
+    p.add_argument("--video", default="640x360", help="WxH, or 'none'")
+    p.add_argument("--fps", type=int, default=30)
+    p.add_argument("--codec", default="vp8", choices=["vp8", "vp9", "h264"])
+    p.add_argument("--bitrate", type=int, default=1500, help="kbps")
+    p.add_argument("--simulcast", action="store_true")
+    p.add_argument("--no-audio", action="store_true")
+    p.add_argument("--beep-hz", type=float, default=1000.0)
+    p.add_argument("--flash", type=float, default=0.1, help="seconds of flash and beep each second")
+    p.add_argument("--audio-queue-ms", type=int, default=50,
+                   help="the SDK's audio buffer: what is queued plays that much after the picture")
+    p.add_argument("--seconds", type=float, default=3600)
+    args = p.parse_args()
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for s in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(s, stop.set)
+    room = rtc.Room()
+    await room.connect(args.url, token(args))
+    # both tracks are published first, then both start on one clock (a late start of either would
+    # shift it against the other by as much)
+    video = await publish_video(room, args) if args.video != "none" else None
+    audio = await publish_audio(room, args) if not args.no_audio else None
+    t0 = time.monotonic() + 0.1
+    tasks = []
+    if video:
+        tasks.append(asyncio.create_task(send_video(video, args, t0, stop)))
+    if audio:
+        tasks.append(asyncio.create_task(send_audio(audio, args, t0, stop)))
+    print("PUBLISHING", flush=True)
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=args.seconds)
+    except asyncio.TimeoutError:
+        pass
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await room.disconnect()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
