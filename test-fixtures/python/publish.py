@@ -17,6 +17,7 @@ from livekit import api, rtc
 
 RATE = 48000
 CHUNK = RATE // 100  # 10 ms of audio per capture
+LATE = 0.030  # the camera loop this far behind its clock skips frames
 
 
 def token(args):
@@ -59,6 +60,9 @@ async def send_video(source, args, t0, stop):
         delay = due - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        elif delay < -LATE:
+            i = int((time.monotonic() - t0) * args.fps)  # a camera skips frames, it does not fall behind
+            print(f"video fell {-delay * 1000:.0f} ms behind; skipped ahead", flush=True)
         t = i / args.fps
         flash = (t % 1.0) < args.flash
         buf = (white if flash else grey).copy()
@@ -66,7 +70,9 @@ async def send_video(source, args, t0, stop):
         rows = buf[:width * height].reshape(height, width)
         rows[height // 2 - block // 2:height // 2 + block // 2, x:x + block] = 16 if flash else 220
         frame = rtc.VideoFrame(width, height, rtc.VideoBufferType.I420, buf.tobytes())
-        source.capture_frame(frame, timestamp_us=int(t * 1e6))
+        source.capture_frame(frame)  # stamped by the SDK with the time it is handed over
+        if flash and (t % 1.0) < 1 / args.fps:
+            print(f"FLASH {time.time() * 1e6:.0f}", flush=True)
         i += 1
 
 
@@ -86,11 +92,15 @@ async def send_audio(source, args, t0, stop):
         delay = due - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        # behind: the chunks owed go out at once (with no SDK queue they are sent as handed over),
+        # so the RTP time, which counts samples, stays on real time as a microphone's does
         idx = np.arange(n, n + CHUNK)
         on = (idx % RATE) < int(args.flash * RATE)
         samples = np.where(on, 0.5 * np.sin(phase * idx), 0.0)
         pcm = (samples * 32767).astype(np.int16)
         await source.capture_frame(rtc.AudioFrame(pcm.tobytes(), RATE, 1, CHUNK))
+        if n % RATE < CHUNK:
+            print(f"BEEP {time.time() * 1e6:.0f}", flush=True)
         n += CHUNK
 
 
@@ -109,8 +119,8 @@ async def main():
     p.add_argument("--no-audio", action="store_true")
     p.add_argument("--beep-hz", type=float, default=1000.0)
     p.add_argument("--flash", type=float, default=0.1, help="seconds of flash and beep each second")
-    p.add_argument("--audio-queue-ms", type=int, default=50,
-                   help="the SDK's audio buffer: what is queued plays that much after the picture")
+    p.add_argument("--audio-queue-ms", type=int, default=0,
+                   help="the SDK's audio buffer (0: sent as handed over); what is queued plays that much after the picture")
     p.add_argument("--seconds", type=float, default=3600)
     args = p.parse_args()
 

@@ -6,6 +6,9 @@ import { arrange, effectiveLayout } from './layout.js';
 
 const query = new URLSearchParams(location.search);
 const stage = document.getElementById('stage');
+// audio=0: the egress mixes the room's sound itself, so the page subscribes to pictures only and
+// reports how long each participant's pictures take from arrival to the screen (VIDEO_DELAY)
+const pageAudio = query.get('audio') !== '0';
 let layout = query.get('layout') || 'grid';
 let started = false;
 let startTimer = null;
@@ -45,20 +48,85 @@ function render() {
   }
 }
 
+function somethingToRecord() {
+  if (!startTimer) {
+    startTimer = setTimeout(startRecording, 5000); // there is media: record within 5 s whatever happens
+  }
+}
+
+function soundToRecord() {
+  somethingToRecord();
+  setTimeout(() => {
+    if (![...tiles.values()].length) {
+      startRecording(); // audio only: no picture to wait for
+    }
+  }, 500);
+}
+
+// Per participant, how long its recent pictures took from the arrival of their last packet to the
+// screen: the egress places that participant's sound this much later, so it meets the picture.
+const delays = new Map(); // identity -> recent delays (ms)
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function watchDelay(video, identity) {
+  if (!video.requestVideoFrameCallback) {
+    return;
+  }
+  const onFrame = (_now, frame) => {
+    if (!video.isConnected) {
+      return;
+    }
+    if (frame.receiveTime !== undefined && frame.expectedDisplayTime !== undefined) {
+      const recent = delays.get(identity) || [];
+      recent.push(frame.expectedDisplayTime - frame.receiveTime);
+      if (recent.length > 60) {
+        recent.shift();
+      }
+      delays.set(identity, recent);
+    }
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
+if (!pageAudio) {
+  setInterval(() => {
+    if (delays.size) {
+      const report = {};
+      for (const [identity, recent] of delays) {
+        report[identity] = median(recent);
+      }
+      console.log('VIDEO_DELAY', report);
+    }
+  }, 1000);
+}
+
+// with the sound left to the egress only pictures are subscribed (no audio decoded in Chrome)
+function subscribeWanted(publication) {
+  if (publication.kind === Track.Kind.Audio) {
+    soundToRecord();
+  } else if (!publication.isSubscribed) {
+    publication.setSubscribed(true);
+  }
+}
+
+if (!pageAudio) {
+  room.on(RoomEvent.TrackPublished, (publication) => subscribeWanted(publication));
+  room.on(RoomEvent.ParticipantConnected, (participant) => participant.trackPublications.forEach(subscribeWanted));
+}
+
 let joinedCounter = 0;
 room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
-  if (!startTimer) {
-    startTimer = setTimeout(startRecording, 5000); // something is subscribed: record within 5 s whatever happens
-  }
+  somethingToRecord();
   if (track.kind === Track.Kind.Audio) {
     const audio = track.attach();
     audio.style.display = 'none';
     document.body.appendChild(audio);
-    setTimeout(() => {
-      if (![...tiles.values()].length) {
-        startRecording(); // audio only: no picture to wait for
-      }
-    }, 500);
+    soundToRecord();
     return;
   }
   const element = document.createElement('div');
@@ -72,6 +140,7 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   // earlier joiners come first, whatever order the subscriptions arrive in
   const order = (participant.joinedAt ? participant.joinedAt.getTime() * 1000 : Date.now() * 1000) + joinedCounter++;
   tiles.set(track.sid, { sid: track.sid, element, participant, screen, order });
+  watchDelay(video, participant.identity);
   if (video.requestVideoFrameCallback) {
     video.requestVideoFrameCallback(() => startRecording());
   } else {
@@ -86,6 +155,10 @@ room.on(RoomEvent.TrackUnsubscribed, (track) => {
   if (tile) {
     tile.element.remove();
     tiles.delete(track.sid);
+    const identity = tile.participant.identity;
+    if (![...tiles.values()].some((t) => t.participant.identity === identity)) {
+      delays.delete(identity);
+    }
   }
   render();
 });
@@ -116,5 +189,11 @@ const token = query.get('token');
 if (!url || !token) {
   showError('missing url or token');
 } else {
-  room.connect(url, token, { autoSubscribe: true }).catch((e) => showError(`could not join the room: ${e.message}`));
+  room.connect(url, token, { autoSubscribe: pageAudio })
+    .then(() => {
+      if (!pageAudio) {
+        room.remoteParticipants.forEach((p) => p.trackPublications.forEach(subscribeWanted));
+      }
+    })
+    .catch((e) => showError(`could not join the room: ${e.message}`));
 }

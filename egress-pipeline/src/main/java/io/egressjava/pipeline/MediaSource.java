@@ -37,6 +37,15 @@ public interface MediaSource {
     return 0.020;
   }
 
+  /**
+   * How far this source's sound may come behind its pictures (in wall time) before the pipeline
+   * takes the sound as missing and fills it with silence. A mixer that runs behind real time, so
+   * that every input's packets are in, needs more than a capture device.
+   */
+  default double audioLatenessSeconds() {
+    return 0.25;
+  }
+
   /** Stops pushing; returns once no more calls will be made. */
   void stop();
 }

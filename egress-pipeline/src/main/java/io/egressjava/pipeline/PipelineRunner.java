@@ -49,8 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineRunner implements EgressRunner {
   private static final Logger log = LoggerFactory.getLogger(PipelineRunner.class);
-  /** How late audio may arrive, behind the pictures, before the gap is filled with silence. */
-  private static final double AUDIO_LATENESS = 0.25;
 
   private final EgressConfig config;
   private final MediaSource source;
@@ -386,7 +384,7 @@ public final class PipelineRunner implements EgressRunner {
         }
         if (graph.audioEncoder() != null) {
           // a stalled or muted microphone must not let the sound fall behind the pictures
-          writeSilence(audioTimeline.silenceOwed(seconds, AUDIO_LATENESS));
+          writeSilence(audioTimeline.silenceOwed(seconds, source.audioLatenessSeconds()));
         }
       }
     }

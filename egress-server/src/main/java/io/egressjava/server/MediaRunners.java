@@ -7,12 +7,17 @@ import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.server.track.TrackEgressRunner;
 import io.egressjava.source.room.media.RoomMediaSource;
+import io.egressjava.pipeline.MediaSource;
 import io.egressjava.pipeline.PipelineRunner;
+import io.egressjava.pipeline.SplitSource;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.BrowserSource;
+import io.egressjava.source.browser.ScreenDelays;
 import io.egressjava.source.browser.TemplateServer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
+import java.util.function.LongConsumer;
 import livekit.LivekitEgress.EgressSourceType;
 
 /**
@@ -63,9 +68,7 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
   @Override
   public EgressRunner create(EgressPlan plan) {
     if (plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB) {
-      BrowserSource source = new BrowserSource(plan, browser(plan.egressId()), config.enableChromeSandbox(), config.insecure(),
-          config.chromeFlags());
-      return new PipelineRunner(config, source, workRoot.resolve(plan.egressId()), Path.of("/"), clock);
+      return new PipelineRunner(config, pageSource(plan), workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
     return switch (plan.requestType()) {
       case TRACK -> new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, null);
@@ -74,6 +77,38 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
       default -> throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,
           plan.requestType().label() + " egress from the room's tracks is not supported by this build");
     };
+  }
+
+  /**
+   * A page rendered by Chrome. A room composite on the built-in templates takes its sound from the
+   * room's tracks instead (Chrome's playout stretches and shifts it): a participant of its own mixes
+   * them, each placed as late as the page reports its pictures reach the screen, on the capture's clock.
+   */
+  private MediaSource pageSource(EgressPlan plan) {
+    if (plan.source().mixesRoomAudio() && !plan.video().enabled()) {
+      return new RoomMediaSource(plan, null); // nothing to show: no page needed
+    }
+    BrowserSource page = new BrowserSource(plan, browser(plan.egressId()), config.enableChromeSandbox(), config.insecure(),
+        config.chromeFlags());
+    if (!plan.source().mixesRoomAudio()) {
+      return page;
+    }
+    RoomMediaSource sound = new RoomMediaSource(plan, plan.source().roomAudioToken(), null);
+    LongConsumer origin = sound.originFromElsewhere();
+    ScreenDelays delays = new ScreenDelays();
+    sound.delayAudio(delays::seconds);
+    page.timing(new BrowserSource.PageTiming() {
+      @Override
+      public void captureStarted(long originNanos) {
+        origin.accept(originNanos);
+      }
+
+      @Override
+      public void videoDelays(Map<String, Double> millisByIdentity) {
+        delays.report(millisByIdentity);
+      }
+    });
+    return new SplitSource(page, sound);
   }
 
   /**

@@ -15,6 +15,10 @@ import java.util.Map;
 /**
  * The egress configuration, with the reference's YAML keys (see docs/configuration.md and
  * {@link EgressConfigLoader}). {@code storage} and {@code backup} are null when not configured.
+ *
+ * @param mixRoomCompositeAudio {@code room_composite_audio} (egress-java): {@code room} (default)
+ *     mixes a room composite's sound from the room's tracks, placed to match the picture Chrome
+ *     shows; {@code page} captures the page's sound through PulseAudio, as the reference does
  */
 public record EgressConfig(
     String apiKey,
@@ -49,4 +53,14 @@ public record EgressConfig(
     boolean enableSyncEngine,
     AudioTempoController audioTempoController,
     int pulseSinkReapGraceSec,
-    Debug debug) {}
+    Debug debug,
+    boolean mixRoomCompositeAudio) {
+
+  /**
+   * Whether room composites render with the built-in templates (no {@code template_base}): those
+   * take the room's sound from the egress ({@code room_composite_audio: room}) and report to it.
+   */
+  public boolean builtInTemplates() {
+    return templateBase.equals("http://localhost:" + templatePort + "/");
+  }
+}

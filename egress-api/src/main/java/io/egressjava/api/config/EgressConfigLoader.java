@@ -184,7 +184,8 @@ public final class EgressConfigLoader {
         root.bool("enable_sync_engine", false),
         new AudioTempoController(tempoEnabled, tempoRate),
         pulseReapGrace(root),
-        debug(root.child("debug")));
+        debug(root.child("debug")),
+        root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"));
 
     // accepted by the reference, no effect here
     root.ignore("latency_overrides");

@@ -40,7 +40,13 @@ public record EgressPlan(
     Naming naming,
     EgressInfo info) {
 
-  /** What to capture: a web page, or tracks of a room. Unused fields are empty. */
+  /**
+   * What to capture: a web page, or tracks of a room. Unused fields are empty.
+   *
+   * @param roomAudioToken for a room composite on the built-in templates: the join token of the
+   *     participant that mixes the room's sound beside the page (which then plays none); empty when
+   *     the sound is the page's
+   */
   public record Source(
       String webUrl,
       String layout,
@@ -52,7 +58,14 @@ public record EgressPlan(
       boolean screenShare,
       boolean captureAllAudio,
       List<LivekitEgress.AudioRoute> audioRoutes,
-      LivekitEgress.AudioMixing audioMixing) {}
+      LivekitEgress.AudioMixing audioMixing,
+      String roomAudioToken) {
+
+    /** Whether the room's sound is mixed from its tracks rather than captured from the page. */
+    public boolean mixesRoomAudio() {
+      return !roomAudioToken.isEmpty();
+    }
+  }
 
   /** {@code codec} is the output codec (null when audio is off or passed through). */
   public record Audio(boolean enabled, boolean transcode, MediaCodec codec) {}

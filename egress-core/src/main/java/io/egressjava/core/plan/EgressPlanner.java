@@ -30,6 +30,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressInfo;
@@ -87,6 +88,7 @@ public final class EgressPlanner {
     MediaCodec videoCodec;
     Encoding encoding = Encoding.DEFAULT;
     String baseUrl = "";
+    boolean customTemplate;
     String webUrl = "";
     String layout = "";
     boolean awaitStartSignal;
@@ -163,8 +165,17 @@ public final class EgressPlanner {
           throw EgressErrors.invalidInput("ws_url");
         }
       }
+      String roomAudioToken = "";
       if (webSource && (type == RequestType.ROOM_COMPOSITE || type == RequestType.TEMPLATE)) {
-        webUrl = TemplateUrl.compose(baseUrl, layout, token, wsUrl);
+        // the built-in templates leave the sound to the egress, which mixes it from the room's
+        // tracks as its own (hidden) participant: Chrome's playout stretches and shifts sound
+        if (audioEnabled && !customTemplate && config.mixRoomCompositeAudio() && !config.apiKey().isEmpty()
+            && !config.apiSecret().isEmpty()) {
+          roomAudioToken = EgressToken.mint(config.apiKey(), config.apiSecret(), request.getEgressId() + "_audio",
+              roomName, instant);
+        }
+        webUrl = TemplateUrl.compose(baseUrl, layout, token, wsUrl,
+            roomAudioToken.isEmpty() ? Map.of() : Map.of("audio", "0"));
       }
       if (!passthrough) {
         chooseCodecs();
@@ -175,7 +186,7 @@ public final class EgressPlanner {
       boolean manifest = !allManifestsDisabled || config.backup() != null;
       return new EgressPlan(request.getEgressId(), request.getRoomId(), roomName, type, sourceType, retry(), token, wsUrl,
           new Source(webUrl, layout, awaitStartSignal, trackId, audioTrackId, videoTrackId, identity, screenShare,
-              captureAllAudio, routes, mixing),
+              captureAllAudio, routes, mixing, roomAudioToken),
           passthrough,
           new Audio(audioEnabled, audioTranscode, audioEnabled && !passthrough ? audioCodec : null),
           new Video(videoEnabled, videoDecode, videoEnabled && !passthrough ? videoCodec : null),
@@ -397,6 +408,7 @@ public final class EgressPlanner {
 
     void templateBase(String custom) {
       baseUrl = custom.isEmpty() ? config.templateBase() : custom;
+      customTemplate = !custom.isEmpty() || !config.builtInTemplates();
       if (!isHttpUrl(baseUrl)) {
         throw EgressErrors.invalidInput("template base url");
       }

@@ -13,6 +13,11 @@ public final class TemplateUrl {
   private TemplateUrl() {}
 
   public static String compose(String base, String layout, String token, String wsUrl) {
+    return compose(base, layout, token, wsUrl, Map.of());
+  }
+
+  /** With more query parameters for the built-in templates (e.g. {@code audio=0}). */
+  public static String compose(String base, String layout, String token, String wsUrl, Map<String, String> extra) {
     String fragment = "";
     int hash = base.indexOf('#');
     if (hash >= 0) {
@@ -32,6 +37,7 @@ public final class TemplateUrl {
         }
       }
     }
+    query.putAll(extra);
     query.put("layout", layout);
     query.put("token", token);
     query.put("url", wsUrl);

@@ -128,6 +128,26 @@ class EgressPlannerTest {
 
   // ---- room composite ------------------------------------------------------------------------
 
+  /** The page's own sound is captured with a custom template, or when the operator asks for it. */
+  @Test
+  void roomCompositeSoundComesFromThePageWhereTheEgressCannotMixIt() {
+    EgressPlan custom = plan(room(b -> b.setLayout("grid").setCustomBaseUrl("https://templates.example.com/")
+        .addFileOutputs(mp4(""))));
+    assertThat(custom.source().mixesRoomAudio()).isFalse();
+    assertThat(custom.source().webUrl()).doesNotContain("audio=0");
+    EgressConfig page = config("""
+        api_key: devkey
+        api_secret: secret
+        ws_url: ws://127.0.0.1:7880
+        room_composite_audio: page
+        """);
+    assertThat(plan(page, room(b -> b.setLayout("grid").addFileOutputs(mp4("")))).source().mixesRoomAudio()).isFalse();
+    assertThat(plan(room(b -> b.setLayout("grid").setVideoOnly(true).addFileOutputs(mp4("")))).source().mixesRoomAudio())
+        .as("no sound to mix").isFalse();
+    assertThatThrownBy(() -> config("api_key: k\napi_secret: s\nroom_composite_audio: chrome\n"))
+        .hasMessageContaining("room_composite_audio");
+  }
+
   @Test
   void roomCompositeToMp4() {
     EgressPlan p = plan(room(b -> b.setLayout("grid").addFileOutputs(mp4(""))));
@@ -139,9 +159,14 @@ class EgressPlannerTest {
     assertThat(p.video()).isEqualTo(new EgressPlan.Video(true, true, MediaCodec.H264));
     assertThat(p.encoding()).isEqualTo(Encoding.DEFAULT);
     assertThat(p.wsUrl()).isEqualTo("ws://127.0.0.1:7880");
+    // the built-in templates leave the sound to the egress (audio=0), which joins a second time to mix it
     assertThat(p.source().webUrl())
-        .startsWith("http://localhost:7980/?layout=grid&token=ey")
+        .startsWith("http://localhost:7980/?audio=0&layout=grid&token=ey")
         .endsWith("&url=ws%3A%2F%2F127.0.0.1%3A7880");
+    assertThat(p.source().mixesRoomAudio()).isTrue();
+    String claims = new String(java.util.Base64.getUrlDecoder().decode(p.source().roomAudioToken().split("\\.")[1]),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(claims).contains("\"sub\":\"" + p.egressId() + "_audio\"", "\"hidden\":true", "\"canPublish\":false");
     EgressInfoAssert.startingInfo(p);
     assertThat(p.info().getFileResults(0).getFilename()).isEqualTo("my-room-2022-10-04T011306.mp4");
     assertThat(p.info().getFile().getFilename()).isEqualTo("my-room-2022-10-04T011306.mp4"); // deprecated single result

@@ -6,70 +6,106 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Mixes any number of audio inputs (s16le, 48 kHz, stereo, interleaved) on one clock: each call to
- * {@link #mix} takes the same number of samples from every input, with silence for an input that
- * has nothing (muted, stalled, or gone), sums them and saturates. Inputs join and leave at any time.
+ * Mixes any number of audio inputs (s16le, 48 kHz, stereo, interleaved) on one clock. Each input's
+ * sound is written at the sample position where it belongs, and {@link #mix} takes a span of
+ * positions from every input: an input with nothing there (muted, stalled, gone, not started) adds
+ * silence, sums saturate. Placing by position rather than queueing keeps every input where its own
+ * clock put it, so one input's backlog (the SFU's start-of-subscription burst) never delays it
+ * against the others. Inputs join and leave at any time.
  */
 public final class AudioMixer {
   private static final int CHANNELS = 2;
 
-  private final Map<String, Deque<short[]>> inputs = new LinkedHashMap<>();
-  private final Map<String, Integer> offsets = new LinkedHashMap<>();
+  /** One chunk of an input: stereo samples starting at a position (in samples). */
+  private record Chunk(long start, short[] samples) {
+    long end() {
+      return start + samples.length / CHANNELS;
+    }
+  }
+
+  private static final class Input {
+    final Deque<Chunk> chunks = new ArrayDeque<>();
+    /** Where the input's sound so far ends: a later write overlapping it is trimmed, not doubled. */
+    long writtenUntil = Long.MIN_VALUE;
+  }
+
+  private final Map<String, Input> inputs = new LinkedHashMap<>();
+  /** Where the next {@link #mix} starts: sound before it comes too late and is dropped. */
+  private long mixedUntil;
 
   public synchronized void addInput(String id) {
-    inputs.putIfAbsent(id, new ArrayDeque<>());
-    offsets.putIfAbsent(id, 0);
+    inputs.putIfAbsent(id, new Input());
   }
 
   public synchronized void removeInput(String id) {
     inputs.remove(id);
-    offsets.remove(id);
   }
 
   public synchronized int inputCount() {
     return inputs.size();
   }
 
-  /** Queues samples of one input. */
-  public synchronized void write(String id, byte[] pcm, int length) {
-    Deque<short[]> q = inputs.get(id);
-    if (q == null) {
-      return;
-    }
-    short[] s = new short[length / 2];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = (short) ((pcm[2 * i] & 0xFF) | (pcm[2 * i + 1] << 8));
-    }
-    q.addLast(s);
+  /** Where the mix has got to (samples). */
+  public synchronized long position() {
+    return mixedUntil;
   }
 
-  /** Mixes {@code samples} stereo samples into {@code out} (s16le interleaved); returns the byte count. */
+  /**
+   * Places {@code length} bytes of one input's sound at sample {@code position}. What overlaps
+   * sound already written for this input, or lies before what was already mixed, is dropped.
+   */
+  public synchronized void write(String id, long position, byte[] pcm, int length) {
+    Input in = inputs.get(id);
+    if (in == null) {
+      return;
+    }
+    int samples = length / (2 * CHANNELS);
+    long skip = Math.max(0, Math.max(in.writtenUntil, mixedUntil) - position);
+    if (skip >= samples) {
+      return;
+    }
+    long start = position + skip;
+    short[] s = new short[(int) (samples - skip) * CHANNELS];
+    int from = (int) skip * CHANNELS * 2;
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (short) ((pcm[from + 2 * i] & 0xFF) | (pcm[from + 2 * i + 1] << 8));
+    }
+    in.chunks.addLast(new Chunk(start, s));
+    in.writtenUntil = start + samples - skip;
+  }
+
+  /**
+   * Mixes the next {@code samples} stereo samples (from {@link #position}) into {@code out} (s16le
+   * interleaved); returns the byte count.
+   */
   public synchronized int mix(int samples, byte[] out) {
+    long from = mixedUntil;
+    long to = from + samples;
     int[] acc = new int[samples * CHANNELS];
-    for (Map.Entry<String, Deque<short[]>> e : inputs.entrySet()) {
-      Deque<short[]> q = e.getValue();
-      int offset = offsets.get(e.getKey());
-      int filled = 0;
-      while (filled < acc.length && !q.isEmpty()) {
-        short[] head = q.peekFirst();
-        int n = Math.min(head.length - offset, acc.length - filled);
-        for (int i = 0; i < n; i++) {
-          acc[filled + i] += head[offset + i];
+    for (Input in : inputs.values()) {
+      while (!in.chunks.isEmpty() && in.chunks.peekFirst().end() <= from) {
+        in.chunks.removeFirst();
+      }
+      for (Chunk c : in.chunks) {
+        if (c.start() >= to) {
+          break;
         }
-        filled += n;
-        offset += n;
-        if (offset == head.length) {
-          q.removeFirst();
-          offset = 0;
+        long a = Math.max(from, c.start());
+        long b = Math.min(to, c.end());
+        for (long p = a; p < b; p++) {
+          int src = (int) (p - c.start()) * CHANNELS;
+          int dst = (int) (p - from) * CHANNELS;
+          acc[dst] += c.samples()[src];
+          acc[dst + 1] += c.samples()[src + 1];
         }
       }
-      offsets.put(e.getKey(), offset);
     }
     for (int i = 0; i < acc.length; i++) {
       int v = Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, acc[i]));
       out[2 * i] = (byte) v;
       out[2 * i + 1] = (byte) (v >> 8);
     }
+    mixedUntil = to;
     return acc.length * 2;
   }
 }

@@ -83,8 +83,8 @@ class CompositeBuildingBlocksTest {
     AudioMixer mixer = new AudioMixer();
     mixer.addInput("alice");
     mixer.addInput("bob");
-    mixer.write("alice", TestMedia.tone(0, 4800, 440), 4800 * 4);
-    mixer.write("bob", TestMedia.tone(0, 2400, 1000), 2400 * 4); // bob stalls after 50 ms
+    mixer.write("alice", 0, TestMedia.tone(0, 4800, 440), 4800 * 4);
+    mixer.write("bob", 0, TestMedia.tone(0, 2400, 1000), 2400 * 4); // bob stalls after 50 ms
     byte[] out = new byte[4800 * 4];
     int n = mixer.mix(4800, out);
     assertThat(n).isEqualTo(out.length);
@@ -103,10 +103,44 @@ class CompositeBuildingBlocksTest {
       max[i] = (byte) 0xFF;
       max[i + 1] = (byte) 0x7F;
     }
-    mixer.write("alice", max, max.length);
-    mixer.write("loud", max, max.length);
+    mixer.write("alice", 4800, max, max.length);
+    mixer.write("loud", 4800, max, max.length);
     mixer.mix(960, out);
     assertThat((short) ((out[0] & 0xFF) | (out[1] << 8))).isEqualTo(Short.MAX_VALUE);
     assertThat(mixer.inputCount()).isEqualTo(2);
+  }
+
+  /**
+   * Sound is mixed where it belongs: an input that delivers a second of backlog at once is not
+   * delayed by it, sound that comes after its time was mixed is dropped, and an input's sound written
+   * twice for the same time is not doubled.
+   */
+  @Test
+  void mixerPlacesEachInputByPosition() {
+    AudioMixer mixer = new AudioMixer();
+    mixer.addInput("burst");
+    mixer.addInput("late");
+    // "burst" hands over 100 ms at once, placed from 50 ms on; nothing before it
+    mixer.write("burst", 2400, TestMedia.tone(0, 4800, 1000), 4800 * 4);
+    byte[] out = new byte[2400 * 4];
+    mixer.mix(2400, out);
+    assertThat(goertzel(out, out.length, 1000)).isLessThan(100); // 0..50 ms: not there yet
+    mixer.mix(2400, out);
+    assertThat(goertzel(out, out.length, 1000)).isGreaterThan(1000); // 50..100 ms: at its place
+
+    // "late" brings sound for 0..100 ms after 100 ms were mixed: dropped, not played now
+    mixer.write("late", 0, TestMedia.tone(0, 4800, 440), 4800 * 4);
+    mixer.mix(2400, out);
+    assertThat(goertzel(out, out.length, 440)).isLessThan(100);
+    assertThat(goertzel(out, out.length, 1000)).isGreaterThan(1000); // burst's last 50 ms
+
+    // the same time written twice (a clock moved back a little) plays once, at full level only
+    mixer.write("late", 7200, TestMedia.tone(0, 2400, 440), 2400 * 4);
+    mixer.write("late", 7200, TestMedia.tone(0, 2400, 440), 2400 * 4);
+    mixer.mix(2400, out);
+    byte[] once = TestMedia.tone(0, 2400, 440);
+    assertThat(goertzel(out, out.length, 440)).isCloseTo(goertzel(once, once.length, 440),
+        org.assertj.core.api.Assertions.within(goertzel(once, once.length, 440) * 0.01));
+    assertThat(mixer.position()).isEqualTo(9600);
   }
 }

@@ -43,7 +43,7 @@ final class PackagedServer implements AutoCloseable {
         "prometheus_port: " + Ports.free(),
         "template_port: " + Ports.free(),
         "bind_address: 127.0.0.1",
-        "logging: {level: info, json: false}",
+        "logging: {level: " + System.getProperty("e2e.log.level", "info") + ", json: false}",
         // two cores: every egress kind must fit (the reference reserves 4 for a room composite)
         "cpu_cost: {max_cpu_utilization: 0.95, room_composite_cpu_cost: 1, web_cpu_cost: 1, audio_room_composite_cpu_cost: 0.3,",
         "  participant_cpu_cost: 0.5, track_composite_cpu_cost: 0.5, track_cpu_cost: 0.1}",

@@ -30,6 +30,7 @@ public final class BrowserSource implements MediaSource {
   private final Map<String, String> chromeFlags;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean capturing = new AtomicBoolean();
+  private volatile PageTiming timing = PageTiming.NONE;
   private Receiver receiver;
   private Thread starter;
   private VirtualDisplay display;
@@ -54,6 +55,30 @@ public final class BrowserSource implements MediaSource {
     this.insecure = insecure;
   }
 
+  /**
+   * What a room composite's mixed sound needs from the page: when the capture's time zero is, and
+   * how late each participant's pictures reach the screen. Called from the capture and browser threads.
+   */
+  public interface PageTiming {
+    PageTiming NONE = new PageTiming() { };
+
+    /** The capture started: its time zero, as {@link System#nanoTime}. */
+    default void captureStarted(long originNanos) {}
+
+    /** Per participant identity, arrival-to-screen delay of its pictures (ms). */
+    default void videoDelays(Map<String, Double> millisByIdentity) {}
+  }
+
+  /** Set before {@link #start}. */
+  public void timing(PageTiming timing) {
+    this.timing = timing;
+  }
+
+  /** The page's own sound is captured unless the egress mixes the room's (the page then plays none). */
+  private boolean capturesSound() {
+    return plan.audio().enabled() && !plan.source().mixesRoomAudio();
+  }
+
   @Override
   public void start(Receiver receiver) {
     this.receiver = receiver;
@@ -71,6 +96,7 @@ public final class BrowserSource implements MediaSource {
         display = VirtualDisplay.start(e.width(), e.height(), env.reaper());
         sink = env.sound().createSink(plan.egressId());
       }
+      // (a sink is made even when its sound is not captured: Chrome's own output goes nowhere else)
       ChromeSession.Options options = new ChromeSession.Options(display.display(), env.sound().clientEnv(), sink.name(),
           e.width(), e.height(), env.profileDir(plan.egressId()), sandbox, insecure, chromeFlags);
       ChromeSession session = ChromeSession.open(options, plan.source().webUrl(), new PageEvents(), env.reaper());
@@ -100,8 +126,14 @@ public final class BrowserSource implements MediaSource {
       }
       var e = plan.encoding();
       capture = new DeviceCapture(plan.video().enabled() ? display.display() : null, e.width(), e.height(), e.framerate(),
-          plan.audio().enabled() ? sink.monitor() : null, env.sound().address());
-      capture.start(System.currentTimeMillis() * 1000, new DeviceCapture.Sink() {
+          capturesSound() ? sink.monitor() : null, env.sound().address());
+      // time zero on both clocks: devices stamp the wall clock, the room's sound counts System.nanoTime
+      java.time.Instant now = java.time.Instant.now();
+      long nanos = System.nanoTime();
+      timing.captureStarted(nanos);
+      log.info("{}: capturing the page, time zero {} µs after the epoch", plan.egressId(),
+          now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);
+      capture.start(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, new DeviceCapture.Sink() {
         @Override
         public void picture(AVFrame frame, double seconds) {
           receiver.video(frame, seconds);
@@ -147,6 +179,11 @@ public final class BrowserSource implements MediaSource {
     public void crashed(String reason) {
       log.warn("{}: {}", plan.egressId(), reason);
       fail(new PsrpcException(PsrpcCode.INTERNAL, reason));
+    }
+
+    @Override
+    public void videoDelays(Map<String, Double> millisByIdentity) {
+      timing.videoDelays(millisByIdentity);
     }
   }
 

@@ -60,6 +60,12 @@ public final class ChromeSession implements AutoCloseable {
 
     /** Chrome went away on its own (crash, killed). */
     void crashed(String reason);
+
+    /**
+     * The built-in templates' VIDEO_DELAY report (with the room's sound left to the egress): per
+     * participant identity, how long its pictures take from arrival to the screen (ms).
+     */
+    default void videoDelays(Map<String, Double> millisByIdentity) {}
   }
 
   /** How to start Chrome. */
@@ -248,18 +254,31 @@ public final class ChromeSession implements AutoCloseable {
     } else {
       log.debug("page console {}: {}", message.type(), message.text());
     }
-    for (JSHandle arg : message.args()) {
-      Object value;
-      try {
-        value = arg.jsonValue();
-      } catch (PlaywrightException e) {
-        continue;
-      }
+    List<JSHandle> args = message.args();
+    for (int i = 0; i < args.size(); i++) {
+      Object value = jsonValue(args.get(i));
       if ("START_RECORDING".equals(value)) {
         listener.startRecording();
       } else if ("END_RECORDING".equals(value)) {
         listener.endRecording();
+      } else if ("VIDEO_DELAY".equals(value) && i + 1 < args.size() && jsonValue(args.get(i + 1)) instanceof Map<?, ?> m) {
+        Map<String, Double> delays = new java.util.HashMap<>();
+        m.forEach((k, v) -> {
+          if (v instanceof Number n) {
+            delays.put(String.valueOf(k), n.doubleValue());
+          }
+        });
+        listener.videoDelays(delays);
+        return;
       }
+    }
+  }
+
+  private static Object jsonValue(JSHandle arg) {
+    try {
+      return arg.jsonValue();
+    } catch (PlaywrightException e) {
+      return null;
     }
   }
 

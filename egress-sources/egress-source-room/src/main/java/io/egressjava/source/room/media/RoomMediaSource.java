@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Decoded media straight from the SFU, no browser: the tracks a {@link TrackSelection} picks are
  * subscribed as they appear, decoded with FFmpeg and pushed into the pipeline on the egress clock.
  * One video track at most (a track composite or participant); its audio is lip-synced to it from
- * the publisher's capture times (abs-capture-time) or, failing those, sender reports. An audio-only room composite mixes every audio track on a 20 ms tick instead.
+ * the publisher's capture times (abs-capture-time) or, failing those, sender reports. A room
+ * composite mixes every audio track instead, each at its place on the clock, on a 20 ms tick.
  */
 public final class RoomMediaSource implements MediaSource {
   private static final Logger log = LoggerFactory.getLogger(RoomMediaSource.class);
@@ -37,6 +38,8 @@ public final class RoomMediaSource implements MediaSource {
   private static final double MIX_LATENCY_SECONDS = 0.2;
 
   private final EgressPlan plan;
+  private final String token;
+  private volatile java.util.function.ToDoubleFunction<String> audioDelay = identity -> 0;
   private final TrackSelection selection;
   private final InetAddress localAddress;
   private final Map<String, TrackState> tracks = new ConcurrentHashMap<>();
@@ -55,12 +58,12 @@ public final class RoomMediaSource implements MediaSource {
   /** Time zero of the recording: the arrival of the first frame of any track (set under pushLock). */
   private long originNanos;
   private boolean originSet;
+  private volatile boolean externalOrigin;
   /** Frames held during the start-up hold, in arrival order (under pushLock). */
   private final java.util.List<Arrived> held = new java.util.ArrayList<>();
   private boolean settled;
   private long firstArrivalNanos;
   private ScheduledExecutorService mixTimer;
-  private long mixedSamples;
 
   /** One subscribed track: its decoder and clock. */
   /** How long the first frames are held to find when each track really started. */
@@ -84,9 +87,40 @@ public final class RoomMediaSource implements MediaSource {
 
   /** @param localAddress where to receive media (ICE host candidate); null = routed towards the server */
   public RoomMediaSource(EgressPlan plan, InetAddress localAddress) {
+    this(plan, plan.token(), localAddress);
+  }
+
+  /** @param token the join token (a room composite's sound joins beside its page, as its own participant) */
+  public RoomMediaSource(EgressPlan plan, String token, InetAddress localAddress) {
     this.plan = plan;
+    this.token = token;
     this.selection = TrackSelection.of(plan);
     this.localAddress = localAddress;
+  }
+
+  /**
+   * Time zero of the recording comes from another source (the page capture of a room composite):
+   * call before {@link #start}, then give the returned consumer that instant ({@link
+   * System#nanoTime}). Nothing is recorded until then, nor anything from before it.
+   */
+  public java.util.function.LongConsumer originFromElsewhere() {
+    externalOrigin = true;
+    return nanos -> {
+      synchronized (pushLock) {
+        if (!originSet) {
+          originNanos = nanos;
+          originSet = true;
+        }
+      }
+    };
+  }
+
+  /**
+   * How much later than its own clock says each participant's sound is mixed (seconds, by
+   * identity): a room composite's sound waits for the picture Chrome shows of the same moment.
+   */
+  public void delayAudio(java.util.function.ToDoubleFunction<String> secondsByIdentity) {
+    this.audioDelay = secondsByIdentity;
   }
 
   @Override
@@ -99,7 +133,7 @@ public final class RoomMediaSource implements MediaSource {
 
   private void join() {
     try {
-      room = RoomSubscriber.join(plan.wsUrl(), plan.token(), new Events(), localAddress, JOIN_TIMEOUT);
+      room = RoomSubscriber.join(plan.wsUrl(), token, new Events(), localAddress, JOIN_TIMEOUT);
       room.participants().forEach(this::consider);
       if (selection.mixesAudio()) {
         mixTimer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -210,11 +244,6 @@ public final class RoomMediaSource implements MediaSource {
       if (stopped) {
         return;
       }
-      if (!s.pick.video() && selection.mixesAudio()) {
-        startClockAt(arrivalNanos); // the mixer keeps its own time
-        mix(s, frame);
-        return;
-      }
       if (!settled) {
         // the first second is held: the SFU starts a subscription with a burst of what it has
         // queued (~0.8 s arriving within milliseconds), and only frames that came on time say
@@ -224,7 +253,8 @@ public final class RoomMediaSource implements MediaSource {
         }
         s.clock.observe(frame.rtpTimestamp(), arrivalNanos);
         held.add(new Arrived(s, frame, arrivalNanos));
-        if (arrivalNanos - firstArrivalNanos >= SETTLE_NANOS) {
+        // (with time zero from elsewhere, the hold lasts until it is known)
+        if (arrivalNanos - firstArrivalNanos >= SETTLE_NANOS && (originSet || !externalOrigin)) {
           flushHeld();
         }
         return;
@@ -261,14 +291,19 @@ public final class RoomMediaSource implements MediaSource {
 
   /** Time zero of the recording is the start of the first track: no second of nothing at the start. */
   private void startClockAt(long nanos) {
-    if (!originSet) {
+    if (!originSet && !externalOrigin) {
       originNanos = nanos;
       originSet = true;
     }
   }
 
   private void place(TrackState s, EncodedFrame frame, long arrivalNanos) {
+    int rebases = s.clock.rebases();
     double seconds = s.clock.seconds(frame.rtpTimestamp(), arrivalNanos, originNanos);
+    if (s.clock.rebases() != rebases) {
+      log.info("{}: {} {} re-anchored at its arrival ({} s): its RTP time paused or jumped", plan.egressId(),
+          s.pick.track().getType(), s.pick.track().getSid(), String.format(java.util.Locale.ROOT, "%.3f", seconds));
+    }
     if (s.pick.video()) {
       if (s.video == null) {
         if (!frame.keyFrame()) {
@@ -277,6 +312,8 @@ public final class RoomMediaSource implements MediaSource {
         s.video = new VideoDecoder(s.codec);
       }
       s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(picture, seconds));
+    } else if (selection.mixesAudio()) {
+      mix(s, frame, seconds);
     } else {
       if (s.audio == null) {
         s.audio = new AudioDecoder(s.codec, 2);
@@ -286,12 +323,17 @@ public final class RoomMediaSource implements MediaSource {
     resync(s);
   }
 
-  private void mix(TrackState s, EncodedFrame frame) {
+  /** A room's audio track goes into the mix at its place on the clock (plus its delay, if any). */
+  private void mix(TrackState s, EncodedFrame frame, double seconds) {
     if (s.audio == null) {
       s.audio = new AudioDecoder(s.codec, 2);
     }
     String id = s.pick.track().getSid();
-    s.audio.decode(frame.data(), (pcm, length) -> mixer.write(id, pcm, length));
+    long[] at = {Math.round((seconds + audioDelay.applyAsDouble(s.pick.participantIdentity())) * 48_000)};
+    s.audio.decode(frame.data(), (pcm, length) -> {
+      mixer.write(id, at[0], pcm, length);
+      at[0] += length / 4;
+    });
   }
 
   /** Lip sync: on each frame, move the audio clock towards the video's in the publisher's time. */
@@ -332,11 +374,11 @@ public final class RoomMediaSource implements MediaSource {
         return;
       }
       double now = (System.nanoTime() - originNanos) / 1e9 - MIX_LATENCY_SECONDS;
-      while ((mixedSamples + MIX_SAMPLES) / 48_000.0 <= now) {
+      while ((mixer.position() + MIX_SAMPLES) / 48_000.0 <= now) {
+        double at = mixer.position() / 48_000.0;
         byte[] out = new byte[MIX_SAMPLES * 4];
         int n = mixer.mix(MIX_SAMPLES, out);
-        receiver.audio(out, n, mixedSamples / 48_000.0);
-        mixedSamples += MIX_SAMPLES;
+        receiver.audio(out, n, at);
       }
     }
   }
@@ -348,6 +390,12 @@ public final class RoomMediaSource implements MediaSource {
   @Override
   public double audioJitterSeconds() {
     return 0.005;
+  }
+
+  /** A mix comes {@link #MIX_LATENCY_SECONDS} behind real time, on a 20 ms tick. */
+  @Override
+  public double audioLatenessSeconds() {
+    return selection.mixesAudio() ? MIX_LATENCY_SECONDS + 0.5 : MediaSource.super.audioLatenessSeconds();
   }
 
   @Override

@@ -20,22 +20,31 @@ final class TrackClock {
   /** How far RTP time may fall behind arrival time before it counts as paused (beyond network jitter). */
   static final double MAX_BEHIND_SECONDS = 0.5;
   static final double MAX_AHEAD_SECONDS = 1.0;
+  /** How much of the settling hold (its end) says where the start was. */
+  static final long SETTLE_WINDOW_NANOS = 1_000_000_000L;
+  /** While settling: arrival and on-time start implied, per observed frame. */
+  private final java.util.ArrayDeque<long[]> observed = new java.util.ArrayDeque<>();
 
   TrackClock(int clockRate) {
     this.clockRate = clockRate;
   }
 
   /**
-   * While the track's start settles: each early frame may move the start earlier — to the arrival
-   * its RTP time implies — so frames that came late in a burst do not define it, the ones on time do.
+   * While the track's start settles: each frame says where the start was, had it come on time
+   * (its arrival minus its RTP time since the first frame); frames that came late in a burst say
+   * later, the ones on time say when. The start is taken from the last {@link #SETTLE_WINDOW_NANOS}
+   * before {@link #settle}: a publisher whose RTP time falls behind real time now and then (a
+   * sender that dropped audio it could not deliver) would otherwise be placed early by all of it.
    */
   synchronized void observe(long rtpTimestamp, long arrivalNanos) {
     if (baseArrivalNanos == Long.MIN_VALUE) {
       anchor(rtpTimestamp, arrivalNanos);
     } else {
       unwrap(rtpTimestamp);
-      long onTime = arrivalNanos - Math.round(lastUnwrapped * 1e9 / clockRate);
-      baseArrivalNanos = Math.min(baseArrivalNanos, onTime);
+    }
+    observed.addLast(new long[] {arrivalNanos, arrivalNanos - Math.round(lastUnwrapped * 1e9 / clockRate)});
+    while (observed.peekFirst()[0] < arrivalNanos - SETTLE_WINDOW_NANOS) {
+      observed.removeFirst();
     }
     replaying++;
   }
@@ -43,6 +52,10 @@ final class TrackClock {
   /** The start is settled; {@link #seconds} now replays the observed frames from the first. */
   synchronized void settle() {
     settled = true;
+    if (!observed.isEmpty()) {
+      baseArrivalNanos = observed.stream().mapToLong(o -> o[1]).min().getAsLong();
+      observed.clear();
+    }
     lastRtp = baseRtp;
     lastUnwrapped = 0;
   }

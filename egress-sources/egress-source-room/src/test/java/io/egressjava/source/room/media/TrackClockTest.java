@@ -81,4 +81,22 @@ class TrackClockTest {
     // after the replay, live frames are placed as before
     assertThat(c.seconds(90 * 960L, t0 + 20 * ms + 50 * 20 * ms, origin)).isCloseTo(1.8, within(1e-9));
   }
+
+  /**
+   * A long hold (time zero comes from a page that starts later): the publisher's RTP time fell
+   * 100 ms behind real time early on (audio it never delivered). The start is taken from the last
+   * second, where frames say where they belong now, not from the early ones, which would place
+   * every later frame 100 ms before its arrival.
+   */
+  @Test
+  void aLongHoldSettlesOnItsLastSecond() {
+    TrackClock c = new TrackClock(48_000);
+    long t0 = 50 * SECOND;
+    long ms = 1_000_000L;
+    for (int i = 0; i < 250; i++) { // 5 s of packets; from packet 100 on, 100 ms later than their RTP time says
+      c.observe(i * 960L, t0 + i * 20 * ms + (i >= 100 ? 100 * ms : 0));
+    }
+    c.settle();
+    assertThat(c.baseArrivalNanos()).isEqualTo(t0 + 100 * ms);
+  }
 }

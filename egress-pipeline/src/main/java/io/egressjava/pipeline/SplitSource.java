@@ -1,0 +1,81 @@
+package io.egressjava.pipeline;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+/**
+ * Pictures from one source and sound from another, on one egress clock — a room composite's layout
+ * rendered by Chrome with the room's sound mixed from its tracks. Whichever ends or fails first
+ * ends or fails the whole; aligning the two clocks is the caller's (see each source).
+ */
+public final class SplitSource implements MediaSource {
+  private final MediaSource pictures;
+  private final MediaSource sound;
+  private final AtomicBoolean over = new AtomicBoolean();
+
+  public SplitSource(MediaSource pictures, MediaSource sound) {
+    this.pictures = pictures;
+    this.sound = sound;
+  }
+
+  @Override
+  public void start(Receiver receiver) {
+    pictures.start(new Half(receiver, true));
+    sound.start(new Half(receiver, false));
+  }
+
+  /** What one of the two sources pushes: only its own kind of media gets through. */
+  private final class Half implements Receiver {
+    private final Receiver target;
+    private final boolean forPictures;
+
+    Half(Receiver target, boolean forPictures) {
+      this.target = target;
+      this.forPictures = forPictures;
+    }
+
+    @Override
+    public void video(AVFrame frame, double seconds) {
+      if (forPictures) {
+        target.video(frame, seconds);
+      }
+    }
+
+    @Override
+    public void audio(byte[] pcm, int length, double seconds) {
+      if (!forPictures) {
+        target.audio(pcm, length, seconds);
+      }
+    }
+
+    @Override
+    public void ended() {
+      if (over.compareAndSet(false, true)) {
+        target.ended();
+      }
+    }
+
+    @Override
+    public void failed(RuntimeException error) {
+      if (over.compareAndSet(false, true)) {
+        target.failed(error);
+      }
+    }
+  }
+
+  @Override
+  public double audioJitterSeconds() {
+    return sound.audioJitterSeconds();
+  }
+
+  @Override
+  public double audioLatenessSeconds() {
+    return sound.audioLatenessSeconds();
+  }
+
+  @Override
+  public void stop() {
+    pictures.stop();
+    sound.stop();
+  }
+}
