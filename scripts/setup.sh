@@ -90,3 +90,19 @@ S3PROXY_VERSION=4.1.0
 if [ ! -f "$HOME/.m2/repository/org/gaul/s3proxy/$S3PROXY_VERSION/s3proxy-$S3PROXY_VERSION-jar-with-dependencies.jar" ]; then
   mvn -B -q -ntp dependency:get -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" -Dtransitive=false
 fi
+
+# LiveKit's Python SDKs in a venv under the tools directory: the libwebrtc test publisher and the
+# Egress API client (v2 StartEgress) of the end-to-end tests (test-fixtures/python); reinstalled
+# when requirements.txt changes
+PY_REQ="$(cd "$(dirname "$0")/.." && pwd)/test-fixtures/python/requirements.txt"
+py_hash=$(sha256sum "$PY_REQ" | cut -c1-16)
+if [ ! -x "$TOOLS_DIR/py/bin/python" ] || [ "$(cat "$TOOLS_DIR/py/.requirements" 2>/dev/null)" != "$py_hash" ]; then
+  echo "setup: python venv with the LiveKit SDKs"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  rm -rf "$TOOLS_DIR/py"
+  python3 -m venv "$TOOLS_DIR/py"
+  "$TOOLS_DIR/py/bin/pip" install -q --disable-pip-version-check -r "$PY_REQ"
+  echo "$py_hash" > "$TOOLS_DIR/py/.requirements"
+fi

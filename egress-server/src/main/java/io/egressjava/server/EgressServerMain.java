@@ -18,7 +18,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar egress-server.jar [--config file | --config-body yaml]} (or EGRESS_CONFIG_FILE /
- * EGRESS_CONFIG_BODY): the drop-in service. SIGTERM stops taking work and lets running egresses
+ * EGRESS_CONFIG_BODY): the drop-in service; {@code --check} only checks that everything it runs
+ * loads ({@link RuntimeCheck}). SIGTERM stops taking work and lets running egresses
  * finish; SIGINT also ends them gracefully ("Process killed"), outputs finalized; then it exits.
  * (SIGQUIT stays the JVM's thread dump, unlike the Go egress where it drains like SIGTERM.)
  */
@@ -27,7 +28,10 @@ public final class EgressServerMain {
 
   private EgressServerMain() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
+    if (args.length == 1 && args[0].equals("--check")) {
+      System.exit(RuntimeCheck.run(System.out));
+    }
     EgressConfig config;
     String body;
     try {
