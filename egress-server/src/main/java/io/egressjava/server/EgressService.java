@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EgressService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EgressService.class);
+  /** How long an answer that reports a change waits for livekit-server to have stored it. */
+  private static final Duration ANSWER_AFTER_STORED = Duration.ofSeconds(2);
 
   private final EgressConfig config;
   private final RunnerFactory runners;
@@ -182,6 +184,7 @@ public final class EgressService implements AutoCloseable {
     if (runner != null && info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
       runner.stop();
     }
+    a.reporter.awaitSent(ANSWER_AFTER_STORED); // as the reference: the store says ENDING before the caller hears it
     return info;
   }
 
@@ -191,6 +194,7 @@ public final class EgressService implements AutoCloseable {
       throw EgressErrors.nonStreamingPipeline();
     }
     runner.updateStream(update.getAddOutputUrlsList(), update.getRemoveOutputUrlsList());
+    a.reporter.awaitSent(ANSWER_AFTER_STORED);
     return a.session.info();
   }
 
@@ -205,7 +209,8 @@ public final class EgressService implements AutoCloseable {
     String result = a.session.relinquished() ? "duplicate_identity" : resultLabel(a.session.status());
     results.merge(new Outcome(a.session.plan().requestType().label(), result), 1L, Long::sum);
     a.finished.countDown();
-    log.info("egress {} finished: {}", egressId, a.session.status());
+    EgressInfo end = a.session.info();
+    log.info("egress {} finished: {}{}", egressId, end.getStatus(), end.getError().isEmpty() ? "" : " (" + end.getError() + ")");
   }
 
   private static String resultLabel(LivekitEgress.EgressStatus status) {

@@ -41,6 +41,10 @@ final class InfoReporter {
   private boolean running;
   private EgressInfo create;
   private EgressInfo pending;
+  /** Updates handed in, and how many of them livekit-server has (sent, or coalesced into a later one sent). */
+  private long queued;
+  private long pendingSeq;
+  private long sent;
 
   InfoReporter(RpcClient io, Duration createTimeout, Duration updateTimeout, Duration selectionTimeout, Runnable onFinalSent) {
     this.io = io;
@@ -57,7 +61,31 @@ final class InfoReporter {
 
   synchronized void update(EgressInfo info) {
     pending = info; // only the newest matters: each update carries the full info
+    pendingSeq = ++queued;
     kick();
+  }
+
+  /**
+   * Waits (at most {@code timeout}) until livekit-server has every update handed in so far. An
+   * answer that reports a change (StopEgress: ENDING) must not reach the user before the store does,
+   * or a ListEgress right after it shows the status before the change.
+   */
+  synchronized boolean awaitSent(Duration timeout) {
+    long wanted = queued;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (sent < wanted) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        wait(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   private void kick() {
@@ -71,12 +99,14 @@ final class InfoReporter {
     while (true) {
       EgressInfo next;
       boolean isCreate;
+      long seq = 0;
       synchronized (this) {
         if (!created && create != null) {
           next = create;
           isCreate = true;
         } else if (created && pending != null) {
           next = pending;
+          seq = pendingSeq;
           pending = null;
           isCreate = false;
         } else {
@@ -85,11 +115,12 @@ final class InfoReporter {
         }
       }
       send(next, isCreate);
-      if (isCreate) {
-        synchronized (this) {
-          created = true;
-        }
-      } else if (isFinal(next)) {
+      synchronized (this) {
+        created = true;
+        sent = Math.max(sent, seq);
+        notifyAll();
+      }
+      if (!isCreate && isFinal(next)) {
         onFinalSent.run();
       }
     }

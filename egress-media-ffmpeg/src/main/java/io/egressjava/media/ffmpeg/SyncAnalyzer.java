@@ -56,8 +56,17 @@ public final class SyncAnalyzer {
   private SyncAnalyzer() {}
 
   public static Result analyze(Path file) throws IOException, InterruptedException {
-    List<Double> flashes = flashTimes(file);
-    List<Double> beeps = beepOnsets(file);
+    return analyze(file, null, 1000);
+  }
+
+  /**
+   * @param crop the part of the picture that flashes, as FFmpeg's crop filter takes it (e.g.
+   *     {@code iw/2:ih:0:0} for the left tile of a two-tile grid), or null for all of it
+   * @param beepHz the beep's frequency (publishers in one room beep at different ones)
+   */
+  public static Result analyze(Path file, String crop, double beepHz) throws IOException, InterruptedException {
+    List<Double> flashes = flashTimes(file, crop);
+    List<Double> beeps = beepOnsets(file, beepHz);
     List<Pair> pairs = new ArrayList<>();
     for (double f : flashes) {
       Double b = nearest(beeps, f);
@@ -79,10 +88,11 @@ public final class SyncAnalyzer {
   }
 
   /** Times of frames that turn white after a frame that was not. */
-  static List<Double> flashTimes(Path file) throws IOException, InterruptedException {
+  static List<Double> flashTimes(Path file, String crop) throws IOException, InterruptedException {
+    String filters = (crop == null ? "" : "crop=" + crop + ",")
+        + "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-";
     String out = new String(run(List.of("-v", "error", "-copyts", "-i", file.toString(),
-        "-map", "0:v:0", "-vf", "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-",
-        "-f", "null", "-")));
+        "-map", "0:v:0", "-vf", filters, "-f", "null", "-")));
     Matcher m = Pattern.compile("pts_time:(-?[0-9.]+)\\s+lavfi\\.signalstats\\.YAVG=([0-9.]+)").matcher(out);
     List<Double> flashes = new ArrayList<>();
     boolean white = false;
@@ -96,8 +106,8 @@ public final class SyncAnalyzer {
     return flashes;
   }
 
-  /** Where the 1 kHz energy rises through a quarter of its peak (window centre, 1 ms steps). */
-  static List<Double> beepOnsets(Path file) throws IOException, InterruptedException {
+  /** Where the energy at {@code hz} rises through a quarter of its peak (window centre, 1 ms steps). */
+  public static List<Double> beepOnsets(Path file, double hz) throws IOException, InterruptedException {
     byte[] pcm = run(List.of("-v", "error", "-copyts", "-i", file.toString(),
         "-map", "0:a:0", "-af", "aresample=async=1:first_pts=0", "-ac", "1", "-ar", String.valueOf(RATE),
         "-f", "s16le", "-"));
@@ -110,7 +120,7 @@ public final class SyncAnalyzer {
     double[] power = new double[steps];
     double peak = 0;
     for (int s = 0; s < steps; s++) {
-      power[s] = goertzel(x, s * HOP, WINDOW, 1000);
+      power[s] = goertzel(x, s * HOP, WINDOW, hz);
       peak = Math.max(peak, power[s]);
     }
     List<Double> onsets = new ArrayList<>();

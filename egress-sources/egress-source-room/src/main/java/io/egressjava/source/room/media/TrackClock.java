@@ -1,10 +1,10 @@
 package io.egressjava.source.room.media;
 
 /**
- * Puts one track's frames on the egress clock: the first frame at its arrival time, later ones by
- * their RTP timestamp distance from it (unwrapped), plus a correction that lip sync sets from the
- * sender reports. Arrival jitter therefore never moves frames, and a stalled track resumes at its
- * true position.
+ * Puts one track's frames on the egress clock: by their RTP timestamp distance (unwrapped) from a
+ * start, which is the earliest arrival the frames' RTP times allow (the first frame's, unless later
+ * ones came more on time), plus a correction that lip sync sets from the sender reports. Arrival
+ * jitter and backlogs therefore never move frames, and a stalled track resumes at its true position.
  */
 final class TrackClock {
   private final int clockRate;
@@ -19,7 +19,6 @@ final class TrackClock {
   private int replaying;
   /** How far RTP time may fall behind arrival time before it counts as paused (beyond network jitter). */
   static final double MAX_BEHIND_SECONDS = 0.5;
-  static final double MAX_AHEAD_SECONDS = 1.0;
   /** How much of the settling hold (its end) says where the start was. */
   static final long SETTLE_WINDOW_NANOS = 1_000_000_000L;
   /** While settling: arrival and on-time start implied, per observed frame. */
@@ -96,10 +95,15 @@ final class TrackClock {
       replaying--;
       return (baseArrivalNanos - originNanos) / 1e9 + (double) lastUnwrapped / clockRate + correctionSeconds;
     }
+    // a frame more on time than any before says the start was earlier: a track that starts with
+    // the SFU's burst (a subscription after the settling hold), or that caught up after a stall
+    // of this receiver, is placed where on-time frames put it instead of late by the backlog
+    long onTime = arrivalNanos - Math.round(lastUnwrapped * 1e9 / clockRate);
+    baseArrivalNanos = Math.min(baseArrivalNanos, onTime);
     double byRtp = (baseArrivalNanos - arrivalNanos) / 1e9 + (double) lastUnwrapped / clockRate;
-    if (byRtp < -MAX_BEHIND_SECONDS || byRtp > MAX_AHEAD_SECONDS) {
-      // the sender's RTP clock paused (a muted pion track sends nothing and resumes where it stopped)
-      // or jumped: start again from this frame's arrival, so a pause stays a pause in the recording
+    if (byRtp < -MAX_BEHIND_SECONDS) {
+      // the sender's RTP clock paused (a muted pion track sends nothing and resumes where it stopped):
+      // start again from this frame's arrival, so a pause stays a pause in the recording
       baseArrivalNanos = arrivalNanos;
       baseRtp = rtpTimestamp;
       lastUnwrapped = 0;

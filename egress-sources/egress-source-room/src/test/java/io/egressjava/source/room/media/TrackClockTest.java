@@ -20,9 +20,10 @@ class TrackClockTest {
   @Test
   void rtpWrapIsUnwrapped() {
     TrackClock c = new TrackClock(48_000);
+    long ms = 1_000_000L;
     c.seconds(0xFFFF_FC40L, 0, 0); // 960 before the wrap
-    assertThat(c.seconds(0x0000_0000L, 1, 0)).isCloseTo(0.02, within(1e-9));
-    assertThat(c.seconds(0x0000_03C0L, 2, 0)).isCloseTo(0.04, within(1e-9));
+    assertThat(c.seconds(0x0000_0000L, 20 * ms, 0)).isCloseTo(0.02, within(1e-9));
+    assertThat(c.seconds(0x0000_03C0L, 40 * ms, 0)).isCloseTo(0.04, within(1e-9));
   }
 
   @Test
@@ -98,5 +99,39 @@ class TrackClockTest {
     }
     c.settle();
     assertThat(c.baseArrivalNanos()).isEqualTo(t0 + 100 * ms);
+  }
+
+  /**
+   * A track subscribed after the start-up hold also begins with the SFU's burst: 0.8 s of audio
+   * within 20 ms. The burst collapses where it arrived, and from the first on-time frame on the
+   * track is where its RTP time says, not 0.8 s late.
+   */
+  @Test
+  void aLateTracksBurstDoesNotDelayIt() {
+    TrackClock c = new TrackClock(48_000);
+    long t0 = 50 * SECOND;
+    long ms = 1_000_000L;
+    for (int i = 0; i < 40; i++) {
+      c.seconds(i * 960L, t0 + i * ms / 2, 0);
+    }
+    // packet 40 comes on time, 20 ms after the burst: its place is its arrival
+    assertThat(c.seconds(40 * 960L, t0 + 20 * ms, 0)).isCloseTo((t0 + 20 * ms) / 1e9, within(1e-9));
+    assertThat(c.seconds(41 * 960L, t0 + 40 * ms, 0)).isCloseTo((t0 + 40 * ms) / 1e9, within(1e-9));
+    assertThat(c.rebases()).isZero();
+  }
+
+  /** This receiver stalled for 0.9 s (its socket kept the packets): once caught up, frames are back in place. */
+  @Test
+  void aReceiverStallDoesNotShiftTheTrack() {
+    TrackClock c = new TrackClock(48_000);
+    long ms = 1_000_000L;
+    for (int i = 0; i < 10; i++) {
+      assertThat(c.seconds(i * 960L, i * 20 * ms, 0)).isCloseTo(i * 0.02, within(1e-9));
+    }
+    // packets 10..55 were due from 200 ms on, but are all read at 1.1 s
+    for (int i = 10; i < 56; i++) {
+      c.seconds(i * 960L, 1_100 * ms + (i - 10) * ms / 10, 0);
+    }
+    assertThat(c.seconds(56 * 960L, 1_120 * ms, 0)).as("first frame after the catch-up").isCloseTo(1.12, within(1e-9));
   }
 }

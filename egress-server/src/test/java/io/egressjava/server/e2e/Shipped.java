@@ -1,0 +1,183 @@
+package io.egressjava.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.media.ffmpeg.Probe;
+import io.egressjava.media.ffmpeg.SyncAnalyzer;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.LiveKitServer;
+import io.egressjava.testrig.Ports;
+import io.livekit.server.EgressServiceClient;
+import io.livekit.server.RoomServiceClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
+import livekit.LivekitModels;
+import retrofit2.Response;
+
+/** What the end-to-end tests do as users do: LiveKit's SDKs for the API, ffprobe and decoding for the content. */
+final class Shipped {
+  /** The sync bar of the issue: the mean flash-to-beep offset of a window. */
+  static final double SYNC_BAR = 0.040;
+  /** How close a reported duration must be to the stored file's. */
+  static final double DURATION_BAR = 0.5;
+
+  private Shipped() {}
+
+  static EgressServiceClient egressClient(LiveKitRig rig) {
+    return EgressServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY, LiveKitServer.API_SECRET);
+  }
+
+  static RoomServiceClient roomClient(LiveKitRig rig) {
+    return RoomServiceClient.Companion.createClient(rig.livekit().httpUrl(), LiveKitServer.API_KEY, LiveKitServer.API_SECRET);
+  }
+
+  static <T> T ok(Response<T> r) throws IOException {
+    assertThat(r.isSuccessful()).as("HTTP %s: %s", r.code(), r.errorBody() == null ? "" : r.errorBody().string()).isTrue();
+    return r.body();
+  }
+
+  static void createRoom(LiveKitRig rig, String room) throws IOException {
+    ok(roomClient(rig).createRoom(room).execute());
+  }
+
+  /** identity → (mime → track SID), once {@code count} tracks are published in the room (waits up to 20 s). */
+  static Map<String, Map<String, String>> awaitTracks(LiveKitRig rig, String room, int count) throws Exception {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      out.clear();
+      int n = 0;
+      for (LivekitModels.ParticipantInfo p : ok(roomClient(rig).listParticipants(room).execute())) {
+        for (LivekitModels.TrackInfo t : p.getTracksList()) {
+          out.computeIfAbsent(p.getIdentity(), k -> new TreeMap<>()).put(t.getMimeType().toLowerCase(Locale.ROOT), t.getSid());
+          n++;
+        }
+      }
+      if (n >= count || System.nanoTime() > deadline) {
+        assertThat(n).as("tracks published in %s: %s", room, out).isGreaterThanOrEqualTo(count);
+        return out;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static void awaitStatus(StatusWatch watch, String egressId, Duration timeout, String what, Predicate<EgressStatus> wanted) {
+    Ports.await(timeout, egressId + " to be " + what + " (seen " + watch.statuses(egressId) + ")", () -> {
+      EgressInfo i = watch.info(egressId);
+      return i != null && wanted.test(i.getStatus());
+    });
+  }
+
+  static void awaitActive(StatusWatch watch, String egressId) {
+    awaitStatus(watch, egressId, Duration.ofSeconds(60), "ACTIVE", s -> s == EgressStatus.EGRESS_ACTIVE);
+  }
+
+  /** StopEgress through the SDK (answered ENDING), then the final info as livekit-server lists it. */
+  static EgressInfo stop(EgressServiceClient client, StatusWatch watch, String egressId) throws IOException {
+    EgressInfo answer = ok(client.stopEgress(egressId).execute());
+    watch.note(answer);
+    assertThat(answer.getStatus()).isEqualTo(EgressStatus.EGRESS_ENDING);
+    return awaitEnd(watch, egressId);
+  }
+
+  static EgressInfo awaitEnd(StatusWatch watch, String egressId) {
+    awaitStatus(watch, egressId, Duration.ofSeconds(120), "finished", EgressSession::isTerminal);
+    watch.assertNeverBackwards(egressId);
+    return watch.info(egressId);
+  }
+
+  static void assertComplete(EgressInfo info) {
+    assertThat(info.getStatus()).as("%s: %s", info.getEgressId(), info.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+  }
+
+  /** ffprobe's view of a stored file. */
+  static JsonNode probe(Path file) throws Exception {
+    return Probe.info(file);
+  }
+
+  static double probedSeconds(Path file) throws Exception {
+    return probe(file).get("format").get("duration").asDouble();
+  }
+
+  static String codec(Path file, String type) throws Exception {
+    JsonNode s = Probe.stream(probe(file), type);
+    return s == null ? null : s.get("codec_name").asText();
+  }
+
+  /** The reported duration (ns) is the stored file's, within {@link #DURATION_BAR}. */
+  static void assertReportedDuration(long reportedNanos, Path stored) throws Exception {
+    assertThat(reportedNanos / 1e9).as("reported duration of %s", stored.getFileName())
+        .isCloseTo(probedSeconds(stored), within(DURATION_BAR));
+  }
+
+  /** Flash/beep sync of a recording: the mean offset of the first and the last {@code window} seconds. */
+  record Sync(SyncAnalyzer.Result result, double firstMean, double lastMean, int firstPairs, int lastPairs) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s; first window mean %+.1f ms (%d pairs), last window mean %+.1f ms (%d pairs)",
+          result, firstMean * 1000, firstPairs, lastMean * 1000, lastPairs);
+    }
+  }
+
+  static Sync sync(Path file, String crop, double beepHz, double window) throws Exception {
+    SyncAnalyzer.Result r = SyncAnalyzer.analyze(file, crop, beepHz);
+    assertThat(r.flashes()).as("flashes in %s", file.getFileName()).hasSizeGreaterThanOrEqualTo(3);
+    double end = r.flashes().get(r.flashes().size() - 1);
+    double start = r.flashes().get(0);
+    List<Double> first = offsets(r, start, start + window);
+    List<Double> last = offsets(r, Math.max(start, end - window), end + 1);
+    return new Sync(r, mean(first), mean(last), first.size(), last.size());
+  }
+
+  /**
+   * Asserts the issue's sync bar on both windows, and that no whole second is skipped between
+   * flash and beep (pairs see the offset only modulo the 1 s period).
+   */
+  static void assertInSync(Sync s) {
+    System.out.println("A/V sync: " + s);
+    assertThat(s.firstPairs()).as("pairs in the first window").isGreaterThanOrEqualTo(3);
+    assertThat(Math.abs(s.firstMean())).as("|mean beep - flash|, first window: %s", s).isLessThanOrEqualTo(SYNC_BAR);
+    assertThat(Math.abs(s.lastMean())).as("|mean beep - flash|, last window: %s", s).isLessThanOrEqualTo(SYNC_BAR);
+  }
+
+  /**
+   * The onsets of the beeps at {@code hz}, without one the recording starts in the middle of (its
+   * onset is then the start of the file, not of the beep).
+   */
+  static List<Double> beeps(Path file, double hz) throws Exception {
+    List<Double> onsets = new ArrayList<>(SyncAnalyzer.beepOnsets(file, hz));
+    if (!onsets.isEmpty() && onsets.get(0) < 0.15) {
+      onsets.remove(0);
+    }
+    return onsets;
+  }
+
+  /** Beep to beep, for a publisher that beeps once a second. */
+  static List<Double> periods(List<Double> beeps) {
+    List<Double> p = new ArrayList<>();
+    for (int i = 1; i < beeps.size(); i++) {
+      p.add(beeps.get(i) - beeps.get(i - 1));
+    }
+    return p;
+  }
+
+  private static List<Double> offsets(SyncAnalyzer.Result r, double from, double to) {
+    return r.pairs().stream().filter(p -> p.flash() >= from && p.flash() < to).map(SyncAnalyzer.Pair::offset).toList();
+  }
+
+  private static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+}
