@@ -114,6 +114,23 @@ public final class Admission {
     return r == null ? 0 : r.cost;
   }
 
+  /**
+   * Whether an egress is still in its first {@link #HOLD_NANOS}: what it uses then is mostly starting
+   * up (a handler JVM compiles its hot code), not what it will use.
+   */
+  public synchronized boolean starting(String egressId) {
+    Reservation r = reserved.get(egressId);
+    return r != null && nanoClock.getAsLong() - r.acceptedAt < HOLD_NANOS;
+  }
+
+  /**
+   * The egress's handler is up and recording starts: its first seconds count from now, not from
+   * when it was accepted (a handler JVM may take seconds to start when several start together).
+   */
+  public synchronized void started(String egressId) {
+    reserved.computeIfPresent(egressId, (id, r) -> new Reservation(r.cost, nanoClock.getAsLong(), r.measured));
+  }
+
   /** Reserves the cost for an egress if it fits. */
   public synchronized boolean tryReserve(String egressId, double cost) {
     if (reserved.containsKey(egressId) || !canAccept(cost)) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Every second: measures each handler's process tree (Chrome included) and tells
  * {@link Admission}; measures the node's load and, as the reference (protocol.md §4.3), when the
  * node stays above the kill threshold for 10 s with more than one egress running, asks the egress
- * using most CPU beyond its reservation to end gracefully ("CPU exhausted"); if it still runs after
+ * using most CPU beyond its reservation (past its first 15 s, which are start-up) to end gracefully
+ * ("CPU exhausted"); if it still runs after
  * {@code cpu_kill_grace_sec}, fails it: "CPU exhausted: N.NN cores used" (403).
  */
 public final class CpuMonitor implements AutoCloseable {
@@ -101,7 +102,9 @@ public final class CpuMonitor implements AutoCloseable {
       }
       usage.put(e.getKey(), cores);
       admission.measured(e.getKey(), cores);
-      if (cores > admission.reservedCost(e.getKey()) && cores > busiestCores) {
+      // an egress still starting is not stopped for its start-up cost: a handler JVM compiles its hot
+      // code in its first seconds, and a burst of starts would otherwise stop the egresses it brought
+      if (cores > admission.reservedCost(e.getKey()) && cores > busiestCores && !admission.starting(e.getKey())) {
         busiest = e.getKey();
         busiestCores = cores;
       }

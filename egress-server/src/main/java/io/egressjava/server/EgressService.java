@@ -168,6 +168,7 @@ public final class EgressService implements AutoCloseable {
     try {
       a.runner = runners.create(plan, req);
       a.runner.start(plan, a.session);
+      admission.started(id);
     } catch (PsrpcException e) {
       a.session.fail(e, b -> { });
     } catch (RuntimeException e) {
@@ -181,7 +182,9 @@ public final class EgressService implements AutoCloseable {
   private EgressInfo stopEgress(Active a, String reason) {
     EgressInfo info = a.session.ending(reason);
     EgressRunner runner = a.runner;
-    if (runner != null && info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
+    // ENDING drains the runner; ABORTED (stopped before it started) must stop it all the same
+    if (runner != null && (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING
+        || info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ABORTED)) {
       runner.stop();
     }
     a.reporter.awaitSent(ANSWER_AFTER_STORED); // as the reference: the store says ENDING before the caller hears it

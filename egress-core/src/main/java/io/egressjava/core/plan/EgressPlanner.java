@@ -125,10 +125,16 @@ public final class EgressPlanner {
     }
 
     Placeholders placeholders() {
-      return Placeholders.forRequest(roomName, request.getRoomId(), retry(), now);
+      Placeholders p = Placeholders.forRequest(roomName, request.getRoomId(), retry(), now);
+      // a participant egress knows its publisher from the request (the reference fills it in then too)
+      return type == RequestType.PARTICIPANT ? p.with(Placeholders.PUBLISHER_IDENTITY, identity) : p;
     }
 
+    /** What unnamed outputs are named after, as the reference does: the participant, the room, else "web". */
     String identifier() {
+      if (type == RequestType.PARTICIPANT) {
+        return identity;
+      }
       return roomName.isEmpty() ? "web" : roomName;
     }
 

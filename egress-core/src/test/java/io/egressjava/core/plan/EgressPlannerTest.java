@@ -254,6 +254,14 @@ class EgressPlannerTest {
   }
 
   @Test
+  void participantOutputsAreNamedAfterThePublisher() {
+    assertThat(plan(participant(b -> b.addFileOutputs(mp4("p/{publisher_identity}")))).file().storagePath())
+        .isEqualTo("p/alice.mp4");
+    assertThat(plan(participant(b -> b.addFileOutputs(mp4("")))).file().storagePath())
+        .isEqualTo("alice-2022-10-04T011306.mp4");
+  }
+
+  @Test
   void participantInvalid() {
     fails(participant(b -> b.setIdentity("").addFileOutputs(mp4(""))), INVALID, "request has missing or invalid field: identity");
   }

@@ -158,8 +158,9 @@ public final class HandlerMain {
 
   private void stop(String reason) {
     EgressInfo info = session.ending(reason);
-    if (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
-      runner.stop();
+    if (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING
+        || info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ABORTED) {
+      runner.stop(); // aborted before it started: it must not go on recording
     }
   }
 

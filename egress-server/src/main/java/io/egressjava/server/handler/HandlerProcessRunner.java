@@ -266,7 +266,8 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   @Override
   public void stopWithReason(String reason) {
     EgressInfo info = session.ending(reason);
-    if (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING) {
+    if (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING
+        || info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ABORTED) {
       send(Kind.STOP, reason);
     }
   }

@@ -92,6 +92,19 @@ final class Shipped {
     return awaitEnd(watch, egressId);
   }
 
+  /** StopEgress unless it already ended by itself (its publisher left), then its final info. */
+  static EgressInfo stopUnlessEnded(EgressServiceClient client, StatusWatch watch, String egressId) throws IOException {
+    EgressInfo now = watch.info(egressId);
+    if (now != null && EgressSession.isTerminal(now.getStatus())) {
+      return awaitEnd(watch, egressId);
+    }
+    Response<EgressInfo> r = client.stopEgress(egressId).execute();
+    if (r.isSuccessful()) {
+      watch.note(r.body());
+    }
+    return awaitEnd(watch, egressId);
+  }
+
   static EgressInfo awaitEnd(StatusWatch watch, String egressId) {
     awaitStatus(watch, egressId, Duration.ofSeconds(120), "finished", EgressSession::isTerminal);
     watch.assertNeverBackwards(egressId);

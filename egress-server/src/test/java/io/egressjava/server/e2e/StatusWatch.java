@@ -50,6 +50,10 @@ final class StatusWatch implements AutoCloseable {
 
   /** Also records infos the test got from other calls (start, stop, update answers). */
   void note(EgressInfo i) {
+    EgressInfo before = last.get(i.getEgressId());
+    if (before != null && i.getUpdatedAt() < before.getUpdatedAt()) {
+      return; // an answer the test looks at only now (the start's), older than what was listed since
+    }
     last.put(i.getEgressId(), i);
     List<EgressStatus> list = seen.computeIfAbsent(i.getEgressId(), k -> new ArrayList<>());
     synchronized (list) {
