@@ -99,7 +99,17 @@ public final class ReorderBuffer {
     return true;
   }
 
-  /** The packets that can go on now, in sequence order (often empty). */
+  /** The packets that can go on without giving up on any gap, in sequence order (often empty). */
+  public List<RtpPacket> pollInOrder() {
+    List<RtpPacket> out = new ArrayList<>(ready);
+    ready.clear();
+    if (held > 0) {
+      releaseInOrder(out);
+    }
+    return out;
+  }
+
+  /** The packets that can go on now, gaps older than the wait given up, in sequence order (often empty). */
   public List<RtpPacket> poll(long nowNanos) {
     List<RtpPacket> out = new ArrayList<>(ready);
     ready.clear();

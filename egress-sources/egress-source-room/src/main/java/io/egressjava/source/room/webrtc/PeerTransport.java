@@ -7,11 +7,15 @@ import io.egressjava.source.room.ice.StunMessage;
 import io.egressjava.source.room.srtp.SrtpSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -32,9 +36,19 @@ public final class PeerTransport implements AutoCloseable {
     void onRtp(byte[] packet, int length);
 
     void onRtcp(byte[] packet, int length);
+
+    /**
+     * Everything the socket had is read (called at least every {@value #IDLE_WAKE_MS} ms): only now
+     * may a missing packet be given up on — after a stall of this process it may still be queued.
+     */
+    default void onDrained(long nowNanos) {}
   }
 
-  private final DatagramSocket socket;
+  /** How often the reader wakes without traffic, so that waits can time out. */
+  static final long IDLE_WAKE_MS = 20;
+
+  private final DatagramChannel channel;
+  private final Selector selector;
   private final IceAgent ice;
   private final QueuedDatagramTransport dtlsTransport;
   private final Listener listener;
@@ -59,13 +73,24 @@ public final class PeerTransport implements AutoCloseable {
    */
   public PeerTransport(String name, InetAddress localAddress, Listener listener) {
     this.listener = listener;
+    int port;
     try {
-      socket = new DatagramSocket(new InetSocketAddress(localAddress, 0));
-      socket.setReceiveBufferSize(4 << 20);
-    } catch (SocketException e) {
+      channel = DatagramChannel.open();
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+      channel.bind(new InetSocketAddress(localAddress, 0));
+      channel.configureBlocking(false);
+      selector = Selector.open();
+      channel.register(selector, SelectionKey.OP_READ);
+      port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+      int granted = channel.getOption(StandardSocketOptions.SO_RCVBUF);
+      if (granted < RECEIVE_BUFFER) {
+        log.warn("UDP receive buffer is {} KiB, not the {} KiB asked for: a stall of this process loses media sooner"
+            + " (raise net.core.rmem_max)", granted / 1024, RECEIVE_BUFFER / 1024);
+      }
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ice = new IceAgent(this::sendTo, List.of(new InetSocketAddress(localAddress, socket.getLocalPort())));
+    ice = new IceAgent(this::sendTo, List.of(new InetSocketAddress(localAddress, port)));
     dtlsTransport = new QueuedDatagramTransport(this::sendSelected);
     reader = new Thread(this::readLoop, "rtc-" + name);
     reader.setDaemon(true);
@@ -122,53 +147,70 @@ public final class PeerTransport implements AutoCloseable {
     t.start();
   }
 
+  /**
+   * Reads until the socket is empty, then tells the listener (which may now time out gaps), then
+   * waits for more: decisions that give up on a packet are taken only when none is left unread.
+   */
   private void readLoop() {
-    byte[] buf = new byte[2048];
-    DatagramPacket p = new DatagramPacket(buf, buf.length);
+    ByteBuffer buf = ByteBuffer.allocate(2048);
     while (!closed) {
       try {
-        p.setLength(buf.length);
-        socket.receive(p);
-      } catch (IOException e) {
+        selector.select(IDLE_WAKE_MS);
+        selector.selectedKeys().clear();
+        SocketAddress from;
+        while (!closed && (from = receive(buf)) != null) {
+          lastReceivedNanos = System.nanoTime();
+          handle(buf.array(), buf.position(), (InetSocketAddress) from);
+        }
+      } catch (IOException | java.nio.channels.ClosedSelectorException e) {
         if (!closed) {
           log.warn("RTC socket failed: {}", e.getMessage());
         }
         return;
       }
-      lastReceivedNanos = System.nanoTime();
-      int len = p.getLength();
-      int first = buf[0] & 0xFF;
-      try {
-        if (first < 4) {
-          if (StunMessage.isStun(buf, len)) {
-            ice.onStun(StunMessage.parse(buf, len), (InetSocketAddress) p.getSocketAddress());
-          }
-        } else if (first >= 20 && first <= 63) {
-          dtlsTransport.offer(java.util.Arrays.copyOf(buf, len));
-        } else if (first >= 128 && first <= 191) {
-          SrtpSession s = srtp;
-          if (s == null) {
-            continue;
-          }
-          int second = buf[1] & 0xFF;
-          if (second >= 192 && second <= 223) {
-            int n = s.decryptRtcp(buf, len);
-            if (n > 0) {
-              rtcpIn++;
-              listener.onRtcp(buf, n);
-            } else {
-              rtcpRejected++;
-            }
+      if (!closed) {
+        listener.onDrained(System.nanoTime());
+      }
+    }
+  }
+
+  private SocketAddress receive(ByteBuffer buf) throws IOException {
+    buf.clear();
+    return channel.receive(buf);
+  }
+
+  private void handle(byte[] buf, int len, InetSocketAddress from) {
+    int first = buf[0] & 0xFF;
+    try {
+      if (first < 4) {
+        if (StunMessage.isStun(buf, len)) {
+          ice.onStun(StunMessage.parse(buf, len), from);
+        }
+      } else if (first >= 20 && first <= 63) {
+        dtlsTransport.offer(java.util.Arrays.copyOf(buf, len));
+      } else if (first >= 128 && first <= 191) {
+        SrtpSession s = srtp;
+        if (s == null) {
+          return;
+        }
+        int second = buf[1] & 0xFF;
+        if (second >= 192 && second <= 223) {
+          int n = s.decryptRtcp(buf, len);
+          if (n > 0) {
+            rtcpIn++;
+            listener.onRtcp(buf, n);
           } else {
-            int n = s.decryptRtp(buf, len);
-            if (n > 0) {
-              listener.onRtp(buf, n);
-            }
+            rtcpRejected++;
+          }
+        } else {
+          int n = s.decryptRtp(buf, len);
+          if (n > 0) {
+            listener.onRtp(buf, n);
           }
         }
-      } catch (RuntimeException e) {
-        log.debug("dropped a datagram: {}", e.toString());
       }
+    } catch (RuntimeException e) {
+      log.debug("dropped a datagram: {}", e.toString());
     }
   }
 
@@ -185,6 +227,9 @@ public final class PeerTransport implements AutoCloseable {
     return new long[] {rtcpIn, rtcpRejected};
   }
 
+  /** What the socket may queue while this process stalls: ~15 s of a 2 Mbps stream. */
+  private static final int RECEIVE_BUFFER = 4 << 20;
+
   /** Nanos since the last datagram arrived (any kind). */
   public long idleNanos() {
     return System.nanoTime() - lastReceivedNanos;
@@ -199,7 +244,7 @@ public final class PeerTransport implements AutoCloseable {
 
   private void sendTo(byte[] data, InetSocketAddress to) {
     try {
-      socket.send(new DatagramPacket(data, data.length, to));
+      channel.send(ByteBuffer.wrap(data), to);
     } catch (IOException e) {
       if (!closed) {
         log.debug("RTC send to {} failed: {}", to, e.getMessage());
@@ -220,7 +265,12 @@ public final class PeerTransport implements AutoCloseable {
       }
     }
     dtlsTransport.close();
-    socket.close();
+    try {
+      selector.close();
+      channel.close();
+    } catch (IOException e) {
+      log.debug("closing the RTC socket: {}", e.getMessage());
+    }
     SrtpSession s = srtp;
     if (s != null) {
       s.close();

@@ -84,7 +84,8 @@ public final class RoomSubscriber implements AutoCloseable {
   private volatile String participantSid;
   private volatile boolean removed;
   private volatile int resumes;
-  private final java.util.concurrent.CompletableFuture<SignalClient> signalReady = new java.util.concurrent.CompletableFuture<>();
+  /** Connections being opened: closing releases their waiting messages. */
+  private final Set<java.util.concurrent.CompletableFuture<Void>> gates = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Signal messages are handled in order on one thread of our own, never on the WebSocket's. */
   private final java.util.concurrent.ExecutorService signalThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "room-signal");
@@ -106,6 +107,13 @@ public final class RoomSubscriber implements AutoCloseable {
       public void onRtcp(byte[] packet, int length) {
         RoomSubscriber.this.onRtcp(packet, length);
       }
+
+      @Override
+      public void onDrained(long nowNanos) {
+        for (TrackReceiver r : receivers.values()) {
+          r.onDrained(nowNanos);
+        }
+      }
     });
     rtcpTimer = RtcTimers.scheduleAtFixedRate(this::rtcpTick, 20, 20, TimeUnit.MILLISECONDS);
   }
@@ -123,9 +131,8 @@ public final class RoomSubscriber implements AutoCloseable {
     try {
       s.wsUrl = wsUrl;
       s.token = token;
-      s.signal = SignalClient.connect(wsUrl, token, s::queueSignal, timeout);
+      s.signal = s.install(listener2 -> SignalClient.connect(wsUrl, token, listener2, timeout));
       s.participantSid = s.signal.joinResponse().getParticipant().getSid();
-      s.signalReady.complete(s.signal);
       s.watch(s.signal);
       s.transport.connected().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return s;
@@ -153,8 +160,7 @@ public final class RoomSubscriber implements AutoCloseable {
           if (removed) {
             return; // the socket closed because the server removed us: nothing to resume
           }
-          SignalClient resumed = SignalClient.resume(wsUrl, token, participantSid, this::queueSignal, RESUME_TIMEOUT);
-          signal = resumed;
+          SignalClient resumed = install(l -> SignalClient.resume(wsUrl, token, participantSid, l, RESUME_TIMEOUT));
           resumes++;
           log.info("signal connection resumed (attempt {})", attempt);
           watch(resumed);
@@ -223,10 +229,29 @@ public final class RoomSubscriber implements AutoCloseable {
     return Map.copyOf(receivers);
   }
 
-  private void queueSignal(SignalResponse r) {
+  /**
+   * Opens a signalling connection and makes it the one we answer on. Its messages can arrive
+   * before the open returns (after a resume the server sends its ICE-restart offer at once): they
+   * wait until then, or the answer would go out on the closed connection, never reach the server,
+   * and the media would not come back.
+   */
+  private SignalClient install(java.util.function.Function<java.util.function.Consumer<SignalResponse>, SignalClient> open) {
+    java.util.concurrent.CompletableFuture<Void> installed = new java.util.concurrent.CompletableFuture<>();
+    gates.add(installed);
+    try {
+      SignalClient client = open.apply(r -> queueSignal(r, installed));
+      signal = client;
+      return client;
+    } finally {
+      installed.complete(null); // a failed open's messages (if any) are dropped by onSignal's checks
+      gates.remove(installed);
+    }
+  }
+
+  private void queueSignal(SignalResponse r, java.util.concurrent.CompletableFuture<Void> installed) {
     try {
       signalThread.execute(() -> {
-        signalReady.join();
+        installed.join();
         if (!closed) {
           onSignal(r);
         }
@@ -386,7 +411,7 @@ public final class RoomSubscriber implements AutoCloseable {
           r.lastSenderReport() != null);
     }
     rtcpTimer.cancel(false);
-    signalReady.cancel(false);
+    gates.forEach(g -> g.complete(null));
     signalThread.shutdownNow();
     SignalClient s = signal;
     if (s != null) {

@@ -25,7 +25,11 @@ import java.util.function.Consumer;
  * buffer with NACKs, the codec's depacketizer, receiver reports and key-frame requests.
  */
 public final class TrackReceiver {
-  private static final long PLI_INTERVAL_NANOS = 500_000_000L;
+  /**
+   * Between key-frame requests: LiveKit stops answering NACKs after a PLI until the next key frame,
+   * so asking too often turns every loss on the way into a wait for yet another key frame.
+   */
+  private static final long PLI_INTERVAL_NANOS = 1_000_000_000L;
 
   /** A frame with the codec it was sent in. */
   public record Frame(String codec, EncodedFrame frame) {}
@@ -96,24 +100,33 @@ public final class TrackReceiver {
     }
     nacks.onPacket(p.sequence(), nowNanos);
     if (reorder.push(p, nowNanos)) {
-      release(reorder.poll(nowNanos), nowNanos);
+      release(reorder.pollInOrder()); // gaps are given up only once the socket is drained
     }
   }
 
-  /** In sequence order; padding-only packets go in too (they advance the sequence, add nothing). */
-  private void release(List<RtpPacket> ready, long nowNanos) {
-    for (RtpPacket p : ready) {
-      Depacketizer d = depacketizer(p.payloadType());
-      if (d != null) {
-        d.push(p);
-      }
-    }
+  /**
+   * The socket is empty (reader thread): whatever is still missing is not waiting unread, so gaps
+   * older than the wait are given up now, and a key frame is asked for if the picture needs one.
+   * Doing this on a timer instead skipped packets that sat in the socket while the process stalled.
+   */
+  synchronized void onDrained(long nowNanos) {
+    release(reorder.poll(nowNanos));
     Depacketizer d = depacketizer;
     if (d != null && d.awaitingKeyFrame() && stream.kind().equals("video") && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS
         && (frames > 0 || nowNanos - firstPacketNanos > FIRST_KEY_FRAME_GRACE_NANOS)) {
       lastPliNanos = nowNanos;
       plis++;
       rtcpOut.accept(RtcpWriter.pli(rtcpSsrc, stream.mediaSsrc()));
+    }
+  }
+
+  /** In sequence order; padding-only packets go in too (they advance the sequence, add nothing). */
+  private void release(List<RtpPacket> ready) {
+    for (RtpPacket p : ready) {
+      Depacketizer d = depacketizer(p.payloadType());
+      if (d != null) {
+        d.push(p);
+      }
     }
   }
 
@@ -153,13 +166,12 @@ public final class TrackReceiver {
     }
   }
 
-  /** Every 20 ms: NACKs that are due, packets whose gap timed out, a receiver report each second. */
+  /** Every 20 ms: NACKs that are due, a receiver report each second. */
   synchronized void tick(long nowNanos) {
     List<Integer> lost = nacks.due(nowNanos);
     if (!lost.isEmpty()) {
       rtcpOut.accept(RtcpWriter.nack(rtcpSsrc, stream.mediaSsrc(), lost));
     }
-    release(reorder.poll(nowNanos), nowNanos);
     if (nowNanos - lastReportNanos >= REPORT_INTERVAL_NANOS) {
       lastReportNanos = nowNanos;
       ReportBlock block = stats.report(nowNanos);

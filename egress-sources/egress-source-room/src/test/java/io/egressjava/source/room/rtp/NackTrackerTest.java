@@ -67,35 +67,37 @@ class NackTrackerTest {
 
   @Test
   void aHugeJumpResetsInsteadOfFlooding() {
+    int max = NackTracker.MAX_TRACKED;
     NackTracker n = new NackTracker();
     n.onPacket(10, 0);
     n.onPacket(12, 0); // 11 missing
-    n.onPacket(12 + 102, 0); // 101 missing: more than can be tracked
+    n.onPacket(12 + max + 2, 0); // max + 1 missing: more than can be tracked
     assertThat(n.pending()).isZero();
     assertThat(n.gaveUp()).isEqualTo(1); // 11 dropped by the reset
     assertThat(n.due(1000 * MS)).isEmpty();
-    n.onPacket(115, 1000 * MS);
-    n.onPacket(117, 1000 * MS); // tracking resumes from the new position
-    assertThat(n.due(1020 * MS)).containsExactly(116);
+    n.onPacket(12 + max + 3, 1000 * MS);
+    n.onPacket(12 + max + 5, 1000 * MS); // tracking resumes from the new position
+    assertThat(n.due(1020 * MS)).containsExactly(12 + max + 4);
 
     NackTracker exactly = new NackTracker();
     exactly.onPacket(10, 0);
-    exactly.onPacket(111, 0); // 100 missing: all tracked
-    assertThat(exactly.pending()).isEqualTo(100);
-    assertThat(exactly.due(20 * MS)).hasSize(100).startsWith(11).endsWith(110);
+    exactly.onPacket(10 + max + 1, 0); // max missing: all tracked (a lost burst of a whole key frame)
+    assertThat(exactly.pending()).isEqualTo(max);
+    assertThat(exactly.due(20 * MS)).hasSize(max).startsWith(11).endsWith(10 + max);
   }
 
   @Test
-  void atMostAHundredTrackedTheOldestEvictedFirst() {
+  void atMostMaxTrackedTheOldestEvictedFirst() {
+    int max = NackTracker.MAX_TRACKED;
     NackTracker n = new NackTracker();
     n.onPacket(0, 0);
-    for (int seq = 2; seq <= 2 * 101; seq += 2) { // every odd number lost: 101 gaps
+    for (int seq = 2; seq <= 2 * (max + 1); seq += 2) { // every odd number lost: max + 1 gaps
       n.onPacket(seq, 0);
     }
-    assertThat(n.pending()).isEqualTo(100);
+    assertThat(n.pending()).isEqualTo(max);
     assertThat(n.gaveUp()).isEqualTo(1);
     List<Integer> due = n.due(20 * MS);
-    assertThat(due).hasSize(100).startsWith(3, 5).endsWith(201);
+    assertThat(due).hasSize(max).startsWith(3, 5).endsWith(2 * max + 1);
   }
 
   @Test

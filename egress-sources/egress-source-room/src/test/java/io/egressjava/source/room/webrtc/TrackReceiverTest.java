@@ -1,0 +1,83 @@
+package io.egressjava.source.room.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.source.room.sdp.OfferedStreams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** When a track receiver gives up on a missing packet, with the time given (no sockets, no sleeps). */
+class TrackReceiverTest {
+  private static final long MS = 1_000_000L;
+  private static final long SSRC = 0x1234;
+  private final List<EncodedFrame> frames = new ArrayList<>();
+  private final List<byte[]> rtcp = new ArrayList<>();
+  private final TrackReceiver receiver = new TrackReceiver(new OfferedStreams.Stream(SSRC, "0", "audio", "TR_a", false, SSRC,
+      Map.of(111, "opus"), Map.of(), 0), 1, rtcp::add, f -> frames.add(f.frame()));
+
+  /** An Opus packet (one frame each) with this sequence number. */
+  private static byte[] opus(int seq) {
+    byte[] p = new byte[12 + 20];
+    p[0] = (byte) 0x80;
+    p[1] = 111;
+    p[2] = (byte) (seq >> 8);
+    p[3] = (byte) seq;
+    long ts = seq * 960L;
+    p[4] = (byte) (ts >> 24);
+    p[5] = (byte) (ts >> 16);
+    p[6] = (byte) (ts >> 8);
+    p[7] = (byte) ts;
+    p[8] = (byte) (SSRC >> 24);
+    p[9] = (byte) (SSRC >> 16);
+    p[10] = (byte) (SSRC >> 8);
+    p[11] = (byte) SSRC;
+    for (int i = 12; i < p.length; i++) {
+      p[i] = (byte) (i * 7);
+    }
+    return p;
+  }
+
+  private void receive(int seq, long nanos) {
+    byte[] p = opus(seq);
+    receiver.onRtp(p, p.length, false, nanos);
+  }
+
+  /**
+   * This process stalled for 400 ms with packet 5 still unread in its socket: the timer (which ran
+   * first) may ask for it again but must not give up on it; read at last, it goes through, nothing lost.
+   */
+  @Test
+  void aGapIsNotGivenUpWhileTheMissingPacketMayStillBeUnread() {
+    for (int seq = 1; seq <= 10; seq++) {
+      if (seq != 5) {
+        receive(seq, 0);
+      }
+    }
+    assertThat(frames).hasSize(4);
+    receiver.tick(400 * MS);
+    assertThat(receiver.lost()).isZero();
+    assertThat(frames).hasSize(4);
+    receive(5, 400 * MS);
+    receiver.onDrained(401 * MS);
+    assertThat(frames).hasSize(10);
+    assertThat(receiver.lost()).isZero();
+  }
+
+  /** With the socket empty, a packet missing for longer than the wait is given up on, and the rest goes on. */
+  @Test
+  void aGapIsGivenUpWhenNothingIsLeftToRead() {
+    for (int seq = 1; seq <= 10; seq++) {
+      if (seq != 5) {
+        receive(seq, 0);
+      }
+    }
+    receiver.onDrained(100 * MS);
+    assertThat(frames).as("still waiting for 5 (reordered, or resent after a NACK)").hasSize(4);
+    receiver.onDrained(301 * MS);
+    assertThat(frames).hasSize(9);
+    assertThat(receiver.lost()).isEqualTo(1);
+  }
+}
