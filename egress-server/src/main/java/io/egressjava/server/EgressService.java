@@ -169,11 +169,15 @@ public final class EgressService implements AutoCloseable {
       a.runner = runners.create(plan, req);
       a.runner.start(plan, a.session);
       admission.started(id);
-    } catch (PsrpcException e) {
-      a.session.fail(e, b -> { });
     } catch (RuntimeException e) {
-      log.error("egress {} failed to start", id, e);
-      a.session.fail(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())), b -> { });
+      // as the reference: StartEgress answers with the error (a handler that did not come up, a
+      // source this build cannot record), and the egress is reported FAILED with it
+      PsrpcException error = e instanceof PsrpcException p ? p : new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage()));
+      if (!(e instanceof PsrpcException)) {
+        log.error("egress {} failed to start", id, e);
+      }
+      a.session.fail(error, b -> { });
+      throw error;
     }
     log.info("egress {} started ({}, {})", id, plan.requestType().label(), plan.sourceType());
     return plan.info();

@@ -70,9 +70,11 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
     if (plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB) {
       return new PipelineRunner(config, pageSource(plan), workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
+    if (plan.passthrough()) { // track egress, or v2 media without transcoding: written as received
+      return new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, null);
+    }
     return switch (plan.requestType()) {
-      case TRACK -> new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, null);
-      case TRACK_COMPOSITE, PARTICIPANT, ROOM_COMPOSITE -> new PipelineRunner(config, new RoomMediaSource(plan, null),
+      case TRACK_COMPOSITE, PARTICIPANT, ROOM_COMPOSITE, TEMPLATE, MEDIA -> new PipelineRunner(config, new RoomMediaSource(plan, null),
           workRoot.resolve(plan.egressId()), Path.of("/"), clock);
       default -> throw new PsrpcException(PsrpcCode.UNIMPLEMENTED,
           plan.requestType().label() + " egress from the room's tracks is not supported by this build");

@@ -17,7 +17,7 @@ import java.util.List;
  * LiveKit JS SDK on {@code publisher/flash-beep.html} — a canvas flash and a WebAudio beep that
  * start together once a second, sent by libwebrtc with its own capture-time sender reports.
  */
-final class BrowserPublisher implements AutoCloseable {
+public final class BrowserPublisher implements AutoCloseable {
   /** livekit-client as installed by the egress-templates build. */
   private static final Path SDK = Path.of("../egress-templates/src/main/web/node_modules/livekit-client/dist/livekit-client.umd.js");
 
@@ -69,7 +69,7 @@ final class BrowserPublisher implements AutoCloseable {
     Files.write(file, java.util.Base64.getDecoder().decode(b64));
   }
 
-  static BrowserPublisher start(String wsUrl, String token) throws IOException {
+  public static BrowserPublisher start(String wsUrl, String token) throws IOException {
     return new BrowserPublisher(wsUrl, token);
   }
 

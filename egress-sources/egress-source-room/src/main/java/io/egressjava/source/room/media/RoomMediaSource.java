@@ -168,6 +168,9 @@ public final class RoomMediaSource implements MediaSource {
       if (pick.video() && tracks.values().stream().anyMatch(s -> s.pick.video())) {
         continue; // one picture: the first video track the selection picked
       }
+      if (!pick.video() && !selection.mixesAudio() && tracks.values().stream().anyMatch(s -> !s.pick.video())) {
+        continue; // one sound followed closely (lip sync): the first audio track the selection picked
+      }
       tracks.put(pick.track().getSid(), new TrackState(pick, codec));
       if (!pick.video() && selection.mixesAudio()) {
         mixer.addInput(pick.track().getSid());
