@@ -71,6 +71,9 @@ public final class PipelineRunner implements EgressRunner {
   private volatile StreamPublisher streams;
   private volatile PsrpcException streamFailure;
   private boolean hasPicture;
+  /** The last picture fitted, not yet encoded (in the scaler's output), and its time. */
+  private boolean hasPending;
+  private double pendingSeconds;
   private Instant startedAt;
   private final Manifest manifest = new Manifest();
 
@@ -366,22 +369,13 @@ public final class PipelineRunner implements EgressRunner {
           return;
         }
         markStarted();
-        int copies = frameRate.framesForNearest(seconds);
-        if (copies > 0 && hasPicture) {
-          // slots before this frame's own belong to the previous picture (a stall shows the last frame)
-          AVFrame last = scaler.output();
-          for (int i = 1; i < copies; i++) {
-            graph.pushVideo(last);
-          }
-          graph.pushVideo(scaler.fit(frame));
-        } else if (copies > 0) {
-          // the video starts where its first picture is, as the reference's does: the slots before
-          // it stay empty (their time still counts, or the video would run early by as much), rather
-          // than showing that picture frozen
-          graph.skipVideo(copies - 1);
-          graph.pushVideo(scaler.fit(frame));
-          hasPicture = true;
+        // a picture is encoded once the next one says which slots it gets (ConstantFrameRate.decide)
+        if (hasPending) {
+          emit(frameRate.decide(pendingSeconds, seconds));
         }
+        scaler.fit(frame);
+        pendingSeconds = seconds;
+        hasPending = true;
         if (graph.audioEncoder() != null) {
           // a stalled or muted microphone must not let the sound fall behind the pictures
           writeSilence(audioTimeline.silenceOwed(seconds, source.audioLatenessSeconds()));
@@ -439,6 +433,30 @@ public final class PipelineRunner implements EgressRunner {
     }
   }
 
+  /**
+   * Encodes the decided slots: repeats of what is shown (none before the first picture: the video
+   * starts where its first picture is, as the reference's does, not frozen on it), then the pending
+   * picture. Called with the graph lock held.
+   */
+  private void emit(ConstantFrameRate.Slots slots) {
+    if (slots.repeats() > 0) {
+      if (hasPicture) {
+        for (int i = 0; i < slots.repeats(); i++) {
+          graph.pushVideo(scaler.held());
+        }
+      } else {
+        graph.skipVideo(slots.repeats()); // their time still counts, or the video would run early
+      }
+    }
+    if (slots.previous() > 0) {
+      AVFrame shown = scaler.hold();
+      hasPicture = true;
+      for (int i = 0; i < slots.previous(); i++) {
+        graph.pushVideo(shown);
+      }
+    }
+  }
+
   private void markStarted() {
     if (mediaStarted.compareAndSet(false, true)) {
       startedAt = clock.instant();
@@ -463,6 +481,10 @@ public final class PipelineRunner implements EgressRunner {
     PsrpcException failure = sourceError != null ? sourceError : streamFailure;
     synchronized (graphLock) {
       try {
+        if (hasPending) { // the last picture gets its own slot
+          emit(frameRate.decide(pendingSeconds, pendingSeconds + 1.0 / plan.encoding().framerate()));
+          hasPending = false;
+        }
         graph.close();
         if (scaler != null) {
           scaler.close();

@@ -22,13 +22,29 @@ public final class ConstantFrameRate {
   }
 
   /**
-   * As {@link #framesFor}, with the frame in the slot nearest its time instead of the one it falls
-   * in: a picture is then at most half a frame off its moment (not up to a whole frame early), which
-   * is what lip sync is measured against.
+   * Which slots are decided now that a frame at {@code next} has come after one at {@code previous}:
+   * every slot whose time plus half a frame is before {@code next}, since no later frame may show in
+   * it. Each gets the latest frame no more than half a frame after its time: {@code previous} from
+   * the first slot that allows it on ({@link Slots#previous}), what was shown before until then
+   * ({@link Slots#repeats}). Two frames landing near one slot thus keep the later one — a flash that
+   * a jittery camera delivers early in a slot is not lost to the frame before it.
    */
-  public int framesForNearest(double t) {
-    return framesFor(t + interval / 2);
+  public Slots decide(double previous, double next) {
+    int repeats = 0;
+    int shown = 0;
+    while (emitted * interval + interval / 2 < next - 1e-9) {
+      if (previous <= emitted * interval + interval / 2 + 1e-9) {
+        shown++;
+      } else {
+        repeats++;
+      }
+      emitted++;
+    }
+    return new Slots(repeats, shown);
   }
+
+  /** Slots decided by {@link #decide}: first {@code repeats} of the picture shown before, then {@code previous} of the new one. */
+  public record Slots(int repeats, int previous) {}
 
   /** Output frames owed at time {@code now} when no source frame came: repeat the last picture this often. */
   public int catchUp(double now) {

@@ -23,6 +23,7 @@ public final class VideoScaler implements AutoCloseable {
   private final int width;
   private final int height;
   private final AVFrame output;
+  private AVFrame held;
   private SwsContext context;
   private int srcW;
   private int srcH;
@@ -46,6 +47,25 @@ public final class VideoScaler implements AutoCloseable {
   /** The last fitted picture (black before the first). */
   public AVFrame output() {
     return output;
+  }
+
+  /** A copy of the last fitted picture, kept while {@link #fit} takes the next one (what is being shown). */
+  public AVFrame hold() {
+    if (held == null) {
+      held = av_frame_alloc();
+      held.format(AV_PIX_FMT_YUV420P);
+      held.width(width);
+      held.height(height);
+      Ffmpeg.check(av_frame_get_buffer(held, 0), "av_frame_get_buffer");
+    }
+    Ffmpeg.check(av_frame_make_writable(held), "av_frame_make_writable");
+    Ffmpeg.check(org.bytedeco.ffmpeg.global.avutil.av_frame_copy(held, output), "av_frame_copy");
+    return held;
+  }
+
+  /** The picture {@link #hold} kept last. */
+  public AVFrame held() {
+    return held;
   }
 
   /** Scales {@code in} into the output frame and returns it (valid until the next call). */
@@ -99,5 +119,8 @@ public final class VideoScaler implements AutoCloseable {
       sws_freeContext(context);
     }
     av_frame_free(output);
+    if (held != null) {
+      av_frame_free(held);
+    }
   }
 }

@@ -2,8 +2,8 @@ package io.egressjava.source.room.media;
 
 /**
  * Puts one track's frames on the egress clock: by their RTP timestamp distance (unwrapped) from a
- * start, which is the earliest arrival the frames' RTP times allow (the first frame's, unless later
- * ones came more on time), plus a correction that lip sync sets from the sender reports. Arrival
+ * start, which is the earliest arrival the frames' RTP times allow in the first second (the first
+ * frame's, unless the next ones came more on time), plus a correction that lip sync sets from the sender reports. Arrival
  * jitter and backlogs therefore never move frames, and a stalled track resumes at its true position.
  */
 final class TrackClock {
@@ -23,6 +23,8 @@ final class TrackClock {
   static final long SETTLE_WINDOW_NANOS = 1_000_000_000L;
   /** While settling: arrival and on-time start implied, per observed frame. */
   private final java.util.ArrayDeque<long[]> observed = new java.util.ArrayDeque<>();
+  /** Until when (arrival) an earlier on-time frame may still move the start: a second after an anchor. */
+  private long settleUntilNanos = Long.MIN_VALUE;
 
   TrackClock(int clockRate) {
     this.clockRate = clockRate;
@@ -51,6 +53,7 @@ final class TrackClock {
   /** The start is settled; {@link #seconds} now replays the observed frames from the first. */
   synchronized void settle() {
     settled = true;
+    settleUntilNanos = Long.MIN_VALUE; // the hold found the start; live frames no longer move it
     if (!observed.isEmpty()) {
       baseArrivalNanos = observed.stream().mapToLong(o -> o[1]).min().getAsLong();
       observed.clear();
@@ -69,6 +72,7 @@ final class TrackClock {
   }
 
   private void anchor(long rtpTimestamp, long arrivalNanos) {
+    settleUntilNanos = arrivalNanos + SETTLE_WINDOW_NANOS;
     baseArrivalNanos = arrivalNanos;
     baseRtp = rtpTimestamp;
     lastRtp = rtpTimestamp;
@@ -95,11 +99,15 @@ final class TrackClock {
       replaying--;
       return (baseArrivalNanos - originNanos) / 1e9 + (double) lastUnwrapped / clockRate + correctionSeconds;
     }
-    // a frame more on time than any before says the start was earlier: a track that starts with
-    // the SFU's burst (a subscription after the settling hold), or that caught up after a stall
-    // of this receiver, is placed where on-time frames put it instead of late by the backlog
-    long onTime = arrivalNanos - Math.round(lastUnwrapped * 1e9 / clockRate);
-    baseArrivalNanos = Math.min(baseArrivalNanos, onTime);
+    // within a second of its anchor, a frame more on time than any before says the start was
+    // earlier: a track that starts with the SFU's burst (a subscription after the settling hold),
+    // or re-anchored on the first late frame after a stall of this receiver, is placed where
+    // on-time frames put it instead of late by the backlog. Not later on: a sender whose capture
+    // times jitter would move the track ever earlier, away from where lip sync put it
+    if (arrivalNanos <= settleUntilNanos) {
+      long onTime = arrivalNanos - Math.round(lastUnwrapped * 1e9 / clockRate);
+      baseArrivalNanos = Math.min(baseArrivalNanos, onTime);
+    }
     double byRtp = (baseArrivalNanos - arrivalNanos) / 1e9 + (double) lastUnwrapped / clockRate;
     if (byRtp < -MAX_BEHIND_SECONDS) {
       // the sender's RTP clock paused (a muted pion track sends nothing and resumes where it stopped):
@@ -107,6 +115,7 @@ final class TrackClock {
       baseArrivalNanos = arrivalNanos;
       baseRtp = rtpTimestamp;
       lastUnwrapped = 0;
+      settleUntilNanos = arrivalNanos + SETTLE_WINDOW_NANOS;
       rebases++;
     }
     return (baseArrivalNanos - originNanos) / 1e9 + (double) lastUnwrapped / clockRate + correctionSeconds;
