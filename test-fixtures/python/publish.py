@@ -117,6 +117,7 @@ async def main():
     p.add_argument("--bitrate", type=int, default=1500, help="kbps")
     p.add_argument("--simulcast", action="store_true")
     p.add_argument("--no-audio", action="store_true")
+    p.add_argument("--video-after", type=float, default=0, help="publish the camera this many seconds after the microphone")
     p.add_argument("--beep-hz", type=float, default=1000.0)
     p.add_argument("--flash", type=float, default=0.1, help="seconds of flash and beep each second")
     p.add_argument("--audio-queue-ms", type=int, default=0,
@@ -132,7 +133,8 @@ async def main():
     await room.connect(args.url, token(args))
     # both tracks are published first, then both start on one clock (a late start of either would
     # shift it against the other by as much)
-    video = await publish_video(room, args) if args.video != "none" else None
+    late = args.video != "none" and args.video_after > 0
+    video = await publish_video(room, args) if args.video != "none" and not late else None
     audio = await publish_audio(room, args) if not args.no_audio else None
     t0 = time.monotonic() + 0.1
     tasks = []
@@ -141,6 +143,12 @@ async def main():
     if audio:
         tasks.append(asyncio.create_task(send_audio(audio, args, t0, stop)))
     print("PUBLISHING", flush=True)
+    if late:
+        # the camera comes later, on the same clock (its flashes stay on the beeps)
+        await asyncio.sleep(args.video_after)
+        video = await publish_video(room, args)
+        tasks.append(asyncio.create_task(send_video(video, args, t0, stop)))
+        print("PUBLISHED VIDEO", flush=True)
     try:
         await asyncio.wait_for(stop.wait(), timeout=args.seconds)
     except asyncio.TimeoutError:

@@ -32,12 +32,17 @@ final class PackagedServer implements AutoCloseable {
    * @param extra more config lines
    */
   PackagedServer(String name, LiveKitRig rig, Path dir, String storage, String extra) throws IOException {
+    this(name, rig, rig.livekit().wsUrl(), dir, storage, extra);
+  }
+
+  /** @param wsUrl where the egress joins rooms (e.g. through a proxy that can cut the signalling) */
+  PackagedServer(String name, LiveKitRig rig, String wsUrl, Path dir, String storage, String extra) throws IOException {
     this.healthPort = Ports.free();
     this.tmp = Files.createDirectories(dir.resolve("tmp"));
     String config = String.join("\n",
         "api_key: " + LiveKitServer.API_KEY,
         "api_secret: " + LiveKitServer.API_SECRET,
-        "ws_url: " + rig.livekit().wsUrl(),
+        "ws_url: " + wsUrl,
         "redis: {address: " + rig.redis().address() + "}",
         "health_port: " + healthPort,
         "prometheus_port: " + Ports.free(),
