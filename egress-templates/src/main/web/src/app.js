@@ -17,6 +17,9 @@ const tiles = new Map(); // track sid -> { element, participant, screen }
 function startRecording() {
   if (!started) {
     started = true;
+    // the egress takes the first delays as they are and follows later changes in small steps, each
+    // a short gap or overlap in the sound: report before the recording starts, not a second into it
+    reportDelays();
     console.log('START_RECORDING');
   }
 }
@@ -93,17 +96,17 @@ function watchDelay(video, identity) {
   video.requestVideoFrameCallback(onFrame);
 }
 
-if (!pageAudio) {
-  setInterval(() => {
-    if (delays.size) {
-      const report = {};
-      for (const [identity, recent] of delays) {
-        report[identity] = median(recent);
-      }
-      console.log('VIDEO_DELAY', report);
+function reportDelays() {
+  if (!pageAudio && delays.size) {
+    const report = {};
+    for (const [identity, recent] of delays) {
+      report[identity] = median(recent);
     }
-  }, 1000);
+    console.log('VIDEO_DELAY', report);
+  }
 }
+
+setInterval(reportDelays, 1000);
 
 // with the sound left to the egress only pictures are subscribed (no audio decoded in Chrome)
 function subscribeWanted(publication) {
@@ -118,6 +121,8 @@ if (!pageAudio) {
   room.on(RoomEvent.TrackPublished, (publication) => subscribeWanted(publication));
   room.on(RoomEvent.ParticipantConnected, (participant) => participant.trackPublications.forEach(subscribeWanted));
 }
+
+const PLAYING_FRAMES = 5; // pictures presented before a video counts as playing
 
 let joinedCounter = 0;
 room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
@@ -142,7 +147,18 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   tiles.set(track.sid, { sid: track.sid, element, participant, screen, order });
   watchDelay(video, participant.identity);
   if (video.requestVideoFrameCallback) {
-    video.requestVideoFrameCallback(() => startRecording());
+    // record once the picture moves, not at its first frame: Chrome may show that first frame and
+    // then hold it for a second or more while its jitter buffer takes the subscription's burst,
+    // which would open the recording on a frozen picture
+    let presented = 0;
+    const onFrame = () => {
+      if (++presented >= PLAYING_FRAMES) {
+        startRecording();
+      } else {
+        video.requestVideoFrameCallback(onFrame);
+      }
+    };
+    video.requestVideoFrameCallback(onFrame);
   } else {
     video.addEventListener('playing', startRecording, { once: true });
   }
