@@ -17,8 +17,8 @@ const tiles = new Map(); // track sid -> { element, participant, screen }
 function startRecording() {
   if (!started) {
     started = true;
-    // the egress takes the first delays as they are and follows later changes in small steps, each
-    // a short gap or overlap in the sound: report before the recording starts, not a second into it
+    // the egress takes the first delays as they are and glides into later changes over a second
+    // or more: report before the recording starts, not a second into it
     reportDelays();
     console.log('START_RECORDING');
   }

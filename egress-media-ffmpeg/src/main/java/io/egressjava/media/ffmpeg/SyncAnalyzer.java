@@ -108,6 +108,14 @@ public final class SyncAnalyzer {
 
   /** Where the energy at {@code hz} rises through a quarter of its peak (window centre, 1 ms steps). */
   public static List<Double> beepOnsets(Path file, double hz) throws IOException, InterruptedException {
+    return beeps(file, hz).stream().map(Beep::onset).toList();
+  }
+
+  /** One beep: its onset and how long it stays above a quarter of the peak (s). */
+  public record Beep(double onset, double seconds) {}
+
+  /** The beeps at {@code hz}: onsets as {@link #beepOnsets}, with their lengths. */
+  public static List<Beep> beeps(Path file, double hz) throws IOException, InterruptedException {
     byte[] pcm = run(List.of("-v", "error", "-copyts", "-i", file.toString(),
         "-map", "0:a:0", "-af", "aresample=async=1:first_pts=0", "-ac", "1", "-ar", String.valueOf(RATE),
         "-f", "s16le", "-"));
@@ -123,16 +131,32 @@ public final class SyncAnalyzer {
       power[s] = goertzel(x, s * HOP, WINDOW, hz);
       peak = Math.max(peak, power[s]);
     }
-    List<Double> onsets = new ArrayList<>();
+    List<Beep> beeps = new ArrayList<>();
     boolean on = false;
+    int onsetStep = 0;
+    int lastLoud = 0;
     for (int s = 0; s < steps; s++) {
       boolean now = power[s] > peak / 4;
       if (now && !on) {
-        onsets.add((s * HOP + WINDOW / 2.0) / RATE);
+        onsetStep = s;
       }
-      on = power[s] > peak / 16 && (on || now); // hysteresis: stay on until it falls well below
+      if (now) {
+        lastLoud = s;
+      }
+      boolean stays = power[s] > peak / 16 && (on || now); // hysteresis: stay on until it falls well below
+      if (on && !stays) {
+        beeps.add(beep(onsetStep, lastLoud));
+      }
+      on = stays;
     }
-    return onsets;
+    if (on) {
+      beeps.add(beep(onsetStep, lastLoud));
+    }
+    return beeps;
+  }
+
+  private static Beep beep(int onsetStep, int lastLoudStep) {
+    return new Beep((onsetStep * HOP + WINDOW / 2.0) / RATE, (double) (lastLoudStep - onsetStep + 1) * HOP / RATE);
   }
 
   static double goertzel(double[] x, int from, int length, double hz) {

@@ -166,15 +166,21 @@ final class Shipped {
   }
 
   /**
-   * The onsets of the beeps at {@code hz}, without one the recording starts in the middle of (its
-   * onset is then the start of the file, not of the beep).
+   * The onsets of the beeps at {@code hz}, without one the recording (or that publisher's sound)
+   * starts in the middle of: its onset is where the sound starts, not the beep, and it is shorter.
    */
   static List<Double> beeps(Path file, double hz) throws Exception {
-    List<Double> onsets = new ArrayList<>(SyncAnalyzer.beepOnsets(file, hz));
-    if (!onsets.isEmpty() && onsets.get(0) < 0.15) {
-      onsets.remove(0);
+    List<SyncAnalyzer.Beep> beeps = new ArrayList<>(SyncAnalyzer.beeps(file, hz));
+    if (beeps.size() > 2) {
+      double typical = beeps.stream().mapToDouble(SyncAnalyzer.Beep::seconds).sorted().skip(beeps.size() / 2).findFirst().orElseThrow();
+      SyncAnalyzer.Beep first = beeps.get(0);
+      if (first.onset() < 0.15 || first.seconds() < typical - 0.010) {
+        System.out.printf("%s Hz: first beep at %.3f s (%.0f ms, typically %.0f) left out: cut at its start%n", hz,
+            first.onset(), first.seconds() * 1000, typical * 1000);
+        beeps.remove(0);
+      }
     }
-    return onsets;
+    return beeps.stream().map(SyncAnalyzer.Beep::onset).toList();
   }
 
   /** Beep to beep, for a publisher that beeps once a second. */

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * meets that participant's picture as captured from the screen: the page's measured
  * arrival-to-screen delay of the pictures (VIDEO_DELAY) plus what the screen capture adds. A
  * participant without a picture gets the others' typical delay, so conversation keeps its timing.
- * Changes are followed in small steps: each step is a short gap or overlap in that participant's sound.
+ * Changes are followed in small steps, each glided into that participant's sound by a slight change of pace.
  */
 public final class ScreenDelays {
   /** Before any report: Chrome's usual arrival-to-screen time on an idle machine. */

@@ -65,16 +65,17 @@ public final class RoomMediaSource implements MediaSource {
   private long firstArrivalNanos;
   private ScheduledExecutorService mixTimer;
 
-  /** One subscribed track: its decoder and clock. */
   /** How long the first frames are held to find when each track really started. */
   static final long SETTLE_NANOS = 1_000_000_000L;
 
   private record Arrived(TrackState track, EncodedFrame frame, long arrivalNanos) {}
 
+  /** One subscribed track: its decoder and clock. */
   private static final class TrackState {
     final TrackSelection.Pick pick;
     final MediaCodec codec;
     final TrackClock clock;
+    final DelayGlide delay = new DelayGlide();
     VideoDecoder video;
     AudioDecoder audio;
 
@@ -332,9 +333,11 @@ public final class RoomMediaSource implements MediaSource {
       s.audio = new AudioDecoder(s.codec, 2);
     }
     String id = s.pick.track().getSid();
-    long[] at = {Math.round((seconds + audioDelay.applyAsDouble(s.pick.participantIdentity())) * 48_000)};
+    double delay = audioDelay.applyAsDouble(s.pick.participantIdentity());
+    long[] at = {Math.round(seconds * 48_000)};
     s.audio.decode(frame.data(), (pcm, length) -> {
-      mixer.write(id, at[0], pcm, length);
+      DelayGlide.Placed placed = s.delay.place(at[0], pcm, length, delay);
+      mixer.write(id, placed.position(), placed.pcm(), placed.length());
       at[0] += length / 4;
     });
   }
