@@ -75,10 +75,18 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function watchDelay(video, identity) {
+const PLAYING_FRAMES = 5; // pictures presented before a video counts as playing
+
+// Follows each picture the video presents: records its arrival-to-screen delay, and starts the
+// recording once the picture moves, not at its first frame (Chrome may show that first frame and
+// then hold it for a second or more while its jitter buffer takes the subscription's burst, which
+// would open the recording on a frozen picture).
+function watchFrames(video, identity) {
   if (!video.requestVideoFrameCallback) {
+    video.addEventListener('playing', startRecording, { once: true });
     return;
   }
+  let presented = 0;
   const onFrame = (_now, frame) => {
     if (!video.isConnected) {
       return;
@@ -90,6 +98,9 @@ function watchDelay(video, identity) {
         recent.shift();
       }
       delays.set(identity, recent);
+    }
+    if (++presented === PLAYING_FRAMES) {
+      startRecording();
     }
     video.requestVideoFrameCallback(onFrame);
   };
@@ -122,8 +133,6 @@ if (!pageAudio) {
   room.on(RoomEvent.ParticipantConnected, (participant) => participant.trackPublications.forEach(subscribeWanted));
 }
 
-const PLAYING_FRAMES = 5; // pictures presented before a video counts as playing
-
 let joinedCounter = 0;
 room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   somethingToRecord();
@@ -145,23 +154,7 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   // earlier joiners come first, whatever order the subscriptions arrive in
   const order = (participant.joinedAt ? participant.joinedAt.getTime() * 1000 : Date.now() * 1000) + joinedCounter++;
   tiles.set(track.sid, { sid: track.sid, element, participant, screen, order });
-  watchDelay(video, participant.identity);
-  if (video.requestVideoFrameCallback) {
-    // record once the picture moves, not at its first frame: Chrome may show that first frame and
-    // then hold it for a second or more while its jitter buffer takes the subscription's burst,
-    // which would open the recording on a frozen picture
-    let presented = 0;
-    const onFrame = () => {
-      if (++presented >= PLAYING_FRAMES) {
-        startRecording();
-      } else {
-        video.requestVideoFrameCallback(onFrame);
-      }
-    };
-    video.requestVideoFrameCallback(onFrame);
-  } else {
-    video.addEventListener('playing', startRecording, { once: true });
-  }
+  watchFrames(video, participant.identity);
   render();
 });
 
