@@ -30,14 +30,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's side of one handler process: starts it with the request and config in its
- * environment, waits (at most 10 s) for it to connect to the egress's Unix socket and report ready,
- * then mirrors its EgressInfo into the service's session and passes StopEgress/UpdateStream on. If
+ * environment, waits for it to connect to the egress's Unix socket and report ready, then mirrors
+ * its EgressInfo into the service's session and passes StopEgress/UpdateStream on. StartEgress
+ * waits for READY at most {@value #ANSWER_WITHIN_MS} ms: livekit-server gives its first attempt
+ * 10 s and SDK clients time out at 10 s, so a handler slow to come up (a loaded node) answers
+ * STARTING and comes up in the background, or fails the egress by an update after
+ * {@value #READY_TIMEOUT_MS} ms. If
  * the process dies before the egress ended — SIGKILL, a native crash — this egress alone fails
  * with the exit as its error ("signal: killed"), code 500, as the reference reports it.
  */
 public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Handler {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcessRunner.class);
-  static final long READY_TIMEOUT_MS = 10_000;
+  static final long ANSWER_WITHIN_MS = 5_000;
+  static final long READY_TIMEOUT_MS = 30_000;
   /** Blocking waits for handlers (accept, first frame): never on the common pool, which has one thread on two cores. */
   private static final java.util.concurrent.ExecutorService WAITS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "handler-wait");
@@ -50,8 +55,10 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   private final StartEgressRequest request;
   private final Listener listener;
   private EgressSession session;
-  private Process process;
-  private HandlerLink link;
+  private volatile Process process;
+  /** Set once the handler said READY; until then StopEgress is kept in {@link #pendingStop}. */
+  private volatile HandlerLink link;
+  private String pendingStop;
   private volatile PsrpcException killError;
   private final SynchronousQueue<String> updateResults = new SynchronousQueue<>();
 
@@ -66,9 +73,17 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   record Spare(Process process, HandlerLink link) {}
 
   private final Spare spare;
+  private final long answerWithinMs;
 
   /** @param spare a waiting handler to hand the egress to, or null to start one */
   HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, Spare spare, Listener listener) {
+    this(launcher, request, spare, listener, ANSWER_WITHIN_MS);
+  }
+
+  /** @param answerWithinMs how long {@link #start} waits for READY before it returns regardless */
+  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, Spare spare, Listener listener,
+      long answerWithinMs) {
+    this.answerWithinMs = answerWithinMs;
     this.launcher = launcher;
     this.request = request;
     this.spare = spare;
@@ -79,38 +94,79 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   public void start(EgressPlan plan, EgressSession session) {
     this.session = session;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
+    CompletableFuture<Void> up = CompletableFuture.runAsync(() -> bringUp(plan, deadline), WAITS);
     try {
+      up.get(answerWithinMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("handler for {} not ready after {} ms: StartEgress answers STARTING, the egress starts when it is",
+          plan.egressId(), answerWithinMs);
+      up.whenComplete((ok, failure) -> {
+        if (failure != null) {
+          session.fail(startFailure(), b -> { });
+          listener.exited(this);
+        }
+      });
+      return;
+    } catch (ExecutionException e) {
+      throw startFailure();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw startFailure();
+    }
+  }
+
+  private static PsrpcException startFailure() {
+    return new PsrpcException(PsrpcCode.INTERNAL, "handler failed to start");
+  }
+
+  /** Launches (or assigns a spare), waits for READY, then starts following the handler. */
+  private void bringUp(EgressPlan plan, long deadline) {
+    try {
+      HandlerLink l;
       if (spare != null) {
-        process = spare.process();
-        link = spare.link();
-        link.send(Kind.ASSIGN, HandlerLink.assignment(plan.info().getStartedAt(), request));
+        setProcess(spare.process());
+        l = spare.link();
+        l.send(Kind.ASSIGN, HandlerLink.assignment(plan.info().getStartedAt(), request));
       } else {
-        link = launch(plan, deadline);
+        l = launch(plan, deadline);
       }
-      Frame ready = receiveBefore(link, process, deadline);
+      Frame ready = receiveBefore(l, process, deadline);
       if (ready.kind() != Kind.READY) {
         throw new IOException("handler sent " + ready.kind() + " before READY");
       }
-    } catch (IOException | TimeoutException e) {
-      log.error("handler for {} failed to start: {}", plan.egressId(), e.getMessage());
-      if (process != null) {
-        process.destroyForcibly();
+      String pendingStop;
+      synchronized (this) {
+        link = l;
+        pendingStop = this.pendingStop;
       }
-      throw new PsrpcException(PsrpcCode.INTERNAL, "handler failed to start");
+      log.info("handler for {} ready (pid {}{})", plan.egressId(), process.pid(), spare != null ? ", a spare" : "");
+      Thread reader = new Thread(this::readUpdates, "handler-" + plan.egressId());
+      reader.setDaemon(true);
+      reader.start();
+      listener.ready(this);
+      process.onExit().thenRun(() -> exited(reader));
+      if (pendingStop != null) {
+        send(Kind.STOP, pendingStop); // StopEgress came while the handler was coming up
+      }
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      log.error("handler for {} failed to start: {}", plan.egressId(), e.getMessage());
+      Process p = process;
+      if (p != null) {
+        p.destroyForcibly();
+      }
+      throw new java.util.concurrent.CompletionException(e);
     }
-    log.info("handler for {} ready (pid {}{})", plan.egressId(), process.pid(), spare != null ? ", a spare" : "");
-    Thread reader = new Thread(this::readUpdates, "handler-" + plan.egressId());
-    reader.setDaemon(true);
-    reader.start();
-    listener.ready(this);
-    process.onExit().thenRun(() -> exited(reader));
+  }
+
+  private synchronized void setProcess(Process p) {
+    process = p;
   }
 
   /** Starts a handler for this egress and returns its link once it has connected. */
   private HandlerLink launch(EgressPlan plan, long deadline) throws IOException, TimeoutException {
     Path socket = launcher.socketPath(plan.egressId());
     try (ServerSocketChannel server = listen(socket)) {
-      process = launcher.launch(request, plan.info().getStartedAt(), socket);
+      setProcess(launcher.launch(request, plan.info().getStartedAt(), socket));
       return new HandlerLink(awaitConnection(server, process, deadline));
     } finally {
       Files.deleteIfExists(socket);
@@ -223,6 +279,16 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   public void stop() {
     String details = session.info().getDetails();
     String reason = details.startsWith("End reason: ") ? details.substring("End reason: ".length()) : details;
+    sendStop(reason);
+  }
+
+  private void sendStop(String reason) {
+    synchronized (this) {
+      if (link == null) {
+        pendingStop = reason; // still coming up: sent once it is ready
+        return;
+      }
+    }
     send(Kind.STOP, reason);
   }
 
@@ -255,6 +321,13 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   @Override
   public void kill(PsrpcException error, long graceMs) {
     killError = error;
+    if (link == null) {
+      Process p = process;
+      if (p != null) {
+        p.destroyForcibly(); // still coming up: nothing recorded yet
+      }
+      return;
+    }
     send(Kind.KILL, HandlerLink.errorText(error));
     process.onExit().orTimeout(graceMs, TimeUnit.MILLISECONDS).exceptionally(t -> {
       process.destroyForcibly();
@@ -268,7 +341,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     EgressInfo info = session.ending(reason);
     if (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING
         || info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ABORTED) {
-      send(Kind.STOP, reason);
+      sendStop(reason);
     }
   }
 
@@ -287,8 +360,13 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   }
 
   private void send(Kind kind, byte[] payload) {
+    HandlerLink l = link;
+    if (l == null) {
+      log.warn("the handler of {} is not up yet: {} not sent", session.plan().egressId(), kind);
+      return;
+    }
     try {
-      link.send(kind, payload);
+      l.send(kind, payload);
     } catch (IOException e) {
       log.warn("cannot reach the handler of {}: {}", session.plan().egressId(), e.getMessage());
     }
