@@ -106,6 +106,17 @@ public final class NackTracker {
     return out;
   }
 
+  /** Whether this missing packet is still being asked for (tracked, its last request not yet given up). */
+  public boolean awaiting(int sequence) {
+    sequence &= 0xFFFF;
+    for (Missing m : missing) {
+      if (m.sequence == sequence) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Sequence numbers currently tracked as missing. */
   public int pending() {
     return missing.size();

@@ -3,6 +3,7 @@ package io.egressjava.source.room.rtp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Jitter buffer for one RTP stream: puts packets back in sequence order for a {@link Depacketizer}.
@@ -23,6 +24,8 @@ import java.util.List;
  */
 public final class ReorderBuffer {
   public static final int DEFAULT_CAPACITY = 1024;
+  /** How much longer than the wait a gap whose packet is still being asked for may hold the rest. */
+  public static final int AWAITED_WAIT_FACTOR = 4;
 
   private final long maxWaitNanos;
   private final int mask;
@@ -111,11 +114,25 @@ public final class ReorderBuffer {
 
   /** The packets that can go on now, gaps older than the wait given up, in sequence order (often empty). */
   public List<RtpPacket> poll(long nowNanos) {
+    return poll(nowNanos, seq -> false);
+  }
+
+  /**
+   * As {@link #poll(long)}, but a gap with a packet still {@code awaited} (asked for again and not
+   * yet given up by the NACK schedule) is held up to {@value #AWAITED_WAIT_FACTOR} times the wait:
+   * the wait alone runs on the wall clock, and a stall of this process could otherwise use it up
+   * before the requests even went out.
+   */
+  public List<RtpPacket> poll(long nowNanos, IntPredicate awaited) {
     List<RtpPacket> out = new ArrayList<>(ready);
     ready.clear();
     while (held > 0) {
       releaseInOrder(out);
-      if (held == 0 || nowNanos - oldestHeldArrival() < maxWaitNanos) {
+      if (held == 0) {
+        break;
+      }
+      long waited = nowNanos - oldestHeldArrival();
+      if (waited < maxWaitNanos || waited < AWAITED_WAIT_FACTOR * maxWaitNanos && gapAwaited(awaited)) {
         break;
       }
       while (slots[next & mask] == null) { // waited long enough: give up on the gap
@@ -190,6 +207,16 @@ public final class ReorderBuffer {
       }
       next = (next + 1) & 0xFFFF;
     }
+  }
+
+  /** Whether a sequence number of the gap at {@code next} is still awaited (held > 0). */
+  private boolean gapAwaited(IntPredicate awaited) {
+    for (int seq = next; slots[seq & mask] == null; seq = (seq + 1) & 0xFFFF) {
+      if (awaited.test(seq)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The sequence number of the last held packet (held > 0). */

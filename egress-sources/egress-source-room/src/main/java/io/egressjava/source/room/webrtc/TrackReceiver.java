@@ -37,7 +37,9 @@ public final class TrackReceiver {
   /**
    * How long a gap holds later packets back: long enough for every NACK the tracker sends (five,
    * 20 ms apart growing ×1.25, about 165 ms) plus a retransmission's trip, since a skipped packet
-   * costs a frozen picture until the next key frame. A file recording can afford the latency.
+   * costs a frozen picture until the next key frame. A file recording can afford the latency. A
+   * stall of this process can delay the NACKs past this wait, so a gap still being asked for is
+   * held longer (up to 4×), until its requests have had their chance.
    */
   private static final long REORDER_WAIT_NANOS = 300_000_000L;
   /**
@@ -110,7 +112,7 @@ public final class TrackReceiver {
    * Doing this on a timer instead skipped packets that sat in the socket while the process stalled.
    */
   synchronized void onDrained(long nowNanos) {
-    release(reorder.poll(nowNanos));
+    release(reorder.poll(nowNanos, nacks::awaiting)); // not while its NACKs are still going out
     Depacketizer d = depacketizer;
     if (d != null && d.awaitingKeyFrame() && stream.kind().equals("video") && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS
         && (frames > 0 || nowNanos - firstPacketNanos > FIRST_KEY_FRAME_GRACE_NANOS)) {

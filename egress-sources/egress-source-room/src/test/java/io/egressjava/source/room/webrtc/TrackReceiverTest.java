@@ -66,17 +66,61 @@ class TrackReceiverTest {
     assertThat(receiver.lost()).isZero();
   }
 
-  /** With the socket empty, a packet missing for longer than the wait is given up on, and the rest goes on. */
+  /**
+   * With the socket empty and its NACKs unanswered, a packet missing for longer than the wait is
+   * given up on, and the rest goes on.
+   */
   @Test
-  void aGapIsGivenUpWhenNothingIsLeftToRead() {
+  void aGapIsGivenUpWhenNothingIsLeftToReadAndItsNacksWentUnanswered() {
     for (int seq = 1; seq <= 10; seq++) {
       if (seq != 5) {
         receive(seq, 0);
       }
     }
+    for (long t = 20; t <= 300; t += 20) {
+      receiver.tick(t * MS);
+    }
     receiver.onDrained(100 * MS);
     assertThat(frames).as("still waiting for 5 (reordered, or resent after a NACK)").hasSize(4);
     receiver.onDrained(301 * MS);
+    assertThat(frames).hasSize(9);
+    assertThat(receiver.lost()).isEqualTo(1);
+    assertThat(receiver.nacksSent()).isEqualTo(5);
+  }
+
+  /**
+   * This process stalled 400 ms, timer included, so the NACKs for packet 5 had not gone out when the
+   * wait ran out: the gap is held while they go out, and the retransmission fills it.
+   */
+  @Test
+  void aStallThatHeldTheNacksBackDoesNotGiveTheGapUp() {
+    for (int seq = 1; seq <= 10; seq++) {
+      if (seq != 5) {
+        receive(seq, 0);
+      }
+    }
+    receiver.onDrained(400 * MS);
+    receiver.tick(401 * MS);
+    assertThat(receiver.nacksSent()).as("the first request goes out after the stall").isEqualTo(1);
+    receiver.onDrained(402 * MS);
+    assertThat(receiver.lost()).isZero();
+    receive(5, 410 * MS); // the retransmission
+    receiver.onDrained(410 * MS);
+    assertThat(frames).hasSize(10);
+    assertThat(receiver.lost()).isZero();
+  }
+
+  /** A gap still asked for holds the rest at most four times the wait, however the NACKs go. */
+  @Test
+  void anAwaitedGapIsGivenUpAfterFourTimesTheWait() {
+    for (int seq = 1; seq <= 10; seq++) {
+      if (seq != 5) {
+        receive(seq, 0);
+      }
+    }
+    receiver.onDrained(1_199 * MS);
+    assertThat(frames).as("never asked for yet: still awaited").hasSize(4);
+    receiver.onDrained(1_200 * MS);
     assertThat(frames).hasSize(9);
     assertThat(receiver.lost()).isEqualTo(1);
   }
