@@ -46,6 +46,12 @@ public interface MediaSource {
     return 0.25;
   }
 
+  /**
+   * Hands over what the source still holds before it is stopped, while the outputs still take it:
+   * a mixer running behind real time pushes the sound it has already been given. Quick; may push.
+   */
+  default void flush() {}
+
   /** Stops pushing; returns once no more calls will be made. */
   void stop();
 }

@@ -467,6 +467,12 @@ public final class PipelineRunner implements EgressRunner {
 
   @Override
   public void stop() {
+    if (stopping.get()) {
+      return;
+    }
+    if (!Thread.holdsLock(graphLock)) { // a source pushes under its own lock, then takes graphLock
+      source.flush(); // what a mixer behind real time holds is recorded, not cut off
+    }
     if (!stopping.compareAndSet(false, true)) {
       return;
     }

@@ -74,6 +74,12 @@ public final class SplitSource implements MediaSource {
   }
 
   @Override
+  public void flush() {
+    pictures.flush();
+    sound.flush();
+  }
+
+  @Override
   public void stop() {
     pictures.stop();
     sound.stop();

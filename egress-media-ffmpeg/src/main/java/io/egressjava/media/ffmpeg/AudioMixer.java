@@ -32,6 +32,8 @@ public final class AudioMixer {
   private final Map<String, Input> inputs = new LinkedHashMap<>();
   /** Where the next {@link #mix} starts: sound before it comes too late and is dropped. */
   private long mixedUntil;
+  /** Samples dropped because they came after their place was mixed. */
+  private long droppedLate;
 
   public synchronized void addInput(String id) {
     inputs.putIfAbsent(id, new Input());
@@ -43,6 +45,33 @@ public final class AudioMixer {
 
   public synchronized int inputCount() {
     return inputs.size();
+  }
+
+  /** Samples of sound that came after their place in the mix was taken (heard as silence). */
+  public synchronized long droppedLate() {
+    return droppedLate;
+  }
+
+  /**
+   * Where every input's sound so far reaches (samples): the earliest end among the inputs, and
+   * {@code Long.MIN_VALUE} while one has written nothing. Mixing past it makes that input's next
+   * sound late.
+   */
+  public synchronized long heardUntil() {
+    long until = Long.MAX_VALUE;
+    for (Input in : inputs.values()) {
+      until = Math.min(until, in.writtenUntil);
+    }
+    return until;
+  }
+
+  /** Where the furthest input's sound so far reaches (samples); {@code Long.MIN_VALUE} before any. */
+  public synchronized long writtenUntil() {
+    long until = Long.MIN_VALUE;
+    for (Input in : inputs.values()) {
+      until = Math.max(until, in.writtenUntil);
+    }
+    return until;
   }
 
   /** Where the mix has got to (samples). */
@@ -60,6 +89,8 @@ public final class AudioMixer {
       return;
     }
     int samples = length / (2 * CHANNELS);
+    // sound before position 0 is before the recording began, not late
+    droppedLate += Math.max(0, Math.min(position + samples, mixedUntil) - Math.max(Math.max(position, in.writtenUntil), 0));
     long skip = Math.max(0, Math.max(in.writtenUntil, mixedUntil) - position);
     if (skip >= samples) {
       return;

@@ -142,5 +142,25 @@ class CompositeBuildingBlocksTest {
     assertThat(goertzel(out, out.length, 440)).isCloseTo(goertzel(once, once.length, 440),
         org.assertj.core.api.Assertions.within(goertzel(once, once.length, 440) * 0.01));
     assertThat(mixer.position()).isEqualTo(9600);
+    assertThat(mixer.droppedLate()).as("late's 0..100 ms, of which 50 ms were before the mix").isEqualTo(4800);
+  }
+
+  /** How far every input's sound has come: the earliest end, none while an input has written nothing. */
+  @Test
+  void mixerKnowsWhereEveryInputHasBeenHeardUntil() {
+    AudioMixer mixer = new AudioMixer();
+    mixer.addInput("a");
+    mixer.addInput("b");
+    assertThat(mixer.heardUntil()).isEqualTo(Long.MIN_VALUE);
+    mixer.write("a", 0, TestMedia.tone(0, 4800, 440), 4800 * 4);
+    assertThat(mixer.heardUntil()).as("b has written nothing").isEqualTo(Long.MIN_VALUE);
+    mixer.write("b", 960, TestMedia.tone(0, 960, 440), 960 * 4);
+    assertThat(mixer.heardUntil()).isEqualTo(1920);
+    mixer.removeInput("b");
+    assertThat(mixer.heardUntil()).isEqualTo(4800);
+    assertThat(mixer.writtenUntil()).isEqualTo(4800);
+    mixer.addInput("c");
+    mixer.write("c", -960, TestMedia.tone(0, 960, 440), 960 * 4);
+    assertThat(mixer.droppedLate()).as("sound from before the recording began is not late").isZero();
   }
 }

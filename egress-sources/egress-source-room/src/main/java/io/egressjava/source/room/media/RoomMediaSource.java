@@ -34,8 +34,14 @@ public final class RoomMediaSource implements MediaSource {
   private static final Logger log = LoggerFactory.getLogger(RoomMediaSource.class);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
   private static final int MIX_SAMPLES = 960; // 20 ms at 48 kHz
-  /** How far behind real time the mixer runs, so every input's packets have arrived. */
+  /** How far behind real time the mixer runs at least, so every input's packets have arrived. */
   private static final double MIX_LATENCY_SECONDS = 0.2;
+  /**
+   * How far behind it may run for an input whose sound has not come yet: a stall of this process
+   * (a handler JVM still compiling, a loaded node) used to delay one track's decoding past the 0.2 s
+   * and lose a second of it; a silent track (Opus DTX sends nothing) holds the mix this far back.
+   */
+  static final double MIX_WAIT_SECONDS = 1.0;
 
   private final EgressPlan plan;
   private final String token;
@@ -379,14 +385,42 @@ public final class RoomMediaSource implements MediaSource {
       if (stopped || mixer.inputCount() == 0 || !originSet) {
         return;
       }
-      double now = (System.nanoTime() - originNanos) / 1e9 - MIX_LATENCY_SECONDS;
-      while ((mixer.position() + MIX_SAMPLES) / 48_000.0 <= now) {
-        double at = mixer.position() / 48_000.0;
-        byte[] out = new byte[MIX_SAMPLES * 4];
-        int n = mixer.mix(MIX_SAMPLES, out);
-        receiver.audio(out, n, at);
-      }
+      mixTo(mixUntil((System.nanoTime() - originNanos) / 1e9, mixer.heardUntil() / 48_000.0));
     }
+  }
+
+  /** Pushes the mix in 20 ms pieces up to {@code until} seconds (pushLock held). */
+  private void mixTo(double until) {
+    while ((mixer.position() + MIX_SAMPLES) / 48_000.0 <= until) {
+      double at = mixer.position() / 48_000.0;
+      byte[] out = new byte[MIX_SAMPLES * 4];
+      int n = mixer.mix(MIX_SAMPLES, out);
+      receiver.audio(out, n, at);
+    }
+  }
+
+  /**
+   * The egress is stopping: the sound already given to the mixer (up to the furthest input, at most
+   * now) is mixed out, not cut off with the mixer's latency.
+   */
+  @Override
+  public void flush() {
+    synchronized (pushLock) {
+      if (stopped || mixTimer == null || mixer.inputCount() == 0 || !originSet) {
+        return;
+      }
+      double clock = (System.nanoTime() - originNanos) / 1e9;
+      mixTo(Math.min(clock, mixer.writtenUntil() / 48_000.0));
+    }
+  }
+
+  /**
+   * Where the mix may go at {@code clockSeconds}: {@value #MIX_LATENCY_SECONDS} s behind, and no
+   * further than every input's sound has come ({@code heardSeconds}), unless that is more than
+   * {@value #MIX_WAIT_SECONDS} s behind.
+   */
+  static double mixUntil(double clockSeconds, double heardSeconds) {
+    return Math.min(clockSeconds - MIX_LATENCY_SECONDS, Math.max(heardSeconds, clockSeconds - MIX_WAIT_SECONDS));
   }
 
   /**
@@ -398,10 +432,10 @@ public final class RoomMediaSource implements MediaSource {
     return 0.005;
   }
 
-  /** A mix comes {@link #MIX_LATENCY_SECONDS} behind real time, on a 20 ms tick. */
+  /** A mix comes up to {@link #MIX_WAIT_SECONDS} behind real time, on a 20 ms tick. */
   @Override
   public double audioLatenessSeconds() {
-    return selection.mixesAudio() ? MIX_LATENCY_SECONDS + 0.5 : MediaSource.super.audioLatenessSeconds();
+    return selection.mixesAudio() ? MIX_WAIT_SECONDS + 0.5 : MediaSource.super.audioLatenessSeconds();
   }
 
   @Override
@@ -410,6 +444,10 @@ public final class RoomMediaSource implements MediaSource {
     decoding.shutdown();
     if (mixTimer != null) {
       mixTimer.shutdownNow();
+      long late = mixer.droppedLate();
+      if (late > 0) {
+        log.warn("{}: {} ms of sound came after its place in the mix was taken (silence there)", plan.egressId(), late / 48);
+      }
     }
     RoomSubscriber r = room;
     if (r != null) {
