@@ -21,7 +21,7 @@ public final class Azurite implements AutoCloseable {
 
   public Azurite start() {
     process.start();
-    Ports.await(Duration.ofSeconds(30), "azurite on port " + port, () -> Ports.accepts(port));
+    process.awaitReady(Duration.ofSeconds(30), "azurite on port " + port, () -> Ports.accepts(port));
     return this;
   }
 

@@ -18,7 +18,7 @@ public final class FakeGcsServer implements AutoCloseable {
 
   public FakeGcsServer start() {
     process.start();
-    Ports.await(Duration.ofSeconds(15), "fake-gcs-server on port " + port, () -> Ports.accepts(port));
+    process.awaitReady(Duration.ofSeconds(15), "fake-gcs-server on port " + port, () -> Ports.accepts(port));
     return this;
   }
 

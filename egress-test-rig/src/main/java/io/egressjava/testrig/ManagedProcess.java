@@ -43,6 +43,37 @@ public class ManagedProcess implements AutoCloseable {
     return log;
   }
 
+  /**
+   * Polls until {@code ready} holds; a process that exits first fails at once, and either failure
+   * names the exit or the machine's load and ends with the tail of the process's log.
+   */
+  public void awaitReady(java.time.Duration timeout, String what, java.util.function.BooleanSupplier ready) {
+    Ports.await(timeout, what + " (log " + log + ")", () -> {
+      if (ready.getAsBoolean()) {
+        return true;
+      }
+      Process p;
+      synchronized (this) {
+        p = process;
+      }
+      if (p != null && !p.isAlive()) {
+        throw new IllegalStateException(what + ": the process exited with status " + p.exitValue()
+            + " before it was ready; its log ends: " + logTail());
+      }
+      return false;
+    });
+  }
+
+  /** The last lines of the log (at most 1500 characters). */
+  public String logTail() {
+    try {
+      String text = Files.readString(log);
+      return text.length() <= 1500 ? text : "..." + text.substring(text.length() - 1500);
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+
   /** SIGTERM, then SIGKILL after 5 s. */
   public synchronized void stop() {
     if (process == null) {

@@ -49,7 +49,7 @@ public final class NginxRtmpServer implements AutoCloseable {
 
   public NginxRtmpServer start() {
     process.start();
-    Ports.await(Duration.ofSeconds(10), "nginx rtmp on port " + port, () -> Ports.accepts(port));
+    process.awaitReady(Duration.ofSeconds(10), "nginx rtmp on port " + port, () -> Ports.accepts(port));
     return this;
   }
 

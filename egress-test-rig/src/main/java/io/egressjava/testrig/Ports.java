@@ -43,6 +43,7 @@ public final class Ports {
         throw new IllegalStateException("interrupted while waiting for " + what, e);
       }
     }
-    throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+    throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms waiting for " + what + " ["
+        + MachineLoad.describe() + "]");
   }
 }

@@ -60,7 +60,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
   public S3ProxyServer start() {
     process.start();
-    Ports.await(Duration.ofSeconds(30), "s3proxy on port " + port + " (log " + process.log() + ")", () -> Ports.accepts(port));
+    process.awaitReady(Duration.ofSeconds(30), "s3proxy on port " + port, () -> Ports.accepts(port));
     return this;
   }
 

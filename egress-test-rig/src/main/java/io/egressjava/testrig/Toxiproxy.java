@@ -25,7 +25,7 @@ public final class Toxiproxy implements AutoCloseable {
 
   public Toxiproxy start() {
     process.start();
-    Ports.await(Duration.ofSeconds(10), "toxiproxy API", () -> Ports.accepts(apiPort));
+    process.awaitReady(Duration.ofSeconds(10), "toxiproxy API", () -> Ports.accepts(apiPort));
     return this;
   }
 
