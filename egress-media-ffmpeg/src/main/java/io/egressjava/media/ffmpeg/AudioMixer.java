@@ -34,6 +34,8 @@ public final class AudioMixer {
   private long mixedUntil;
   /** Samples dropped because they came after their place was mixed. */
   private long droppedLate;
+  private long lateWrites;
+  private String firstLate;
 
   public synchronized void addInput(String id) {
     inputs.putIfAbsent(id, new Input());
@@ -65,6 +67,11 @@ public final class AudioMixer {
     return until;
   }
 
+  /** How the late sound came: "N writes, first from <input> at <s> with the mix at <s>"; empty if none. */
+  public synchronized String lateSummary() {
+    return firstLate == null ? "" : lateWrites + " writes, " + firstLate;
+  }
+
   /** Where the furthest input's sound so far reaches (samples); {@code Long.MIN_VALUE} before any. */
   public synchronized long writtenUntil() {
     long until = Long.MIN_VALUE;
@@ -90,7 +97,15 @@ public final class AudioMixer {
     }
     int samples = length / (2 * CHANNELS);
     // sound before position 0 is before the recording began, not late
-    droppedLate += Math.max(0, Math.min(position + samples, mixedUntil) - Math.max(Math.max(position, in.writtenUntil), 0));
+    long late = Math.max(0, Math.min(position + samples, mixedUntil) - Math.max(Math.max(position, in.writtenUntil), 0));
+    if (late > 0) {
+      lateWrites++;
+      if (firstLate == null) {
+        firstLate = String.format(java.util.Locale.ROOT, "first from %s at %.3f s with the mix at %.3f s", id,
+            position / 48_000.0, mixedUntil / 48_000.0);
+      }
+    }
+    droppedLate += late;
     long skip = Math.max(0, Math.max(in.writtenUntil, mixedUntil) - position);
     if (skip >= samples) {
       return;

@@ -143,6 +143,7 @@ class CompositeBuildingBlocksTest {
         org.assertj.core.api.Assertions.within(goertzel(once, once.length, 440) * 0.01));
     assertThat(mixer.position()).isEqualTo(9600);
     assertThat(mixer.droppedLate()).as("late's 0..100 ms, of which 50 ms were before the mix").isEqualTo(4800);
+    assertThat(mixer.lateSummary()).isEqualTo("1 writes, first from late at 0.000 s with the mix at 0.100 s");
   }
 
   /** How far every input's sound has come: the earliest end, none while an input has written nothing. */

@@ -446,7 +446,8 @@ public final class RoomMediaSource implements MediaSource {
       mixTimer.shutdownNow();
       long late = mixer.droppedLate();
       if (late > 0) {
-        log.warn("{}: {} ms of sound came after its place in the mix was taken (silence there)", plan.egressId(), late / 48);
+        log.warn("{}: {} ms of sound came after its place in the mix was taken (silence there; {})", plan.egressId(),
+            late / 48, mixer.lateSummary());
       }
     }
     RoomSubscriber r = room;
