@@ -2,8 +2,6 @@ package io.egressjava.server.handler;
 
 import io.egressjava.media.ffmpeg.Ffmpeg;
 import io.egressjava.source.room.dtls.DtlsCertificate;
-import io.egressjava.source.room.dtls.SrtpKeys;
-import io.egressjava.source.room.dtls.SrtpProfile;
 import io.egressjava.source.room.srtp.SrtpSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,14 +40,9 @@ final class HandlerWarmUp {
   static void run() {
     long start = System.nanoTime();
     try {
+      SrtpSession.prepare(); // first: the one a recording would otherwise meet on its first packet
       Ffmpeg.load();
       DtlsCertificate.get();
-      for (SrtpProfile p : SrtpProfile.values()) {
-        byte[] material = new byte[2 * (p.keyLength() + p.saltLength())];
-        try (SrtpSession s = new SrtpSession(SrtpKeys.fromExporter(p, material))) {
-          s.encryptRtcp(new byte[] {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 1}); // an empty receiver report
-        }
-      }
       ClassLoader loader = HandlerWarmUp.class.getClassLoader();
       for (String c : CLASSES) {
         try {

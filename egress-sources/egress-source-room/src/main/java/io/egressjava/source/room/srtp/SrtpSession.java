@@ -25,6 +25,51 @@ public final class SrtpSession implements AutoCloseable {
   private final Map<Long, SrtcpCryptoContext> rtcpOutContexts = new ConcurrentHashMap<>();
   private final int tagLength;
 
+  private static final java.util.concurrent.CompletableFuture<Void> PREPARED = new java.util.concurrent.CompletableFuture<>();
+  private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Pays jitsi-srtp's one-time cost now: on first use it benchmarks its AES providers (1-2 s of CPU,
+   * longer on a loaded node), and packets queue unread meanwhile. Met on the first packet of a
+   * recording, that stall delivered seconds of sound in one burst, and a room composite placed a
+   * participant's sound 433 ms late for good. Idempotent; returns when done (also when another
+   * thread did it).
+   */
+  public static void prepare() {
+    if (!PREPARING.compareAndSet(false, true)) {
+      PREPARED.join();
+      return;
+    }
+    try {
+      for (io.egressjava.source.room.dtls.SrtpProfile p : io.egressjava.source.room.dtls.SrtpProfile.values()) {
+        byte[] material = new byte[2 * (p.keyLength() + p.saltLength())];
+        try (SrtpSession s = new SrtpSession(SrtpKeys.fromExporter(p, material))) {
+          s.encryptRtcp(new byte[] {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 1}); // an empty receiver report
+        }
+      }
+      PREPARED.complete(null);
+    } catch (RuntimeException | Error e) {
+      PREPARED.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  /** {@link #prepare} on a thread of its own, so that it overlaps signalling, ICE and DTLS. */
+  public static void prepareInBackground() {
+    if (PREPARING.get()) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      try {
+        prepare();
+      } catch (RuntimeException | Error e) {
+        org.slf4j.LoggerFactory.getLogger(SrtpSession.class).warn("SRTP warm-up failed: {}", e.toString());
+      }
+    }, "srtp-prepare");
+    t.setDaemon(true);
+    t.start();
+  }
+
   public SrtpSession(SrtpKeys keys) {
     SrtpPolicy policy = policy(keys);
     this.tagLength = keys.profile().tagLength();

@@ -125,6 +125,7 @@ public final class RoomSubscriber implements AutoCloseable {
    */
   public static RoomSubscriber join(String wsUrl, String token, Listener listener, InetAddress localAddress,
       Duration timeout) throws IOException {
+    io.egressjava.source.room.srtp.SrtpSession.prepareInBackground(); // done before the first packet needs it
     InetAddress local = localAddress != null ? localAddress
         : PeerTransport.localAddressToward(java.net.URI.create(wsUrl.replaceFirst("^http", "ws")).getHost());
     RoomSubscriber s = new RoomSubscriber(listener, local);
