@@ -60,11 +60,7 @@ public final class AudioMixer {
    * sound late.
    */
   public synchronized long heardUntil() {
-    long until = Long.MAX_VALUE;
-    for (Input in : inputs.values()) {
-      until = Math.min(until, in.writtenUntil);
-    }
-    return until;
+    return inputs.values().stream().mapToLong(in -> in.writtenUntil).min().orElse(Long.MAX_VALUE);
   }
 
   /** How the late sound came: "N writes, first from <input> at <s> with the mix at <s>"; empty if none. */
@@ -74,11 +70,7 @@ public final class AudioMixer {
 
   /** Where the furthest input's sound so far reaches (samples); {@code Long.MIN_VALUE} before any. */
   public synchronized long writtenUntil() {
-    long until = Long.MIN_VALUE;
-    for (Input in : inputs.values()) {
-      until = Math.max(until, in.writtenUntil);
-    }
-    return until;
+    return inputs.values().stream().mapToLong(in -> in.writtenUntil).max().orElse(Long.MIN_VALUE);
   }
 
   /** Where the mix has got to (samples). */

@@ -124,7 +124,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     try {
       HandlerLink l;
       if (spare != null) {
-        setProcess(spare.process());
+        process = spare.process();
         l = spare.link();
         l.send(Kind.ASSIGN, HandlerLink.assignment(plan.info().getStartedAt(), request));
       } else {
@@ -158,15 +158,11 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     }
   }
 
-  private synchronized void setProcess(Process p) {
-    process = p;
-  }
-
   /** Starts a handler for this egress and returns its link once it has connected. */
   private HandlerLink launch(EgressPlan plan, long deadline) throws IOException, TimeoutException {
     Path socket = launcher.socketPath(plan.egressId());
     try (ServerSocketChannel server = listen(socket)) {
-      setProcess(launcher.launch(request, plan.info().getStartedAt(), socket));
+      process = launcher.launch(request, plan.info().getStartedAt(), socket);
       return new HandlerLink(awaitConnection(server, process, deadline));
     } finally {
       Files.deleteIfExists(socket);

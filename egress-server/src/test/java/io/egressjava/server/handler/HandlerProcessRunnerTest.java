@@ -46,8 +46,7 @@ class HandlerProcessRunnerTest {
     try (Pair pair = new Pair(dir)) {
       EgressSession session = session();
       CountDownLatch ready = new CountDownLatch(1);
-      HandlerProcessRunner runner = new HandlerProcessRunner(null, request(), new HandlerProcessRunner.Spare(process,
-          pair.service), listener(ready, new CountDownLatch(1)), ANSWER_MS);
+      HandlerProcessRunner runner = runner(pair, listener(ready, new CountDownLatch(1)));
 
       long t0 = System.nanoTime();
       runner.start(session.plan(), session);
@@ -73,14 +72,19 @@ class HandlerProcessRunnerTest {
     try (Pair pair = new Pair(dir)) {
       EgressSession session = session();
       CountDownLatch exited = new CountDownLatch(1);
-      HandlerProcessRunner runner = new HandlerProcessRunner(null, request(), new HandlerProcessRunner.Spare(process,
-          pair.service), listener(new CountDownLatch(1), exited), ANSWER_MS);
+      HandlerProcessRunner runner = runner(pair, listener(new CountDownLatch(1), exited));
       runner.start(session.plan(), session);
       assertThat(session.status()).isEqualTo(EgressStatus.EGRESS_STARTING);
       assertThat(exited.await(10, TimeUnit.SECONDS)).as("the service was told the handler is gone").isTrue();
       assertThat(session.status()).isEqualTo(EgressStatus.EGRESS_FAILED);
       assertThat(session.info().getError()).isEqualTo("handler failed to start");
     }
+  }
+
+  /** A runner handed this test's process and link as its spare, answering after {@link #ANSWER_MS}. */
+  private HandlerProcessRunner runner(Pair pair, HandlerProcessRunner.Listener listener) {
+    return new HandlerProcessRunner(null, request(), new HandlerProcessRunner.Spare(process, pair.service), listener,
+        ANSWER_MS);
   }
 
   private static HandlerProcessRunner.Listener listener(CountDownLatch ready, CountDownLatch exited) {

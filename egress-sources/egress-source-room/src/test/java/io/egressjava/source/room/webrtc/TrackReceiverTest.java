@@ -40,6 +40,15 @@ class TrackReceiverTest {
     return p;
   }
 
+  /** Packets 1 to 10 at time 0, packet 5 missing. */
+  private void receiveAllButFive() {
+    for (int seq = 1; seq <= 10; seq++) {
+      if (seq != 5) {
+        receive(seq, 0);
+      }
+    }
+  }
+
   private void receive(int seq, long nanos) {
     byte[] p = opus(seq);
     receiver.onRtp(p, p.length, false, nanos);
@@ -51,11 +60,7 @@ class TrackReceiverTest {
    */
   @Test
   void aGapIsNotGivenUpWhileTheMissingPacketMayStillBeUnread() {
-    for (int seq = 1; seq <= 10; seq++) {
-      if (seq != 5) {
-        receive(seq, 0);
-      }
-    }
+    receiveAllButFive();
     assertThat(frames).hasSize(4);
     receiver.tick(400 * MS);
     assertThat(receiver.lost()).isZero();
@@ -72,11 +77,7 @@ class TrackReceiverTest {
    */
   @Test
   void aGapIsGivenUpWhenNothingIsLeftToReadAndItsNacksWentUnanswered() {
-    for (int seq = 1; seq <= 10; seq++) {
-      if (seq != 5) {
-        receive(seq, 0);
-      }
-    }
+    receiveAllButFive();
     for (long t = 20; t <= 300; t += 20) {
       receiver.tick(t * MS);
     }
@@ -94,11 +95,7 @@ class TrackReceiverTest {
    */
   @Test
   void aStallThatHeldTheNacksBackDoesNotGiveTheGapUp() {
-    for (int seq = 1; seq <= 10; seq++) {
-      if (seq != 5) {
-        receive(seq, 0);
-      }
-    }
+    receiveAllButFive();
     receiver.onDrained(400 * MS);
     receiver.tick(401 * MS);
     assertThat(receiver.nacksSent()).as("the first request goes out after the stall").isEqualTo(1);
@@ -113,11 +110,7 @@ class TrackReceiverTest {
   /** A gap still asked for holds the rest at most four times the wait, however the NACKs go. */
   @Test
   void anAwaitedGapIsGivenUpAfterFourTimesTheWait() {
-    for (int seq = 1; seq <= 10; seq++) {
-      if (seq != 5) {
-        receive(seq, 0);
-      }
-    }
+    receiveAllButFive();
     receiver.onDrained(1_199 * MS);
     assertThat(frames).as("never asked for yet: still awaited").hasSize(4);
     receiver.onDrained(1_200 * MS);
