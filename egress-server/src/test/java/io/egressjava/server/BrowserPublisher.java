@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * A participant published the way browsers publish: Chromium (headless, via Playwright) runs the
  * LiveKit JS SDK on {@code publisher/flash-beep.html} — a canvas flash and a WebAudio beep that
- * start together once a second, sent by libwebrtc with its own capture-time sender reports.
+ * start together once a second, the frames stamped with their capture time as a camera's are,
+ * sent by libwebrtc with its own capture-time sender reports.
  */
 public final class BrowserPublisher implements AutoCloseable {
   /** livekit-client as installed by the egress-templates build. */
