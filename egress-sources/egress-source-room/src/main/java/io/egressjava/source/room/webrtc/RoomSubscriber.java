@@ -140,7 +140,11 @@ public final class RoomSubscriber implements AutoCloseable {
     } catch (Exception e) {
       s.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new IOException("cannot connect to the room: " + cause.getMessage(), cause);
+      // a timeout has no message: "cannot connect to the room: null" told operators nothing
+      String why = cause instanceof java.util.concurrent.TimeoutException
+          ? "media connection (ICE, DTLS) not up within " + timeout.toSeconds() + " s"
+          : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+      throw new IOException("cannot connect to the room: " + why, cause);
     }
   }
 
