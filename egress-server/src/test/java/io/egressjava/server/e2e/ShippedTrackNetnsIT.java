@@ -160,7 +160,13 @@ class ShippedTrackNetnsIT {
     }
   }
 
-  /** No more than 100 ms between consecutive frames: nothing lost, nothing frozen. */
+  /**
+   * No more than 100 ms between consecutive sound frames and 200 ms between pictures: nothing lost,
+   * nothing frozen. Pictures get more because the Python publisher (libwebrtc) drops frames when its
+   * CPU is short: a clean-clone run had a 107 ms gap in the VP8 file with every packet received (0
+   * lost, 0 NACKed) and all 590 received frames in the file; its usual longest gaps are 40-62 ms.
+   * The holes this guards against (1.4 and 2.4 s under start load) were a stalled receiver's.
+   */
   private static void assertNoHoles(Path file, String kind) {
     List<PacketReader.Packet> packets = PacketReader.read(file);
     assertThat(packets).as("frames in %s", file.getFileName()).hasSizeGreaterThan(50);
@@ -169,6 +175,6 @@ class ShippedTrackNetnsIT {
       worst = Math.max(worst, packets.get(i).seconds() - packets.get(i - 1).seconds());
     }
     System.out.printf("%s: %d %s frames, longest gap %.0f ms%n", file.getFileName(), packets.size(), kind, worst * 1000);
-    assertThat(worst).as("longest gap between frames in %s", file.getFileName()).isLessThan(0.1);
+    assertThat(worst).as("longest gap between frames in %s", file.getFileName()).isLessThan(kind.equals("video") ? 0.2 : 0.1);
   }
 }
