@@ -146,6 +146,12 @@ public final class VsReferenceBench {
     return byScenario;
   }
 
+  /** ACTIVE, or past it the way a recording that ran goes (an egress aborted or failed before ACTIVE never was). */
+  private static boolean reachedActive(EgressStatus status) {
+    return status == EgressStatus.EGRESS_ACTIVE || status == EgressStatus.EGRESS_ENDING
+        || status == EgressStatus.EGRESS_COMPLETE;
+  }
+
   /** {@code -Dscenarios=1,3} runs the first and third only (numbered from 1). */
   private static List<Scenario> chosen() {
     String only = System.getProperty("scenarios", "");
@@ -234,7 +240,7 @@ public final class VsReferenceBench {
       while (activeAfter.size() < ids.size() && System.nanoTime() < deadline) {
         for (EgressInfo info : egress.listEgress(room).execute().body()) {
           Long at = requested.get(info.getEgressId());
-          if (at != null && !activeAfter.containsKey(info.getEgressId()) && info.getStatusValue() >= EgressStatus.EGRESS_ACTIVE_VALUE) {
+          if (at != null && !activeAfter.containsKey(info.getEgressId()) && reachedActive(info.getStatus())) {
             activeAfter.put(info.getEgressId(), (System.nanoTime() - at) / 1e9);
           }
         }
