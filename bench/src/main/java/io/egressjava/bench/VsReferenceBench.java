@@ -1,5 +1,6 @@
 package io.egressjava.bench;
 
+import io.egressjava.media.ffmpeg.PacketReader;
 import io.egressjava.testrig.FilePublisher;
 import io.egressjava.testrig.LiveKitServer;
 import io.egressjava.testrig.Ports;
@@ -7,8 +8,6 @@ import io.egressjava.testrig.RedisServer;
 import io.livekit.server.EgressServiceClient;
 import io.livekit.server.RoomServiceClient;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +121,7 @@ public final class VsReferenceBench {
             if (!process.isAlive()) {
               throw new IllegalStateException(server.name() + " egress exited; see " + dir.resolve("server.log"));
             }
-            return listening(health);
+            return Ports.accepts(health);
           });
       Thread.sleep(8_000); // a warm spare handler, if any, is part of what idles
       Map<String, Double> idle = new LinkedHashMap<>();
@@ -146,6 +145,16 @@ public final class VsReferenceBench {
     return byScenario;
   }
 
+  /** Lists the room's egresses every {@link #POLL} into {@code each} until {@code done} or {@code limit} is up. */
+  private static void pollListed(EgressServiceClient egress, String room, Duration limit, java.util.function.BooleanSupplier done,
+      java.util.function.Consumer<EgressInfo> each) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      egress.listEgress(room).execute().body().forEach(each);
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
   /** ACTIVE, or past it the way a recording that ran goes (an egress aborted or failed before ACTIVE never was). */
   private static boolean reachedActive(EgressStatus status) {
     return status == EgressStatus.EGRESS_ACTIVE || status == EgressStatus.EGRESS_ENDING
@@ -159,15 +168,6 @@ public final class VsReferenceBench {
       return SCENARIOS;
     }
     return java.util.Arrays.stream(only.split(",")).map(String::trim).map(i -> SCENARIOS.get(Integer.parseInt(i) - 1)).toList();
-  }
-
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static Map<String, Double> scenario(LiveKitServer livekit, ProcessTree tree, Scenario s, String room, Path out,
@@ -186,10 +186,7 @@ public final class VsReferenceBench {
       Path audio = media.resolve("audio.ogg");
       int tracksWanted = switch (s.kind()) {
         case TRACK -> {
-          for (int p = 0; p * TRACKS_PER_PUBLISHER < spare(s.count()); p++) {
-            int k = Math.min(TRACKS_PER_PUBLISHER, spare(s.count()) - p * TRACKS_PER_PUBLISHER);
-            publishers.add(FilePublisher.start(livekit, room, "pub" + p, false, named(video, p * TRACKS_PER_PUBLISHER, k, out)));
-          }
+          publishers.addAll(publishCopies(livekit, room, "pub", video, spare(s.count()), out));
           yield s.count();
         }
         case TRACK_COMPOSITE -> {
@@ -197,10 +194,7 @@ public final class VsReferenceBench {
           yield 2;
         }
         case AUDIO_COMPOSITE -> {
-          for (int p = 0; p * TRACKS_PER_PUBLISHER < spare(s.count()); p++) {
-            int k = Math.min(TRACKS_PER_PUBLISHER, spare(s.count()) - p * TRACKS_PER_PUBLISHER);
-            publishers.add(FilePublisher.start(livekit, room, "voice" + p, false, named(audio, p * TRACKS_PER_PUBLISHER, k, out)));
-          }
+          publishers.addAll(publishCopies(livekit, room, "voice", audio, spare(s.count()), out));
           yield s.count();
         }
       };
@@ -236,16 +230,12 @@ public final class VsReferenceBench {
         }
       }
       Map<String, Double> activeAfter = new ConcurrentHashMap<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (activeAfter.size() < ids.size() && System.nanoTime() < deadline) {
-        for (EgressInfo info : egress.listEgress(room).execute().body()) {
-          Long at = requested.get(info.getEgressId());
-          if (at != null && !activeAfter.containsKey(info.getEgressId()) && reachedActive(info.getStatus())) {
-            activeAfter.put(info.getEgressId(), (System.nanoTime() - at) / 1e9);
-          }
+      pollListed(egress, room, Duration.ofSeconds(90), () -> activeAfter.size() == ids.size(), info -> {
+        Long at = requested.get(info.getEgressId());
+        if (at != null && reachedActive(info.getStatus())) {
+          activeAfter.putIfAbsent(info.getEgressId(), (System.nanoTime() - at) / 1e9);
         }
-        Thread.sleep(POLL.toMillis());
-      }
+      });
       Thread.sleep(3_000); // every egress past its first key frame
       tree.resetPeak();
       double steady0 = tree.cpuSeconds();
@@ -259,16 +249,12 @@ public final class VsReferenceBench {
         egress.stopEgress(id).execute();
       }
       Map<String, EgressStatus> ended = new ConcurrentHashMap<>();
-      deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (ended.size() < ids.size() && System.nanoTime() < deadline) {
-        for (EgressInfo info : egress.listEgress(room).execute().body()) {
-          if (ids.contains(info.getEgressId()) && info.getStatusValue() >= EgressStatus.EGRESS_COMPLETE_VALUE
-              && info.getStatus() != EgressStatus.EGRESS_LIMIT_REACHED) {
-            ended.put(info.getEgressId(), info.getStatus());
-          }
+      pollListed(egress, room, Duration.ofSeconds(120), () -> ended.size() == ids.size(), info -> {
+        if (ids.contains(info.getEgressId()) && info.getStatusValue() >= EgressStatus.EGRESS_COMPLETE_VALUE
+            && info.getStatus() != EgressStatus.EGRESS_LIMIT_REACHED) {
+          ended.put(info.getEgressId(), info.getStatus());
         }
-        Thread.sleep(POLL.toMillis());
-      }
+      });
       Thread.sleep(1_000); // handler processes exit after their last update
       double totalCpu = tree.cpuSeconds() - cpu0;
       double wall = (System.nanoTime() - t0) / 1e9;
@@ -318,15 +304,22 @@ public final class VsReferenceBench {
     return count + Math.max(1, count / 4);
   }
 
-  /** {@code k} links to {@code file} with names of their own (the publisher names each track after its file). */
-  private static Path[] named(Path file, int first, int k, Path dir) throws IOException {
+  /**
+   * {@code count} tracks of {@code file}, {@value #TRACKS_PER_PUBLISHER} per publisher, each through a
+   * link with a name of its own (the publisher names each track after its file).
+   */
+  private static List<FilePublisher> publishCopies(LiveKitServer livekit, String room, String identity, Path file, int count,
+      Path dir) throws IOException {
     Path links = Files.createDirectories(dir.resolve("published"));
-    Path[] named = new Path[k];
-    for (int i = 0; i < k; i++) {
-      String name = file.getFileName().toString();
-      named[i] = Files.createSymbolicLink(links.resolve((first + i) + "-" + name), file.toAbsolutePath());
+    List<FilePublisher> publishers = new ArrayList<>();
+    for (int first = 0; first < count; first += TRACKS_PER_PUBLISHER) {
+      Path[] named = new Path[Math.min(TRACKS_PER_PUBLISHER, count - first)];
+      for (int i = 0; i < named.length; i++) {
+        named[i] = Files.createSymbolicLink(links.resolve((first + i) + "-" + file.getFileName()), file.toAbsolutePath());
+      }
+      publishers.add(FilePublisher.start(livekit, room, identity + first / TRACKS_PER_PUBLISHER, false, named));
     }
-    return named;
+    return publishers;
   }
 
   private static String sid(List<LivekitModels.TrackInfo> tracks, LivekitModels.TrackType type, int index) {
@@ -357,17 +350,13 @@ public final class VsReferenceBench {
     return tracks;
   }
 
-  /** The longest gap between consecutive video packets of any file in {@code dir}, in ms. */
-  private static double longestHoleMs(Path dir) throws IOException, InterruptedException {
+  /** The longest gap between consecutive packets of any track file (WebM) in {@code dir}, in ms. */
+  private static double longestHoleMs(Path dir) throws IOException {
     double longest = 0;
     try (var files = Files.list(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Process p = new ProcessBuilder(io.egressjava.media.ffmpeg.Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error",
-            "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", f.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<Double> pts = new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank() && !l.startsWith("N/A"))
-            .map(l -> Double.parseDouble(l.split(",")[0])).sorted().toList();
-        p.waitFor();
+      // only the recordings: the Go egress writes a JSON manifest beside each
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".webm")).toList()) {
+        List<Double> pts = PacketReader.read(f).stream().map(PacketReader.Packet::seconds).sorted().toList();
         for (int i = 1; i < pts.size(); i++) {
           longest = Math.max(longest, (pts.get(i) - pts.get(i - 1)) * 1000);
         }
