@@ -6,12 +6,12 @@ import java.util.List;
 
 /**
  * Decides which missing packets of one stream to ask for again (generic NACK, RFC 4585), on the
- * schedule LiveKit's Go SDK uses (but tracking more): at most {@value #MAX_TRACKED} missing sequence numbers tracked,
- * each requested at most {@value #MAX_REQUESTS} times. The first request waits
- * {@value #MIN_INTERVAL_MS} ms (a reordered packet usually shows up by then); repeats are spaced
- * by base × 1.25^(n−1), between {@value #MIN_INTERVAL_MS} and {@value #MAX_INTERVAL_MS} ms, where
- * the base is the round-trip time when known (a retransmission cannot come back sooner) and
- * {@value #MIN_INTERVAL_MS} ms otherwise. Feed the media packets on arrival (before reordering)
+ * schedule of LiveKit's Go SDK but tracking more and repeating later: at most {@value #MAX_TRACKED}
+ * missing sequence numbers tracked, each requested at most {@value #MAX_REQUESTS} times. The first
+ * request waits {@value #MIN_INTERVAL_MS} ms (a reordered packet usually shows up by then);
+ * repeats are spaced by base × 1.25^(n−1), at most {@value #MAX_INTERVAL_MS} ms, where the base is
+ * the round-trip time when known (a retransmission cannot come back sooner) but at least
+ * {@value #MIN_REPEAT_MS} ms. Feed the media packets on arrival (before reordering)
  * and the sequence numbers of packets recovered by retransmission. Not thread-safe.
  */
 public final class NackTracker {
@@ -22,6 +22,13 @@ public final class NackTracker {
   static final int MAX_TRACKED = 512;
   static final int MAX_REQUESTS = 5;
   static final long MIN_INTERVAL_MS = 20;
+  /**
+   * Between repeats for one packet: LiveKit's down track ignores a repeat NACK that comes within
+   * min(100 ms, 2×RTT) of the last one it answered (sequencer.go, ignoreRetransmission), and its RTT
+   * is 70 ms until our receiver reports correct it, longer when the node is loaded. Repeats sooner
+   * than this were wasted, which left one real retransmission per lost packet.
+   */
+  static final long MIN_REPEAT_MS = 105;
   static final long MAX_INTERVAL_MS = 400;
   private static final double BACKOFF = 1.25;
   private static final long MS = 1_000_000;
@@ -142,9 +149,9 @@ public final class NackTracker {
     if (requests == 0) {
       return MIN_INTERVAL_MS * MS;
     }
-    double base = rttNanos > 0 ? rttNanos : MIN_INTERVAL_MS * MS;
+    double base = Math.max(rttNanos, MIN_REPEAT_MS * MS);
     long spacing = (long) (base * Math.pow(BACKOFF, requests - 1));
-    return Math.max(MIN_INTERVAL_MS * MS, Math.min(MAX_INTERVAL_MS * MS, spacing));
+    return Math.min(MAX_INTERVAL_MS * MS, spacing);
   }
 
   private void track(int sequence, long nowNanos) {

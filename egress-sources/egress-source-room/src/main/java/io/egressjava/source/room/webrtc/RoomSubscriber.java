@@ -411,8 +411,8 @@ public final class RoomSubscriber implements AutoCloseable {
     long[] rtcp = transport.rtcpCounts();
     log.info("RTCP in: {} decrypted, {} rejected", rtcp[0], rtcp[1]);
     for (TrackReceiver r : receivers.values()) {
-      log.info("track {} ({} ssrc {}): {} packets, {} NACKed, {} recovered ({} by RTX), {} lost, {} frames, {} PLIs, sender report {}",
-          r.trackSid(), r.kind(), r.ssrc(), r.packets(), r.nacksSent(), r.recovered(), r.retransmissions(), r.lost(), r.frames(), r.plis(),
+      log.info("track {} ({} ssrc {}): {} packets, {} NACKed, {} recovered ({} by RTX), {} lost, {} too late, {} frames, {} PLIs, sender report {}",
+          r.trackSid(), r.kind(), r.ssrc(), r.packets(), r.nacksSent(), r.recovered(), r.retransmissions(), r.lost(), r.late(), r.frames(), r.plis(),
           r.lastSenderReport() != null);
     }
     rtcpTimer.cancel(false);

@@ -35,11 +35,12 @@ public final class TrackReceiver {
   public record Frame(String codec, EncodedFrame frame) {}
 
   /**
-   * How long a gap holds later packets back: long enough for every NACK the tracker sends (five,
-   * 20 ms apart growing ×1.25, about 165 ms) plus a retransmission's trip, since a skipped packet
-   * costs a frozen picture until the next key frame. A file recording can afford the latency. A
-   * stall of this process can delay the NACKs past this wait, so a gap still being asked for is
-   * held longer (up to 4×), until its requests have had their chance.
+   * How long a gap holds later packets back: long enough for a NACK and a retransmission's trip,
+   * since a skipped packet costs a frozen picture until the next key frame. A gap still being asked
+   * for is held longer (up to 4×), until its requests have had their chance: the tracker repeats
+   * them for about 0.9 s (five, the repeats 105 ms apart growing ×1.25), and a stall of this
+   * process delays them further. A file recording can afford the latency; only a packet that never
+   * comes costs it.
    */
   private static final long REORDER_WAIT_NANOS = 300_000_000L;
   /**
@@ -219,6 +220,11 @@ public final class TrackReceiver {
 
   public long lost() {
     return reorder.skipped();
+  }
+
+  /** Packets that arrived after their gap had been given up (a retransmission that came too late). */
+  public long late() {
+    return reorder.late();
   }
 
   public long ssrc() {

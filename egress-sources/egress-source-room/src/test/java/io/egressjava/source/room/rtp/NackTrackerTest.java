@@ -16,8 +16,9 @@ class NackTrackerTest {
     n.onPacket(2, 0);
     n.onPacket(5, 0); // 3 and 4 missing, noticed at t=0
     assertThat(n.pending()).isEqualTo(2);
-    // first after 20 ms, then 20, 25, 31.25 and 39.0625 ms apart (20 ms × 1.25^k)
-    long[] sendAt = {20 * MS, 40 * MS, 65 * MS, 96 * MS + 250 * US, 135 * MS + 312_500};
+    // first after 20 ms, then 105, 131.25, 164.0625 and 205.078125 ms apart (105 ms × 1.25^k): no
+    // repeat inside the 100 ms in which LiveKit ignores one
+    long[] sendAt = {20 * MS, 125 * MS, 256_250_000, 420_312_500, 625_390_625};
     long previous = 0;
     for (long at : sendAt) {
       assertThat(n.due(at - 1)).as("just before %d ns", at).isEmpty();
@@ -26,10 +27,10 @@ class NackTrackerTest {
       previous = at;
     }
     assertThat(n.requested()).isEqualTo(10);
-    // after the fifth request, one more interval (48.83 ms) for the answer, then give up
-    assertThat(n.due(135 * MS + 312_500 + 48 * MS)).isEmpty();
+    // after the fifth request, one more interval (256.35 ms) for the answer, then give up
+    assertThat(n.due(881_738_280)).isEmpty();
     assertThat(n.pending()).isEqualTo(2);
-    assertThat(n.due(135 * MS + 312_500 + 49 * MS)).isEmpty();
+    assertThat(n.due(881_738_281)).isEmpty();
     assertThat(n.pending()).isZero();
     assertThat(n.gaveUp()).isEqualTo(2);
     assertThat(n.recovered()).isZero();
@@ -60,7 +61,7 @@ class NackTrackerTest {
     n.onPacket(1, 1 * MS); // 65535 and 0 missing
     n.onPacket(3, 2 * MS); // 2 missing
     assertThat(n.due(22 * MS)).containsExactly(65535, 0, 2);
-    byte[] nack = RtcpWriter.nack(1, 2, n.due(42 * MS));
+    byte[] nack = RtcpWriter.nack(1, 2, n.due(127 * MS));
     assertThat(nack).hasSize(16); // one FCI entry: PID 65535 with bits for 0 and 2
     assertThat(RtcpWriterTest.unpackNack(nack)).containsExactly(65535, 0, 2);
   }
