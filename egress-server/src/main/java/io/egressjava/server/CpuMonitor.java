@@ -30,7 +30,7 @@ public final class CpuMonitor implements AutoCloseable {
 
   /** A running handler process as the monitor sees it. */
   public interface Handler {
-    /** The handler process; its descendants are measured with it. */
+    /** The handler process; its descendants are measured with it. Egresses may share one. */
     ProcessHandle process();
 
     /** Ends the egress gracefully with this end reason. */
@@ -43,7 +43,7 @@ public final class CpuMonitor implements AutoCloseable {
   private final Admission admission;
   private final CpuCost costs;
   private final Supplier<? extends Map<String, ? extends Handler>> handlers;
-  private final Map<String, ProcessCpu.Tree> trees = new HashMap<>();
+  private final Map<Long, ProcessCpu.Tree> trees = new HashMap<>(); // by handler pid
   private final Map<String, Double> usage = new HashMap<>();
   private final ProcessCpu.Node node = new ProcessCpu.Node();
   private final ScheduledExecutorService timer;
@@ -91,12 +91,23 @@ public final class CpuMonitor implements AutoCloseable {
   /** One round: measures every handler; {@code nodeLoad} (NaN: unknown) drives the protection. */
   synchronized void sample(long now, double nodeLoad) {
     Map<String, ? extends Handler> running = handlers.get();
-    trees.keySet().retainAll(running.keySet());
+    // egresses sharing a handler process share its measured CPU equally
+    Map<Long, Integer> sharing = new HashMap<>();
+    for (Handler h : running.values()) {
+      sharing.merge(h.process().pid(), 1, Integer::sum);
+    }
+    trees.keySet().retainAll(sharing.keySet());
     usage.keySet().retainAll(running.keySet());
+    Map<Long, Double> byProcess = new HashMap<>();
+    for (Handler h : running.values()) {
+      byProcess.computeIfAbsent(h.process().pid(),
+          pid -> trees.computeIfAbsent(pid, p -> new ProcessCpu.Tree(h.process())).sample(now));
+    }
     String busiest = null;
     double busiestCores = 0;
     for (Map.Entry<String, ? extends Handler> e : running.entrySet()) {
-      double cores = trees.computeIfAbsent(e.getKey(), id -> new ProcessCpu.Tree(e.getValue().process())).sample(now);
+      long pid = e.getValue().process().pid();
+      double cores = byProcess.get(pid) / sharing.get(pid);
       if (Double.isNaN(cores)) {
         continue;
       }

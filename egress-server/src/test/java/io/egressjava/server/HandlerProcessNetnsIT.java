@@ -29,10 +29,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each egress in a handler process of its own, as egress-server runs them: a handler killed with
- * SIGKILL mid-recording fails its egress alone ("signal: killed", 500, as the reference reports a
- * dead handler), while a second egress on the same node records on and completes with its file;
- * meanwhile the CPU monitor measures each handler's process tree.
+ * Egresses in handler processes, as egress-server runs them, two per handler here
+ * ({@code egresses_per_handler: 2}): a handler killed with SIGKILL mid-recording fails the two
+ * egresses it ran ("signal: killed", 500, as the reference reports a dead handler), while a third
+ * egress, in another handler, records on and completes with its file; meanwhile the CPU monitor
+ * measures each handler's process tree and shares it among its egresses.
  */
 @ExtendWith(LiveKitRig.class)
 class HandlerProcessNetnsIT {
@@ -47,7 +48,7 @@ class HandlerProcessNetnsIT {
         "libopus", "-b:a", "48k", opus.toString());
     String room = "handler-kill";
     ItSupport.createRoom(rig, room);
-    String yaml = ItSupport.configYaml(rig, "cpu_cost: {track_cpu_cost: 0.1}");
+    String yaml = ItSupport.configYaml(rig, "cpu_cost: {track_cpu_cost: 0.1}\negresses_per_handler: 2");
     EgressConfig cfg = EgressConfigLoader.fromYaml(yaml, Map.of()).config();
     try (RedisBus bus = bus(rig);
         HandlerProcesses runners = new HandlerProcesses(cfg, yaml, tmp.resolve("work"));
@@ -60,57 +61,69 @@ class HandlerProcessNetnsIT {
           .setFilepath(tmp.resolve("out/video").toString()).build(), tracks.get("video/vp8")).execute());
       EgressInfo audio = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
           .setFilepath(tmp.resolve("out/audio").toString()).build(), tracks.get("audio/opus")).execute());
-      ItSupport.awaitStatus(client, room, video.getEgressId(), EgressStatus.EGRESS_ACTIVE);
-      ItSupport.awaitStatus(client, room, audio.getEgressId(), EgressStatus.EGRESS_ACTIVE);
+      EgressInfo other = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/other").toString()).build(), tracks.get("audio/opus")).execute());
+      for (EgressInfo e : List.of(video, audio, other)) {
+        ItSupport.awaitStatus(client, room, e.getEgressId(), EgressStatus.EGRESS_ACTIVE);
+      }
 
       Map<String, HandlerProcessRunner> handlers = runners.running();
-      assertThat(handlers).containsOnlyKeys(video.getEgressId(), audio.getEgressId());
+      assertThat(handlers).containsOnlyKeys(video.getEgressId(), audio.getEgressId(), other.getEgressId());
       ProcessHandle victim = handlers.get(video.getEgressId()).process();
-      ProcessHandle survivor = handlers.get(audio.getEgressId()).process();
+      ProcessHandle survivor = handlers.get(other.getEgressId()).process();
+      assertThat(handlers.get(audio.getEgressId()).process().pid()).as("the first two share a handler").isEqualTo(victim.pid());
+      assertThat(survivor.pid()).as("the third is in another").isNotEqualTo(victim.pid());
       assertThat(List.of(victim.pid(), survivor.pid())).doesNotContain(ProcessHandle.current().pid());
       assertThat(victim.info().arguments().map(List::of).orElse(List.of()))
           .as("nothing secret on the handler's command line")
           .noneMatch(a -> a.contains(io.egressjava.testrig.LiveKitServer.API_SECRET));
 
       Thread.sleep(3_000); // recording; the monitor has sampled both trees
-      assertThat(cpu.usage()).containsKeys(video.getEgressId(), audio.getEgressId());
-      System.out.printf("handler CPU (cores): %s; node load %.2f; handler RSS %d MB and %d MB%n", cpu.usage(), cpu.load(),
-          rssMb(victim), rssMb(survivor));
+      assertThat(cpu.usage()).containsKeys(video.getEgressId(), audio.getEgressId(), other.getEgressId());
+      System.out.printf("handler CPU (cores): %s; node load %.2f; handler RSS %d MB (2 egresses) and %d MB (1)%n",
+          cpu.usage(), cpu.load(), rssMb(victim), rssMb(survivor));
       assertThat(cpu.usage().values()).allMatch(c -> c > 0 && c < 1.5);
+      assertThat(cpu.usage().get(video.getEgressId())).as("a shared handler's CPU is split between its egresses")
+          .isEqualTo(cpu.usage().get(audio.getEgressId()));
 
       victim.destroyForcibly(); // SIGKILL
-      ItSupport.awaitStatus(client, room, video.getEgressId(), Duration.ofSeconds(15), "failed",
-          EgressSession::isTerminal);
-      EgressInfo killed = ItSupport.listed(client, room, video.getEgressId()).orElseThrow();
-      assertThat(killed.getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
-      assertThat(killed.getError()).isEqualTo("signal: killed");
-      assertThat(killed.getErrorCode()).isEqualTo(500);
-      assertThat(runners.running()).containsOnlyKeys(audio.getEgressId());
-      assertThat(service.results()).containsEntry(new EgressService.Outcome("track", "process_error"), 1L);
+      for (EgressInfo e : List.of(video, audio)) {
+        ItSupport.awaitStatus(client, room, e.getEgressId(), Duration.ofSeconds(15), "failed", EgressSession::isTerminal);
+        EgressInfo killed = ItSupport.listed(client, room, e.getEgressId()).orElseThrow();
+        assertThat(killed.getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
+        assertThat(killed.getError()).isEqualTo("signal: killed");
+        assertThat(killed.getErrorCode()).isEqualTo(500);
+      }
+      assertThat(runners.running()).containsOnlyKeys(other.getEgressId());
+      assertThat(service.results()).containsEntry(new EgressService.Outcome("track", "process_error"), 2L);
 
-      // the other egress is untouched: it records on and completes with its file
+      // the other handler's egress is untouched: it records on and completes with its file
       Thread.sleep(2_000);
-      assertThat(ItSupport.listed(client, room, audio.getEgressId()).orElseThrow().getStatus())
+      assertThat(ItSupport.listed(client, room, other.getEgressId()).orElseThrow().getStatus())
           .isEqualTo(EgressStatus.EGRESS_ACTIVE);
       assertThat(survivor.isAlive()).isTrue();
-      ok(client.stopEgress(audio.getEgressId()).execute());
-      ItSupport.awaitStatus(client, room, audio.getEgressId(), Duration.ofSeconds(20), "finished",
+      ok(client.stopEgress(other.getEgressId()).execute());
+      ItSupport.awaitStatus(client, room, other.getEgressId(), Duration.ofSeconds(20), "finished",
           EgressSession::isTerminal);
-      EgressInfo done = ItSupport.listed(client, room, audio.getEgressId()).orElseThrow();
+      EgressInfo done = ItSupport.listed(client, room, other.getEgressId()).orElseThrow();
       assertThat(done.getStatus()).as(done.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
       Path file = Path.of(done.getFileResults(0).getLocation());
       List<PacketReader.Packet> frames = PacketReader.read(file);
       double seconds = frames.get(frames.size() - 1).seconds() - frames.get(0).seconds();
       System.out.printf("survivor: %d Opus frames over %.1f s%n", frames.size(), seconds);
       assertThat(seconds).as("seconds recorded by the surviving handler").isGreaterThan(5.0);
-      survivor.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-      // the service forgets a handler after its exit is handled (last updates read, leftovers reaped)
+      // the service forgets an egress once its end is handled (last updates read, leftovers reaped)
       for (int i = 0; i < 50 && !runners.running().isEmpty(); i++) {
         Thread.sleep(100);
       }
       assertThat(runners.running()).isEmpty();
-      assertThat(Files.exists(tmp.resolve("work").resolve(video.getEgressId())))
-          .as("the killed handler's work directory is removed").isFalse();
+      assertThat(survivor.isAlive()).as("a shared handler stays for the next egresses").isTrue();
+      for (EgressInfo e : List.of(video, audio)) {
+        assertThat(Files.exists(tmp.resolve("work").resolve(e.getEgressId())))
+            .as("the killed handler's work directories are removed").isFalse();
+      }
+      runners.close();
+      survivor.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // retired: it exits, having nothing to run
     }
   }
 

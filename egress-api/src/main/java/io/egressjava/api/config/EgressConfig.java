@@ -19,6 +19,9 @@ import java.util.Map;
  * @param mixRoomCompositeAudio {@code room_composite_audio} (egress-java): {@code room} (default)
  *     mixes a room composite's sound from the room's tracks, placed to match the picture Chrome
  *     shows; {@code page} captures the page's sound through PulseAudio, as the reference does
+ * @param egressesPerHandler {@code egresses_per_handler} (egress-java): how many egresses without a
+ *     browser one handler process may run at once (1: a process per egress, as the reference); a
+ *     crash or kill of a handler fails at most this many egresses
  */
 public record EgressConfig(
     String apiKey,
@@ -54,7 +57,8 @@ public record EgressConfig(
     AudioTempoController audioTempoController,
     int pulseSinkReapGraceSec,
     Debug debug,
-    boolean mixRoomCompositeAudio) {
+    boolean mixRoomCompositeAudio,
+    int egressesPerHandler) {
 
   /**
    * Whether room composites render with the built-in templates (no {@code template_base}): those

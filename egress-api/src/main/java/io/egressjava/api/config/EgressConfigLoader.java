@@ -185,7 +185,8 @@ public final class EgressConfigLoader {
         new AudioTempoController(tempoEnabled, tempoRate),
         pulseReapGrace(root),
         debug(root.child("debug")),
-        root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"));
+        root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"),
+        egressesPerHandler(root));
 
     // accepted by the reference, no effect here
     root.ignore("latency_overrides");
@@ -209,6 +210,15 @@ public final class EgressConfigLoader {
     int v = node.integer(key, 0);
     if (v < 0) {
       throw node.invalid(key, "expected 0 or more, got " + v);
+    }
+    return v;
+  }
+
+  /** Default 10: a burst of track egresses shares a warm JVM, and a crash fails at most 10. */
+  private static int egressesPerHandler(ConfigNode root) {
+    int v = root.integer("egresses_per_handler", 10);
+    if (v < 1) {
+      throw root.invalid("egresses_per_handler", "expected 1 or more, got " + v);
     }
     return v;
   }

@@ -1,17 +1,15 @@
 package io.egressjava.server.handler;
 
-import io.egressjava.api.rpc.StartEgressRequest;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
  * Starts handler processes: the same Java, class path and system properties as the service, main
- * class {@link HandlerMain}; the config body and the request go in the environment, never on the
- * command line (where {@code ps} would show the API secret and storage keys).
+ * class {@link HandlerMain}; the config body goes in the environment, never on the command line
+ * (where {@code ps} would show the API secret and storage keys), requests over the link.
  */
 final class HandlerLauncher {
   /** sun_path holds 108 bytes; longer socket paths go under /tmp. */
@@ -27,28 +25,20 @@ final class HandlerLauncher {
     this.command = javaCommand();
   }
 
-  Path socketPath(String egressId) {
-    Path p = workRoot.resolve(egressId).resolve("handler.sock");
-    return p.toString().length() <= MAX_SOCKET_PATH ? p : Path.of("/tmp", "egress-java-ipc", egressId + ".sock");
+  /** Where a link named {@code name} (a handler's control link, or an egress's link) listens. */
+  Path socketPath(String name) {
+    Path p = workRoot.resolve(name).resolve("handler.sock");
+    return p.toString().length() <= MAX_SOCKET_PATH ? p : Path.of("/tmp", "egress-java-ipc", name + ".sock");
   }
 
-  /** A handler for this request: it travels in the environment as base64 protobuf. */
-  Process launch(StartEgressRequest request, long plannedAt, Path socket) throws IOException {
-    ProcessBuilder pb = builder(socket);
-    pb.environment().put(HandlerMain.ENV_REQUEST, Base64.getEncoder().encodeToString(request.toByteArray()));
-    pb.environment().put(HandlerMain.ENV_PLANNED_AT, Long.toString(plannedAt));
-    return pb.start();
-  }
-
-  /** A spare: the same process with no request; it gets one over the socket (ASSIGN). */
-  Process launchSpare(Path socket) throws IOException {
+  /** A handler with no egress yet: it connects to {@code socket} and gets its egresses over it (ASSIGN). */
+  Process launch(Path socket) throws IOException {
     return builder(socket).start();
   }
 
   private ProcessBuilder builder(Path socket) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("/").toFile()).inheritIO();
     pb.environment().remove("EGRESS_CONFIG_BODY");
-    pb.environment().remove(HandlerMain.ENV_REQUEST);
     pb.environment().put(HandlerMain.ENV_CONFIG, configBody);
     pb.environment().put(HandlerMain.ENV_SOCKET, socket.toString());
     pb.environment().put(HandlerMain.ENV_WORK_ROOT, workRoot.toString());
@@ -67,8 +57,11 @@ final class HandlerLauncher {
         cmd.add(arg);
       }
     }
-    // one egress per JVM: a single-threaded collector keeps the footprint and the GC threads small
+    // a few egresses per JVM at low allocation rates: a single-threaded collector keeps the footprint
+    // and the GC threads small, and a small initial heap grows only as far as they need (the default,
+    // 1/64 of the machine's memory, is touched by allocation before the first collection)
     cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xms32m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(HandlerMain.class.getName());

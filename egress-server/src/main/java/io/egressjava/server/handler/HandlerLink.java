@@ -10,9 +10,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The Unix-socket link between the service and one handler process: length-prefixed frames of a
- * one-byte {@link Kind} and a payload (a protobuf message or UTF-8 text). Sends are serialized;
- * one thread reads.
+ * A Unix-socket link between the service and a handler process: length-prefixed frames of a
+ * one-byte {@link Kind} and a payload (a protobuf message or UTF-8 text). Each handler has a
+ * control link (READY, then ASSIGNs) and one link per egress it runs. Sends are serialized; one
+ * thread reads.
  */
 final class HandlerLink implements AutoCloseable {
   /** Largest frame accepted: an EgressInfo with many segments stays far below this. */
@@ -20,13 +21,13 @@ final class HandlerLink implements AutoCloseable {
 
   /** What a frame carries. */
   enum Kind {
-    /** handler → service: the handler runs and takes commands. */
+    /** handler → service: the handler runs and takes egresses (control link), or this egress's commands (its link). */
     READY,
     /** handler → service: the egress's full EgressInfo changed. */
     INFO,
     /** handler → service: another instance owns the egress (duplicate identity); end silently. */
     RELINQUISHED,
-    /** service → a spare handler: your egress; payload = planned-at nanos (8 bytes), then the request. */
+    /** service → handler (control link): run this egress; see {@link #assignment}. */
     ASSIGN,
     /** service → handler: end gracefully; payload = end reason. */
     STOP,
@@ -62,17 +63,25 @@ final class HandlerLink implements AutoCloseable {
     return new PsrpcException(code, nl < 0 ? text : text.substring(nl + 1));
   }
 
-  /** An ASSIGN payload: the service's planning instant (epoch nanos), then the request. */
-  static byte[] assignment(long plannedAt, StartEgressRequest request) {
+  /**
+   * An ASSIGN payload: the service's planning instant (epoch nanos), the Unix socket this egress's
+   * own link connects to (UTF-8, 2-byte length), then the request.
+   */
+  static byte[] assignment(long plannedAt, java.nio.file.Path socket, StartEgressRequest request) {
+    byte[] path = socket.toString().getBytes(StandardCharsets.UTF_8);
     byte[] req = request.toByteArray();
-    return ByteBuffer.allocate(8 + req.length).putLong(plannedAt).put(req).array();
+    return ByteBuffer.allocate(8 + 2 + path.length + req.length).putLong(plannedAt).putShort((short) path.length)
+        .put(path).put(req).array();
   }
 
-  record Assignment(long plannedAt, StartEgressRequest request) {
+  record Assignment(long plannedAt, java.nio.file.Path socket, StartEgressRequest request) {
     static Assignment parse(byte[] payload) throws IOException {
       ByteBuffer b = ByteBuffer.wrap(payload);
       long plannedAt = b.getLong();
-      return new Assignment(plannedAt, StartEgressRequest.parseFrom(com.google.protobuf.ByteString.copyFrom(b)));
+      byte[] path = new byte[b.getShort() & 0xFFFF];
+      b.get(path);
+      return new Assignment(plannedAt, java.nio.file.Path.of(new String(path, StandardCharsets.UTF_8)),
+          StartEgressRequest.parseFrom(com.google.protobuf.ByteString.copyFrom(b)));
     }
   }
 

@@ -29,15 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's side of one handler process: starts it with the request and config in its
- * environment, waits for it to connect to the egress's Unix socket and report ready, then mirrors
- * its EgressInfo into the service's session and passes StopEgress/UpdateStream on. StartEgress
- * waits for READY at most {@value #ANSWER_WITHIN_MS} ms: livekit-server gives its first attempt
- * 10 s and SDK clients time out at 10 s, so a handler slow to come up (a loaded node) answers
- * STARTING and comes up in the background, or fails the egress by an update after
- * {@value #READY_TIMEOUT_MS} ms. If
- * the process dies before the egress ended — SIGKILL, a native crash — this egress alone fails
- * with the exit as its error ("signal: killed"), code 500, as the reference reports it.
+ * The service's side of one egress run by a handler process ({@link HandlerHost}): once the
+ * handler is up it is sent the request, the egress's own link connects to a Unix socket of its
+ * own and says READY; from then its EgressInfo is mirrored into the service's session and
+ * StopEgress/UpdateStream go on. StartEgress waits for READY at most {@value #ANSWER_WITHIN_MS} ms:
+ * livekit-server gives its first attempt 10 s and SDK clients time out at 10 s, so a handler slow
+ * to come up (a loaded node) answers STARTING and comes up in the background, or fails the egress
+ * by an update after {@value #READY_TIMEOUT_MS} ms. If the process dies before the egress ended —
+ * SIGKILL, a native crash — the egresses it ran fail with the exit as their error ("signal:
+ * killed"), code 500, as the reference reports it.
  */
 public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Handler {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcessRunner.class);
@@ -50,9 +50,12 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     return t;
   });
   private static final long UPDATE_STREAM_TIMEOUT_MS = 5_000;
+  /** A link that closed without a final update: how long to wait for the process's exit to name it. */
+  private static final long EXIT_WAIT_MS = 2_000;
 
   private final HandlerLauncher launcher;
   private final StartEgressRequest request;
+  private final HandlerHost host;
   private final Listener listener;
   private EgressSession session;
   private volatile Process process;
@@ -60,33 +63,30 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   private volatile HandlerLink link;
   private String pendingStop;
   private volatile PsrpcException killError;
+  private volatile boolean linkClosed;
   private final SynchronousQueue<String> updateResults = new SynchronousQueue<>();
 
-  /** Told when the handler process is ready, and when it has exited and its session is final. */
+  /** Told when the egress's handler is ready, and when the egress has left it and its session is final. */
   interface Listener {
     void ready(HandlerProcessRunner runner);
 
     void exited(HandlerProcessRunner runner);
   }
 
-  /** A handler started ahead of demand, connected and warmed up, waiting for its egress. */
-  record Spare(Process process, HandlerLink link) {}
-
-  private final Spare spare;
   private final long answerWithinMs;
 
-  /** @param spare a waiting handler to hand the egress to, or null to start one */
-  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, Spare spare, Listener listener) {
-    this(launcher, request, spare, listener, ANSWER_WITHIN_MS);
+  /** @param host the handler that runs this egress (reserved for it), perhaps still starting */
+  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, HandlerHost host, Listener listener) {
+    this(launcher, request, host, listener, ANSWER_WITHIN_MS);
   }
 
   /** @param answerWithinMs how long {@link #start} waits for READY before it returns regardless */
-  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, Spare spare, Listener listener,
+  HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, HandlerHost host, Listener listener,
       long answerWithinMs) {
     this.answerWithinMs = answerWithinMs;
     this.launcher = launcher;
     this.request = request;
-    this.spare = spare;
+    this.host = host;
     this.listener = listener;
   }
 
@@ -108,6 +108,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
       });
       return;
     } catch (ExecutionException e) {
+      listener.exited(this);
       throw startFailure();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -119,53 +120,50 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     return new PsrpcException(PsrpcCode.INTERNAL, "handler failed to start");
   }
 
-  /** Launches (or assigns a spare), waits for READY, then starts following the handler. */
+  /** Waits for the handler, sends it the egress, waits for the egress's READY, then follows it. */
   private void bringUp(EgressPlan plan, long deadline) {
     try {
       HandlerLink l;
-      if (spare != null) {
-        process = spare.process();
-        l = spare.link();
-        l.send(Kind.ASSIGN, HandlerLink.assignment(plan.info().getStartedAt(), request));
-      } else {
-        l = launch(plan, deadline);
+      try {
+        host.up().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        throw new IOException("handler did not start: " + e.getCause().getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted");
+      }
+      process = host.process();
+      Path socket = launcher.socketPath(plan.egressId());
+      try (ServerSocketChannel server = listen(socket)) {
+        host.assign(plan.info().getStartedAt(), socket, request);
+        l = new HandlerLink(awaitConnection(server, process, deadline));
+      } finally {
+        Files.deleteIfExists(socket);
       }
       Frame ready = receiveBefore(l, process, deadline);
       if (ready.kind() != Kind.READY) {
         throw new IOException("handler sent " + ready.kind() + " before READY");
       }
       String pendingStop;
+      PsrpcException pendingKill;
       synchronized (this) {
         link = l;
         pendingStop = this.pendingStop;
+        pendingKill = killError;
       }
-      log.info("handler for {} ready (pid {}{})", plan.egressId(), process.pid(), spare != null ? ", a spare" : "");
+      log.info("egress {} running in handler {}", plan.egressId(), host);
       Thread reader = new Thread(this::readUpdates, "handler-" + plan.egressId());
       reader.setDaemon(true);
       reader.start();
       listener.ready(this);
-      process.onExit().thenRun(() -> exited(reader));
-      if (pendingStop != null) {
+      if (pendingKill != null) {
+        send(Kind.KILL, HandlerLink.errorText(pendingKill)); // killed while it was coming up
+      } else if (pendingStop != null) {
         send(Kind.STOP, pendingStop); // StopEgress came while the handler was coming up
       }
     } catch (IOException | TimeoutException | RuntimeException e) {
       log.error("handler for {} failed to start: {}", plan.egressId(), e.getMessage());
-      Process p = process;
-      if (p != null) {
-        p.destroyForcibly();
-      }
       throw new java.util.concurrent.CompletionException(e);
-    }
-  }
-
-  /** Starts a handler for this egress and returns its link once it has connected. */
-  private HandlerLink launch(EgressPlan plan, long deadline) throws IOException, TimeoutException {
-    Path socket = launcher.socketPath(plan.egressId());
-    try (ServerSocketChannel server = listen(socket)) {
-      process = launcher.launch(request, plan.info().getStartedAt(), socket);
-      return new HandlerLink(awaitConnection(server, process, deadline));
-    } finally {
-      Files.deleteIfExists(socket);
     }
   }
 
@@ -236,19 +234,28 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    ended();
   }
 
-  private void exited(Thread reader) {
-    try {
-      reader.join(2_000); // the last updates, sent just before the exit
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /**
+   * The egress's link closed: normally after its final update. Otherwise its handler died (then
+   * its exit is the error) or dropped it.
+   */
+  private void ended() {
+    linkClosed = true;
     link.close();
-    int status = process.exitValue();
     if (!session.isFinished() && !session.relinquished()) {
-      PsrpcException error = killError != null ? killError : new PsrpcException(PsrpcCode.INTERNAL, exitText(status));
-      log.error("handler for {} ended before its egress: {}", session.plan().egressId(), error.getMessage());
+      String exit;
+      try {
+        exit = exitText(process.onExit().get(EXIT_WAIT_MS, TimeUnit.MILLISECONDS).exitValue());
+      } catch (TimeoutException | ExecutionException e) {
+        exit = "handler dropped the egress";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        exit = "interrupted";
+      }
+      PsrpcException error = killError != null ? killError : new PsrpcException(PsrpcCode.INTERNAL, exit);
+      log.error("handler {} ended before egress {}: {}", host, session.plan().egressId(), error.getMessage());
       session.fail(error, b -> b.setErrorCode(killError != null ? error.code().httpStatus() : 500));
     }
     listener.exited(this);
@@ -311,23 +318,27 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   }
 
   /**
-   * Fails the egress with {@code error} (the handler closes its outputs); if the handler has not
-   * exited after {@code graceMs}, the process is killed and the egress fails with the same error.
+   * Fails the egress with {@code error} (the handler closes its outputs); if it has not ended after
+   * {@code graceMs}, its handler process is killed when it runs nothing else (otherwise the others
+   * would fail with it) and the egress fails with the same error.
    */
   @Override
   public void kill(PsrpcException error, long graceMs) {
     killError = error;
     if (link == null) {
-      Process p = process;
-      if (p != null) {
-        p.destroyForcibly(); // still coming up: nothing recorded yet
-      }
-      return;
+      return; // still coming up: the kill goes out once it is (bringUp)
     }
     send(Kind.KILL, HandlerLink.errorText(error));
-    process.onExit().orTimeout(graceMs, TimeUnit.MILLISECONDS).exceptionally(t -> {
-      process.destroyForcibly();
-      return null;
+    CompletableFuture.delayedExecutor(graceMs, TimeUnit.MILLISECONDS, WAITS).execute(() -> {
+      if (linkClosed) {
+        return;
+      }
+      if (host.running() <= 1) {
+        process.destroyForcibly();
+      } else {
+        log.error("egress {} did not end {} ms after its kill; its handler {} runs {} egresses and is left running",
+            session.plan().egressId(), graceMs, host, host.running());
+      }
     });
   }
 
@@ -341,11 +352,15 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     }
   }
 
+  HandlerHost host() {
+    return host;
+  }
+
   public String egressId() {
     return session.plan().egressId();
   }
 
-  /** The handler process (its tree is measured for CPU admission). */
+  /** The handler process (its tree is measured for CPU admission, shared by the egresses it runs). */
   @Override
   public ProcessHandle process() {
     return process.toHandle();

@@ -2,8 +2,8 @@ package io.egressjava.server.handler;
 
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.rpc.StartEgressRequest;
-import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.files.FileTrees;
+import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.server.MediaRunners;
 import io.egressjava.server.RunnerFactory;
@@ -11,8 +11,9 @@ import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.TemplateServer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,29 +24,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every egress in a handler process of its own ({@link HandlerProcessRunner}), so that a
- * crash or a kill takes down that egress alone. The service keeps what all handlers share: the
- * template site and the node's PulseAudio; after a handler exits it removes what that handler
+ * Runs egresses in handler processes ({@link HandlerHost}), so that a crash or a kill takes down
+ * only the egresses of that process: a browser egress has a process of its own; the others share
+ * one, up to {@code egresses_per_handler} each, so a burst starts in a JVM that is already warm and
+ * pays for one JVM instead of one each. One handler is kept started and warmed up ahead of demand;
+ * a shared handler idle for {@value #IDLE_RETIRE_SECONDS} s, or that has served
+ * {@value #SERVED_PER_CAPACITY}× its capacity, is retired. The service keeps what all handlers
+ * share: the template site and the node's PulseAudio; after an egress ends it removes what it
  * left (Chrome, Xvfb, its audio sink, its work directory).
  */
 public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcesses.class);
+  /** After the spare was taken: not at once, a JVM starting now would slow the egresses starting. */
   private static final long SPARE_DELAY_SECONDS = 5;
-  private static final long SPARE_START_SECONDS = 60;
+  static final long IDLE_RETIRE_SECONDS = 30;
+  /** A long-lived JVM is renewed now and then (native heaps fragment, caches grow). */
+  static final int SERVED_PER_CAPACITY = 5;
 
   private final EgressConfig config;
   private final Path workRoot;
   private final HandlerLauncher launcher;
   private final Map<String, HandlerProcessRunner> running = new ConcurrentHashMap<>();
   private final boolean keepSpare;
-  private final ScheduledExecutorService spareMaker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "spare-handler");
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "handler-pool");
     t.setDaemon(true);
     return t;
   });
-  private final AtomicInteger spares = new AtomicInteger();
-  private HandlerProcessRunner.Spare spare;
-  private boolean makingSpare;
+  private final java.util.concurrent.ExecutorService waits = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "handler-start");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicInteger launched = new AtomicInteger();
+  private final List<HandlerHost> hosts = new ArrayList<>(); // guarded by this
+  private boolean spareScheduled;
   private boolean closed;
   private BrowserEnvironment browser;
   private TemplateServer templates;
@@ -58,18 +71,16 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     this(config, configBody, workRoot, true);
   }
 
-  /**
-   * @param keepSpare keep one handler started and warmed up ahead of demand, so an egress starts
-   *     without waiting for a JVM (its request then comes over the socket, not the environment)
-   */
+  /** @param keepSpare keep one handler started and warmed up ahead of demand */
   public HandlerProcesses(EgressConfig config, String configBody, Path workRoot, boolean keepSpare) {
     this.config = config;
     this.workRoot = workRoot;
     this.launcher = new HandlerLauncher(configBody, workRoot);
     this.keepSpare = keepSpare;
     if (keepSpare) {
-      makeSpareIn(0);
+      scheduleSpare(0);
     }
+    timer.scheduleWithFixedDelay(this::retireIdle, 5, 5, TimeUnit.SECONDS);
   }
 
   @Override
@@ -79,14 +90,12 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
 
   @Override
   public EgressRunner create(EgressPlan plan, StartEgressRequest request) {
-    if (plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB) {
+    boolean ownProcess = plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB;
+    if (ownProcess) {
       sharedBrowser();
     }
-    HandlerProcessRunner.Spare waiting = takeSpare();
-    if (keepSpare) {
-      makeSpareIn(SPARE_DELAY_SECONDS); // not at once: a JVM starting now would slow this egress's start
-    }
-    return new HandlerProcessRunner(launcher, request, waiting, new HandlerProcessRunner.Listener() {
+    HandlerHost host = reserve(ownProcess ? 1 : config.egressesPerHandler());
+    return new HandlerProcessRunner(launcher, request, host, new HandlerProcessRunner.Listener() {
       @Override
       public void ready(HandlerProcessRunner runner) {
         running.put(runner.egressId(), runner);
@@ -99,69 +108,102 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     });
   }
 
-  /** The handler processes now running, by egress ID. */
+  /** The egresses now running in handlers, by egress ID. */
   public Map<String, HandlerProcessRunner> running() {
     return Map.copyOf(running);
+  }
+
+  /** Handler processes now alive (started, running egresses, or retiring). */
+  public synchronized int handlers() {
+    hosts.removeIf(h -> h.process() != null && !h.process().isAlive() || h.up().isCompletedExceptionally());
+    return hosts.size();
+  }
+
+  /**
+   * A handler for one more egress: the fullest shared one with room (so that a burst fills one
+   * warm JVM before it starts another), else the spare, else a new one.
+   */
+  private synchronized HandlerHost reserve(int capacity) {
+    HandlerHost chosen = null;
+    if (capacity > 1) {
+      for (HandlerHost h : hosts) {
+        if (h.capacity() == capacity && !h.retired() && h.running() < capacity
+            && h.served() < SERVED_PER_CAPACITY * capacity
+            && (chosen == null || h.running() > chosen.running()) && (h.process() == null || h.process().isAlive())) {
+          chosen = h;
+        }
+      }
+    }
+    if (chosen != null && chosen.reserve(capacity)) {
+      return chosen;
+    }
+    for (HandlerHost h : hosts) {
+      if (h.undecided() && h.reserve(capacity)) {
+        scheduleSpare(SPARE_DELAY_SECONDS);
+        return h;
+      }
+    }
+    HandlerHost fresh = launch();
+    if (!fresh.reserve(capacity)) {
+      throw new IllegalStateException("a new handler refused its first egress");
+    }
+    scheduleSpare(SPARE_DELAY_SECONDS);
+    return fresh;
+  }
+
+  private synchronized HandlerHost launch() {
+    HandlerHost h = HandlerHost.launch(launcher, "handler-" + launched.incrementAndGet(), waits);
+    hosts.add(h);
+    return h;
+  }
+
+  private synchronized void scheduleSpare(long seconds) {
+    if (!keepSpare || closed || spareScheduled) {
+      return;
+    }
+    spareScheduled = true;
+    timer.schedule(this::makeSpare, seconds, TimeUnit.SECONDS);
+  }
+
+  private synchronized void makeSpare() {
+    spareScheduled = false;
+    if (closed) {
+      return;
+    }
+    hosts.removeIf(h -> h.up().isCompletedExceptionally());
+    if (hosts.stream().noneMatch(HandlerHost::undecided)) {
+      launch();
+    }
+  }
+
+  /** Retires shared handlers idle too long or served long enough, and forgets the dead. */
+  private void retireIdle() {
+    long now = System.nanoTime();
+    synchronized (this) {
+      hosts.removeIf(h -> h.capacity() > 1 && (h.idleNanos(now) > TimeUnit.SECONDS.toNanos(IDLE_RETIRE_SECONDS)
+          || h.served() >= SERVED_PER_CAPACITY * h.capacity()) && h.retireIfIdle());
+    }
+    handlers();
+  }
+
+  private void retire(HandlerHost h) {
+    h.retire();
+    synchronized (this) {
+      hosts.remove(h);
+    }
   }
 
   private void exited(HandlerProcessRunner runner) {
     String id = runner.egressId();
     running.remove(id);
+    HandlerHost h = runner.host();
+    h.release();
+    if (h.capacity() == 1) {
+      retire(h); // a browser egress's process serves once
+    }
     BrowserEnvironment.reapHandler(MediaRunners.sharedBrowserDir(workRoot), MediaRunners.handlerBrowserDir(workRoot, id),
         id);
     deleteTree(workRoot.resolve(id));
-  }
-
-  private synchronized HandlerProcessRunner.Spare takeSpare() {
-    HandlerProcessRunner.Spare s = spare;
-    spare = null;
-    if (s != null && !s.process().isAlive()) {
-      log.warn("the spare handler (pid {}) had exited", s.process().pid());
-      return null;
-    }
-    return s;
-  }
-
-  private synchronized void makeSpareIn(long seconds) {
-    if (closed || makingSpare || spare != null) {
-      return;
-    }
-    makingSpare = true;
-    spareMaker.schedule(this::makeSpare, seconds, TimeUnit.SECONDS);
-  }
-
-  /** Starts a handler with no egress yet; it connects, says READY and warms up while it waits. */
-  private void makeSpare() {
-    HandlerProcessRunner.Spare made = null;
-    String name = "spare-" + spares.incrementAndGet();
-    Path socket = launcher.socketPath(name);
-    Process process = null;
-    try (ServerSocketChannel server = HandlerProcessRunner.listen(socket)) {
-      process = launcher.launchSpare(socket);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SPARE_START_SECONDS);
-      HandlerLink link = new HandlerLink(HandlerProcessRunner.awaitConnection(server, process, deadline));
-      HandlerLink.Frame hello = HandlerProcessRunner.receiveBefore(link, process, deadline);
-      if (hello.kind() != HandlerLink.Kind.READY) {
-        throw new IOException("spare sent " + hello.kind());
-      }
-      made = new HandlerProcessRunner.Spare(process, link);
-      log.debug("spare handler ready (pid {})", process.pid());
-    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-      log.warn("could not start a spare handler: {}", e.getMessage());
-      if (process != null) {
-        process.destroyForcibly();
-      }
-    } finally {
-      deleteTree(socket.getParent());
-    }
-    synchronized (this) {
-      makingSpare = false;
-      if (made != null && (closed || spare != null)) {
-        made.process().destroyForcibly();
-      } else if (made != null) {
-        spare = made;
-      }
-    }
   }
 
   /** The node's PulseAudio and the template site, started with the first browser egress. */
@@ -180,19 +222,20 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     }
   }
 
-
+  /** Retires every handler: each exits once the egresses it runs have ended. */
   @Override
-  public synchronized void close() {
-    closed = true;
-    spareMaker.shutdownNow();
-    if (spare != null) {
-      spare.link().close(); // the spare exits when its link closes
-      spare.process().destroy();
-      spare = null;
+  public void close() {
+    List<HandlerHost> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(hosts);
+      hosts.clear();
+      if (templates != null) {
+        templates.close();
+        templates = null;
+      }
     }
-    if (templates != null) {
-      templates.close();
-      templates = null;
-    }
+    timer.shutdownNow();
+    all.forEach(HandlerHost::retire);
   }
 }

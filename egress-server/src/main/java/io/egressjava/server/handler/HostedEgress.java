@@ -1,0 +1,143 @@
+package io.egressjava.server.handler;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.server.RunnerFactory;
+import io.egressjava.server.handler.HandlerLink.Frame;
+import io.egressjava.server.handler.HandlerLink.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One egress inside a handler process, on a link of its own to the service: reports every change
+ * of its session and takes StopEgress, kills and UpdateStream. If the service goes away it still
+ * finishes its outputs, so nothing recorded is lost.
+ */
+final class HostedEgress {
+  private static final Logger log = LoggerFactory.getLogger(HostedEgress.class);
+  /** After the final update: how long a runner may still tidy up before the link closes. */
+  private static final long CLOSE_GRACE_MS = 300;
+
+  private final HandlerLink link;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private EgressSession session;
+  private EgressRunner runner;
+
+  HostedEgress(HandlerLink link) {
+    this.link = link;
+  }
+
+  /** Runs the egress until it has ended (blocking), then closes its link. */
+  void run(EgressPlan plan, RunnerFactory runners) throws InterruptedException {
+    session = new EgressSession(plan, Clock.systemUTC(), this::report);
+    session.onRelinquished(() -> {
+      send(Kind.RELINQUISHED, new byte[0]);
+      ended.countDown();
+    });
+    send(Kind.READY, new byte[0]);
+    Thread commands = new Thread(this::takeCommands, "egress-commands-" + plan.egressId());
+    commands.setDaemon(true);
+    commands.start();
+    try {
+      EgressRunner created = runners.create(plan);
+      synchronized (this) {
+        runner = created;
+      }
+      created.start(plan, session);
+    } catch (PsrpcException e) {
+      session.fail(e, b -> { });
+    } catch (RuntimeException e) {
+      log.error("egress {} failed to start", plan.egressId(), e);
+      session.fail(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())), b -> { });
+    }
+    ended.await();
+    Thread.sleep(CLOSE_GRACE_MS);
+    link.close();
+    log.info("egress {} done in this handler: {}", plan.egressId(), session.status());
+  }
+
+  /** Every session change goes to the service, which forwards it to livekit-server. */
+  private void report(EgressInfo info) {
+    send(Kind.INFO, info.toByteArray());
+    if (EgressSession.isTerminal(info.getStatus())) {
+      ended.countDown();
+    }
+  }
+
+  private void takeCommands() {
+    try {
+      while (true) {
+        Frame f = link.receive();
+        switch (f.kind()) {
+          case STOP -> stop(f.text());
+          case KILL -> kill(HandlerLink.error(f.text()));
+          case UPDATE_STREAM -> updateStream(LivekitEgress.UpdateStreamRequest.parseFrom(f.payload()));
+          default -> log.warn("unexpected {} from the service", f.kind());
+        }
+      }
+    } catch (IOException e) {
+      if (ended.getCount() == 0) {
+        return; // we closed the link on the way out
+      }
+      // the service is gone (crashed or killed): finish the outputs anyway, nothing recorded is lost
+      log.warn("service link lost ({}); ending the egress", e.getMessage());
+      stop(EgressSession.PROCESS_KILLED);
+    }
+  }
+
+  private void stop(String reason) {
+    EgressInfo info = session.ending(reason);
+    if (info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ENDING
+        || info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ABORTED) {
+      stopRunner(); // aborted before it started: it must not go on recording
+    }
+  }
+
+  /** Ends the egress as FAILED with the service's error; outputs are still closed. */
+  private void kill(PsrpcException error) {
+    session.fail(error, b -> { });
+    stopRunner();
+  }
+
+  private synchronized void stopRunner() {
+    if (runner != null) {
+      runner.stop();
+    }
+  }
+
+  private void updateStream(LivekitEgress.UpdateStreamRequest update) {
+    String result = "";
+    try {
+      EgressRunner r;
+      synchronized (this) {
+        r = runner;
+      }
+      if (r == null) {
+        throw new PsrpcException(PsrpcCode.UNAVAILABLE, "egress not started yet");
+      }
+      r.updateStream(update.getAddOutputUrlsList(), update.getRemoveOutputUrlsList());
+    } catch (PsrpcException e) {
+      result = HandlerLink.errorText(e);
+    } catch (RuntimeException e) {
+      result = HandlerLink.errorText(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())));
+    }
+    send(Kind.UPDATE_STREAM_RESULT, result.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void send(Kind kind, byte[] payload) {
+    try {
+      link.send(kind, payload);
+    } catch (IOException e) {
+      log.debug("cannot reach the service: {}", e.getMessage());
+    }
+  }
+}
