@@ -15,14 +15,26 @@ final class HandlerLauncher {
   /** sun_path holds 108 bytes; longer socket paths go under /tmp. */
   private static final int MAX_SOCKET_PATH = 100;
 
+  /** Extra JVM options for handlers (e.g. {@code -XX:TieredStopAtLevel=1}), space-separated. */
+  static final String OPTIONS_PROPERTY = "egress.handler.javaOptions";
+
   private final String configBody;
   private final Path workRoot;
   private final List<String> command;
+  private final ClassDataArchive archive;
 
   HandlerLauncher(String configBody, Path workRoot) {
     this.configBody = configBody;
     this.workRoot = workRoot.toAbsolutePath();
     this.command = javaCommand();
+    this.archive = ClassDataArchive.forClassPath(System.getProperty("java.class.path"));
+  }
+
+  /** Makes the handlers' class-data archive if it can be made and is missing (blocking, a few seconds). */
+  void prepareArchive() {
+    if (archive != null && !archive.exists()) {
+      archive.train(command);
+    }
   }
 
   /** Where a link named {@code name} (a handler's control link, or an egress's link) listens. */
@@ -37,7 +49,11 @@ final class HandlerLauncher {
   }
 
   private ProcessBuilder builder(Path socket) {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(Path.of("/").toFile()).inheritIO();
+    List<String> cmd = new ArrayList<>(command);
+    if (archive != null && archive.exists()) {
+      cmd.add(1, archive.useOption());
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).inheritIO();
     pb.environment().remove("EGRESS_CONFIG_BODY");
     pb.environment().put(HandlerMain.ENV_CONFIG, configBody);
     pb.environment().put(HandlerMain.ENV_SOCKET, socket.toString());
@@ -62,6 +78,10 @@ final class HandlerLauncher {
     // 1/64 of the machine's memory, is touched by allocation before the first collection)
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xms32m");
+    String extra = System.getProperty(OPTIONS_PROPERTY, "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(HandlerMain.class.getName());

@@ -45,6 +45,10 @@ public final class HandlerMain {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("--train")) {
+      HandlerWarmUp.run(); // the class-data archive's training run: load what a recording loads, then exit
+      System.exit(0);
+    }
     Map<String, String> env = System.getenv();
     EgressConfig config = EgressConfigLoader.fromYaml(require(env, ENV_CONFIG), env).config();
     LogSetup.apply(config.logging());

@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * The service's side of one egress run by a handler process ({@link HandlerHost}): once the
  * handler is up it is sent the request, the egress's own link connects to a Unix socket of its
  * own and says READY; from then its EgressInfo is mirrored into the service's session and
- * StopEgress/UpdateStream go on. StartEgress waits for READY at most {@value #ANSWER_WITHIN_MS} ms:
- * livekit-server gives its first attempt 10 s and SDK clients time out at 10 s, so a handler slow
- * to come up (a loaded node) answers STARTING and comes up in the background, or fails the egress
- * by an update after {@value #READY_TIMEOUT_MS} ms. If the process dies before the egress ended —
+ * StopEgress/UpdateStream go on. StartEgress is answered once the request went to a running
+ * handler, at most {@value #ANSWER_WITHIN_MS} ms after it came: livekit-server gives its first
+ * attempt 10 s and SDK clients time out at 10 s, so a handler slow to come up (a loaded node)
+ * answers STARTING and comes up in the background, or fails the egress by an update after
+ * {@value #READY_TIMEOUT_MS} ms. If the process dies before the egress ended —
  * SIGKILL, a native crash — the egresses it ran fail with the exit as their error ("signal:
  * killed"), code 500, as the reference reports it.
  */
@@ -64,6 +65,8 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   private String pendingStop;
   private volatile PsrpcException killError;
   private volatile boolean linkClosed;
+  /** Completes when the request has gone to a running handler. */
+  private final CompletableFuture<Void> assigned = new CompletableFuture<>();
   private final SynchronousQueue<String> updateResults = new SynchronousQueue<>();
 
   /** Told when the egress's handler is ready, and when the egress has left it and its session is final. */
@@ -90,23 +93,21 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     this.listener = listener;
   }
 
+  /**
+   * Answers once the egress is handed to a running handler (as the Go egress answers once its
+   * handler is launched), at most {@code answerWithinMs} later: the egress is STARTING and goes
+   * ACTIVE when media flows, or fails by an update if its handler cannot take it.
+   */
   @Override
   public void start(EgressPlan plan, EgressSession session) {
     this.session = session;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
     CompletableFuture<Void> up = CompletableFuture.runAsync(() -> bringUp(plan, deadline), WAITS);
     try {
-      up.get(answerWithinMs, TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(up, assigned).get(answerWithinMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("handler for {} not ready after {} ms: StartEgress answers STARTING, the egress starts when it is",
+      log.warn("handler for {} not up after {} ms: StartEgress answers STARTING, the egress starts when it is",
           plan.egressId(), answerWithinMs);
-      up.whenComplete((ok, failure) -> {
-        if (failure != null) {
-          session.fail(startFailure(), b -> { });
-          listener.exited(this);
-        }
-      });
-      return;
     } catch (ExecutionException e) {
       listener.exited(this);
       throw startFailure();
@@ -114,6 +115,12 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
       Thread.currentThread().interrupt();
       throw startFailure();
     }
+    up.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        session.fail(startFailure(), b -> { });
+        listener.exited(this);
+      }
+    });
   }
 
   private static PsrpcException startFailure() {
@@ -136,6 +143,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
       Path socket = launcher.socketPath(plan.egressId());
       try (ServerSocketChannel server = listen(socket)) {
         host.assign(plan.info().getStartedAt(), socket, request);
+        assigned.complete(null);
         l = new HandlerLink(awaitConnection(server, process, deadline));
       } finally {
         Files.deleteIfExists(socket);

@@ -77,6 +77,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     this.workRoot = workRoot;
     this.launcher = new HandlerLauncher(configBody, workRoot);
     this.keepSpare = keepSpare;
+    timer.execute(launcher::prepareArchive); // first: every handler after it starts faster
     if (keepSpare) {
       scheduleSpare(0);
     }

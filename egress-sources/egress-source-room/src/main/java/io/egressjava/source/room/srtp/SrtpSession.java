@@ -25,12 +25,19 @@ public final class SrtpSession implements AutoCloseable {
   private final Map<Long, SrtcpCryptoContext> rtcpOutContexts = new ConcurrentHashMap<>();
   private final int tagLength;
 
+  static {
+    // jitsi-srtp otherwise benchmarks every AES provider it can find on first use (~1 CPU-s per JVM,
+    // paid by each handler as it starts). Without its OpenSSL native library (not shipped) SunJCE,
+    // on the JDK's AES-NI intrinsics, is what the benchmark picks on every machine we measured.
+    org.jitsi.srtp.crypto.Aes.setFactoryClassName("SunJCE");
+  }
+
   private static final java.util.concurrent.CompletableFuture<Void> PREPARED = new java.util.concurrent.CompletableFuture<>();
   private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
-   * Pays jitsi-srtp's one-time cost now: on first use it benchmarks its AES providers (1-2 s of CPU,
-   * longer on a loaded node), and packets queue unread meanwhile. Met on the first packet of a
+   * Pays jitsi-srtp's one-time cost now: on first use it loads and sets up its ciphers (0.5 s of CPU,
+   * 1-2 s when it still benchmarked its AES providers; longer on a loaded node), and packets queue unread meanwhile. Met on the first packet of a
    * recording, that stall delivered seconds of sound in one burst, and a room composite placed a
    * participant's sound 433 ms late for good. Idempotent; returns when done (also when another
    * thread did it).
