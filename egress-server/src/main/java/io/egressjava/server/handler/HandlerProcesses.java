@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * Runs egresses in handler processes ({@link HandlerHost}), so that a crash or a kill takes down
  * only the egresses of that process: a browser egress has a process of its own; the others share
  * one, up to {@code egresses_per_handler} each, so a burst starts in a JVM that is already warm and
- * pays for one JVM instead of one each. One handler is kept started and warmed up ahead of demand;
- * a shared handler idle for {@value #IDLE_RETIRE_SECONDS} s, or that has served
- * {@value #SERVED_PER_CAPACITY}× its capacity, is retired. The service keeps what all handlers
+ * pays for one JVM instead of one each. While egresses are being requested (within
+ * {@value #SPARE_KEEP_SECONDS} s of the last request) one handler is kept started and warmed up
+ * ahead of demand; an idle node keeps none, so it costs the service's JVM alone. A shared handler
+ * idle for {@value #IDLE_RETIRE_SECONDS} s, or that has served {@value #SERVED_PER_CAPACITY}× its
+ * capacity, is retired. The service keeps what all handlers
  * share: the template site and the node's PulseAudio; after an egress ends it removes what it
  * left (Chrome, Xvfb, its audio sink, its work directory).
  */
@@ -40,6 +42,8 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   static final long IDLE_RETIRE_SECONDS = 30;
   /** A long-lived JVM is renewed now and then (native heaps fragment, caches grow). */
   static final int SERVED_PER_CAPACITY = 5;
+  /** How long after the last request a spare is kept (recent demand predicts the next). */
+  static final long SPARE_KEEP_SECONDS = 600;
 
   private final EgressConfig config;
   private final Path workRoot;
@@ -59,6 +63,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private final AtomicInteger launched = new AtomicInteger();
   private final List<HandlerHost> hosts = new ArrayList<>(); // guarded by this
   private boolean spareScheduled;
+  private long lastRequestNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(SPARE_KEEP_SECONDS);
   private boolean closed;
   private BrowserEnvironment browser;
   private TemplateServer templates;
@@ -71,16 +76,13 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     this(config, configBody, workRoot, true);
   }
 
-  /** @param keepSpare keep one handler started and warmed up ahead of demand */
+  /** @param keepSpare keep one handler started and warmed up ahead of demand while there is demand */
   public HandlerProcesses(EgressConfig config, String configBody, Path workRoot, boolean keepSpare) {
     this.config = config;
     this.workRoot = workRoot;
     this.launcher = new HandlerLauncher(configBody, workRoot);
     this.keepSpare = keepSpare;
     timer.execute(launcher::prepareArchive); // first: every handler after it starts faster
-    if (keepSpare) {
-      scheduleSpare(0);
-    }
     timer.scheduleWithFixedDelay(this::retireIdle, 5, 5, TimeUnit.SECONDS);
   }
 
@@ -125,6 +127,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
    * warm JVM before it starts another), else the spare, else a new one.
    */
   private synchronized HandlerHost reserve(int capacity) {
+    lastRequestNanos = System.nanoTime();
     HandlerHost chosen = null;
     if (capacity > 1) {
       for (HandlerHost h : hosts) {
@@ -177,12 +180,15 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     }
   }
 
-  /** Retires shared handlers idle too long or served long enough, and forgets the dead. */
+  /** Retires shared handlers idle too long or served long enough, the spare without demand, and forgets the dead. */
   private void retireIdle() {
     long now = System.nanoTime();
     synchronized (this) {
       hosts.removeIf(h -> h.capacity() > 1 && (h.idleNanos(now) > TimeUnit.SECONDS.toNanos(IDLE_RETIRE_SECONDS)
           || h.served() >= SERVED_PER_CAPACITY * h.capacity()) && h.retireIfIdle());
+      if (now - lastRequestNanos > TimeUnit.SECONDS.toNanos(SPARE_KEEP_SECONDS)) {
+        hosts.removeIf(h -> h.undecided() && h.retireIfIdle());
+      }
     }
     handlers();
   }
