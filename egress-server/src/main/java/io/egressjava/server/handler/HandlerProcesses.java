@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * only the egresses of that process: a browser egress has a process of its own; the others share
  * one, up to {@code egresses_per_handler} each, so a burst starts in a JVM that is already warm and
  * pays for one JVM instead of one each. While egresses are being requested (within
- * {@value #SPARE_KEEP_SECONDS} s of the last request) one handler is kept started and warmed up
- * ahead of demand; an idle node keeps none, so it costs the service's JVM alone. A shared handler
- * idle for {@value #IDLE_RETIRE_SECONDS} s, or that has served {@value #SERVED_PER_CAPACITY}× its
- * capacity, is retired. The service keeps what all handlers
+ * {@value #SPARE_KEEP_SECONDS} s of the last request) one warm handler with room is kept: a shared
+ * one that has room, else a spare started and warmed up ahead of demand; other idle handlers are
+ * retired, and a node without requests for {@value #SPARE_KEEP_SECONDS} s (or since it started)
+ * keeps none, so it costs the service's JVM alone. A shared handler that
+ * has served {@value #SERVED_PER_CAPACITY}× its capacity is retired once idle. The service keeps what all handlers
  * share: the template site and the node's PulseAudio; after an egress ends it removes what it
  * left (Chrome, Xvfb, its audio sink, its work directory).
  */
@@ -39,7 +40,8 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcesses.class);
   /** After the spare was taken: not at once, a JVM starting now would slow the egresses starting. */
   private static final long SPARE_DELAY_SECONDS = 5;
-  static final long IDLE_RETIRE_SECONDS = 30;
+  /** How long a shared handler must have been idle before it may be retired. */
+  static final long IDLE_RETIRE_SECONDS = 5;
   /** A long-lived JVM is renewed now and then (native heaps fragment, caches grow). */
   static final int SERVED_PER_CAPACITY = 5;
   /** How long after the last request a spare is kept (recent demand predicts the next). */
@@ -139,6 +141,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
       }
     }
     if (chosen != null && chosen.reserve(capacity)) {
+      scheduleSpare(SPARE_DELAY_SECONDS); // made only if no handler is left with room
       return chosen;
     }
     for (HandlerHost h : hosts) {
@@ -175,18 +178,42 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
       return;
     }
     hosts.removeIf(h -> h.up().isCompletedExceptionally());
-    if (hosts.stream().noneMatch(HandlerHost::undecided)) {
+    if (hosts.stream().noneMatch(h -> h.undecided() || hasRoom(h))) {
       launch();
     }
   }
 
-  /** Retires shared handlers idle too long or served long enough, the spare without demand, and forgets the dead. */
+  /** A shared handler that can take another egress now. */
+  private static boolean hasRoom(HandlerHost h) {
+    Process p = h.process();
+    return h.capacity() > 1 && !h.retired() && h.running() < h.capacity()
+        && h.served() < SERVED_PER_CAPACITY * h.capacity() && (p == null || p.isAlive());
+  }
+
+  /**
+   * Keeps one warm handler while there is demand — a shared one with room, else the spare — and
+   * retires the rest once idle: a shared handler that has served its share, an idle one when
+   * another handler is warm (each idle JVM is ~150 MB the node would carry for nothing), and
+   * everything idle when requests stopped {@value #SPARE_KEEP_SECONDS} s ago.
+   */
   private void retireIdle() {
     long now = System.nanoTime();
+    boolean demand = now - lastRequestNanos <= TimeUnit.SECONDS.toNanos(SPARE_KEEP_SECONDS);
     synchronized (this) {
-      hosts.removeIf(h -> h.capacity() > 1 && (h.idleNanos(now) > TimeUnit.SECONDS.toNanos(IDLE_RETIRE_SECONDS)
-          || h.served() >= SERVED_PER_CAPACITY * h.capacity()) && h.retireIfIdle());
-      if (now - lastRequestNanos > TimeUnit.SECONDS.toNanos(SPARE_KEEP_SECONDS)) {
+      hosts.removeIf(h -> h.capacity() > 1 && h.served() >= SERVED_PER_CAPACITY * h.capacity() && h.retireIfIdle());
+      boolean warm = hosts.stream().anyMatch(h -> h.undecided() || hasRoom(h) && h.running() > 0);
+      for (java.util.Iterator<HandlerHost> it = hosts.iterator(); it.hasNext(); ) {
+        HandlerHost h = it.next();
+        if (h.capacity() <= 1 || h.idleNanos(now) < TimeUnit.SECONDS.toNanos(IDLE_RETIRE_SECONDS)) {
+          continue;
+        }
+        if (demand && !warm) {
+          warm = true; // this one stays as the warm handler
+        } else if (h.retireIfIdle()) {
+          it.remove();
+        }
+      }
+      if (!demand) {
         hosts.removeIf(h -> h.undecided() && h.retireIfIdle());
       }
     }
