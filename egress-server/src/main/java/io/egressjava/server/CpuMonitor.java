@@ -93,16 +93,14 @@ public final class CpuMonitor implements AutoCloseable {
     Map<String, ? extends Handler> running = handlers.get();
     // egresses sharing a handler process share its measured CPU equally
     Map<Long, Integer> sharing = new HashMap<>();
+    Map<Long, Double> byProcess = new HashMap<>();
     for (Handler h : running.values()) {
-      sharing.merge(h.process().pid(), 1, Integer::sum);
+      long pid = h.process().pid();
+      sharing.merge(pid, 1, Integer::sum);
+      byProcess.computeIfAbsent(pid, p -> trees.computeIfAbsent(p, q -> new ProcessCpu.Tree(h.process())).sample(now));
     }
     trees.keySet().retainAll(sharing.keySet());
     usage.keySet().retainAll(running.keySet());
-    Map<Long, Double> byProcess = new HashMap<>();
-    for (Handler h : running.values()) {
-      byProcess.computeIfAbsent(h.process().pid(),
-          pid -> trees.computeIfAbsent(pid, p -> new ProcessCpu.Tree(h.process())).sample(now));
-    }
     String busiest = null;
     double busiestCores = 0;
     for (Map.Entry<String, ? extends Handler> e : running.entrySet()) {

@@ -44,8 +44,8 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   private static final Logger log = LoggerFactory.getLogger(HandlerProcessRunner.class);
   static final long ANSWER_WITHIN_MS = 5_000;
   static final long READY_TIMEOUT_MS = 30_000;
-  /** Blocking waits for handlers (accept, first frame): never on the common pool, which has one thread on two cores. */
-  private static final java.util.concurrent.ExecutorService WAITS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+  /** Blocking waits for handlers (start, accept, first frame): never on the common pool, which has one thread on two cores. */
+  static final java.util.concurrent.ExecutorService WAITS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "handler-wait");
     t.setDaemon(true);
     return t;
@@ -59,7 +59,6 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   private final HandlerHost host;
   private final Listener listener;
   private EgressSession session;
-  private volatile Process process;
   /** Set once the handler said READY; until then StopEgress is kept in {@link #pendingStop}. */
   private volatile HandlerLink link;
   private String pendingStop;
@@ -83,7 +82,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     this(launcher, request, host, listener, ANSWER_WITHIN_MS);
   }
 
-  /** @param answerWithinMs how long {@link #start} waits for READY before it returns regardless */
+  /** @param answerWithinMs how long {@link #start} waits for the hand-over before it returns regardless */
   HandlerProcessRunner(HandlerLauncher launcher, StartEgressRequest request, HandlerHost host, Listener listener,
       long answerWithinMs) {
     this.answerWithinMs = answerWithinMs;
@@ -139,7 +138,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
         Thread.currentThread().interrupt();
         throw new IOException("interrupted");
       }
-      process = host.process();
+      Process process = host.process();
       Path socket = launcher.socketPath(plan.egressId());
       try (ServerSocketChannel server = listen(socket)) {
         host.assign(plan.info().getStartedAt(), socket, request);
@@ -255,7 +254,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     if (!session.isFinished() && !session.relinquished()) {
       String exit;
       try {
-        exit = exitText(process.onExit().get(EXIT_WAIT_MS, TimeUnit.MILLISECONDS).exitValue());
+        exit = exitText(host.process().onExit().get(EXIT_WAIT_MS, TimeUnit.MILLISECONDS).exitValue());
       } catch (TimeoutException | ExecutionException e) {
         exit = "handler dropped the egress";
       } catch (InterruptedException e) {
@@ -342,7 +341,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
         return;
       }
       if (host.running() <= 1) {
-        process.destroyForcibly();
+        host.process().destroyForcibly();
       } else {
         log.error("egress {} did not end {} ms after its kill; its handler {} runs {} egresses and is left running",
             session.plan().egressId(), graceMs, host, host.running());
@@ -371,7 +370,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   /** The handler process (its tree is measured for CPU admission, shared by the egresses it runs). */
   @Override
   public ProcessHandle process() {
-    return process.toHandle();
+    return host.process().toHandle();
   }
 
   private void send(Kind kind, String text) {

@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@value #SPARE_KEEP_SECONDS} s of the last request) one warm handler with room is kept: a shared
  * one that has room, else a spare started and warmed up ahead of demand; other idle handlers are
  * retired, and a node without requests for {@value #SPARE_KEEP_SECONDS} s (or since it started)
- * keeps none, so it costs the service's JVM alone. A shared handler that
- * has served {@value #SERVED_PER_CAPACITY}× its capacity is retired once idle. The service keeps what all handlers
- * share: the template site and the node's PulseAudio; after an egress ends it removes what it
- * left (Chrome, Xvfb, its audio sink, its work directory).
+ * keeps none, so it costs the service's JVM alone. A shared handler that has served
+ * {@value #SERVED_PER_CAPACITY}× its capacity is retired once idle. The service keeps what all
+ * handlers share: the template site and the node's PulseAudio; after an egress ends it removes what
+ * it left (Chrome, Xvfb, its audio sink, its work directory).
  */
 public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcesses.class);
@@ -54,11 +54,6 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private final boolean keepSpare;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "handler-pool");
-    t.setDaemon(true);
-    return t;
-  });
-  private final java.util.concurrent.ExecutorService waits = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "handler-start");
     t.setDaemon(true);
     return t;
   });
@@ -118,10 +113,9 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     return Map.copyOf(running);
   }
 
-  /** Handler processes now alive (started, running egresses, or retiring). */
-  public synchronized int handlers() {
+  /** Drops handlers that died or never came up. */
+  private synchronized void forgetDead() {
     hosts.removeIf(h -> h.process() != null && !h.process().isAlive() || h.up().isCompletedExceptionally());
-    return hosts.size();
   }
 
   /**
@@ -133,9 +127,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     HandlerHost chosen = null;
     if (capacity > 1) {
       for (HandlerHost h : hosts) {
-        if (h.capacity() == capacity && !h.retired() && h.running() < capacity
-            && h.served() < SERVED_PER_CAPACITY * capacity
-            && (chosen == null || h.running() > chosen.running()) && (h.process() == null || h.process().isAlive())) {
+        if (h.capacity() == capacity && hasRoom(h) && (chosen == null || h.running() > chosen.running())) {
           chosen = h;
         }
       }
@@ -159,7 +151,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   }
 
   private synchronized HandlerHost launch() {
-    HandlerHost h = HandlerHost.launch(launcher, "handler-" + launched.incrementAndGet(), waits);
+    HandlerHost h = HandlerHost.launch(launcher, "handler-" + launched.incrementAndGet(), HandlerProcessRunner.WAITS);
     hosts.add(h);
     return h;
   }
@@ -177,7 +169,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     if (closed) {
       return;
     }
-    hosts.removeIf(h -> h.up().isCompletedExceptionally());
+    forgetDead();
     if (hosts.stream().noneMatch(h -> h.undecided() || hasRoom(h))) {
       launch();
     }
@@ -216,8 +208,8 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
       if (!demand) {
         hosts.removeIf(h -> h.undecided() && h.retireIfIdle());
       }
+      forgetDead();
     }
-    handlers();
   }
 
   private void retire(HandlerHost h) {
