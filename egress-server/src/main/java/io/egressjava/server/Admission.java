@@ -14,24 +14,42 @@ import livekit.LivekitEgress;
  * after that with what its handler process tree was measured to use ({@link CpuMonitor}). An
  * egress that is not measured (recorded in this JVM) keeps its reserved cost. The affinity sent in
  * claims follows §2.4: −1 cannot accept, 0.5 idle, 1.0 busy.
+ *
+ * <p>Memory, when {@code max_memory} is set, as the reference: a request fits while what the node
+ * uses ({@link #memoryUsed}, from {@link MemoryMonitor}), plus the {@code memory_cost} of egresses
+ * accepted in the last 15 s (not yet grown to their size), plus its own cost and 1 GB of headroom
+ * stays below {@code max_memory}.
  */
 public final class Admission {
   /** How long a just-accepted egress keeps its full reservation (the reference's cpuHoldDuration). */
   static final long HOLD_NANOS = 15_000_000_000L;
+  /** Kept free of admissions, as the reference's memoryHeadroomGB. */
+  static final double MEMORY_HEADROOM_GB = 1.0;
 
   private final CpuCost costs;
   private final double totalCpu;
   private final LongSupplier nanoClock;
   private final Map<String, Reservation> reserved = new HashMap<>();
+  private double memoryUsedGb;
+
+  /** What an egress is expected to cost: cores, and GB of memory (0: none counted). */
+  public record Cost(double cpu, double memory) {
+    public static Cost cpu(double cores) {
+      return new Cost(cores, 0);
+    }
+  }
 
   /** An accepted egress: its cost, when it was accepted, and its last measured use (NaN: none). */
-  private record Reservation(double cost, long acceptedAt, double measured) {
+  private record Reservation(Cost cost, long acceptedAt, double measured) {
+    boolean held(long now) {
+      return now - acceptedAt < HOLD_NANOS;
+    }
+
     double usage(long now) {
-      boolean held = now - acceptedAt < HOLD_NANOS;
       if (Double.isNaN(measured)) {
-        return cost;
+        return cost.cpu;
       }
-      return held ? Math.max(cost, measured) : measured;
+      return held(now) ? Math.max(cost.cpu, measured) : measured;
     }
   }
 
@@ -55,15 +73,33 @@ public final class Admission {
   }
 
   /** What a video web egress costs (the reference probes can_accept_request with one). */
-  public double webCost() {
-    return costs.webCpuCost();
+  public Cost webCost() {
+    return new Cost(costs.webCpuCost(), costs.memoryCost());
   }
 
-  /** The reserved cores for a request. */
-  public double cost(StartEgressRequest r) {
-    if (r.getEstimatedCpu() > 0) {
-      return r.getEstimatedCpu();
-    }
+  /** What a request reserves: its cores and its memory. */
+  public Cost cost(StartEgressRequest r) {
+    return new Cost(r.getEstimatedCpu() > 0 ? r.getEstimatedCpu() : cpuCost(r), memoryCost(r));
+  }
+
+  /** {@code memory_cost}, or the SDK audio room composite's own (the only kind the reference sets apart). */
+  private double memoryCost(StartEgressRequest r) {
+    boolean sdkAudio = switch (r.getRequestCase()) {
+      case ROOM_COMPOSITE -> sdkAudio(r.getRoomComposite().getAudioOnly(), r.getRoomComposite().getLayout(),
+          r.getRoomComposite().getCustomBaseUrl());
+      case EGRESS -> r.getEgress().getSourceCase() == LivekitEgress.StartEgressRequest.SourceCase.TEMPLATE
+          && sdkAudio(r.getEgress().getTemplate().getAudioOnly(), r.getEgress().getTemplate().getLayout(),
+              r.getEgress().getTemplate().getCustomBaseUrl());
+      default -> false;
+    };
+    return sdkAudio ? costs.sdkAudioRoomCompositeMemoryCost() : costs.memoryCost();
+  }
+
+  private static boolean sdkAudio(boolean audioOnly, String layout, String customBaseUrl) {
+    return audioOnly && layout.isEmpty() && customBaseUrl.isEmpty();
+  }
+
+  private double cpuCost(StartEgressRequest r) {
     return switch (r.getRequestCase()) {
       case ROOM_COMPOSITE -> templateCost(r.getRoomComposite().getAudioOnly(), r.getRoomComposite().getLayout(),
           r.getRoomComposite().getCustomBaseUrl());
@@ -80,7 +116,7 @@ public final class Admission {
     if (!audioOnly) {
       return costs.roomCompositeCpuCost();
     }
-    return layout.isEmpty() && customBaseUrl.isEmpty() ? costs.sdkAudioRoomCompositeCpuCost() : costs.audioRoomCompositeCpuCost();
+    return sdkAudio(true, layout, customBaseUrl) ? costs.sdkAudioRoomCompositeCpuCost() : costs.audioRoomCompositeCpuCost();
   }
 
   private double v2Cost(LivekitEgress.StartEgressRequest r) {
@@ -91,8 +127,22 @@ public final class Admission {
     };
   }
 
-  public synchronized boolean canAccept(double cost) {
-    return available() >= cost;
+  public synchronized boolean canAccept(Cost cost) {
+    return available() >= cost.cpu && memoryFits(cost.memory);
+  }
+
+  private boolean memoryFits(double memory) {
+    if (costs.maxMemory() <= 0) {
+      return true;
+    }
+    long now = nanoClock.getAsLong();
+    double pending = reserved.values().stream().filter(r -> r.held(now)).mapToDouble(r -> r.cost.memory).sum();
+    return memoryUsedGb + pending + memory + MEMORY_HEADROOM_GB < costs.maxMemory();
+  }
+
+  /** GB the node uses now, by the configured {@code memory_source}. */
+  public synchronized void memoryUsed(double gb) {
+    memoryUsedGb = gb;
   }
 
   public synchronized double available() {
@@ -111,7 +161,7 @@ public final class Admission {
   /** What an accepted egress reserved (the CPU it is allowed), or 0 if unknown. */
   public synchronized double reservedCost(String egressId) {
     Reservation r = reserved.get(egressId);
-    return r == null ? 0 : r.cost;
+    return r == null ? 0 : r.cost.cpu;
   }
 
   /**
@@ -120,7 +170,7 @@ public final class Admission {
    */
   public synchronized boolean starting(String egressId) {
     Reservation r = reserved.get(egressId);
-    return r != null && nanoClock.getAsLong() - r.acceptedAt < HOLD_NANOS;
+    return r != null && r.held(nanoClock.getAsLong());
   }
 
   /**
@@ -132,7 +182,7 @@ public final class Admission {
   }
 
   /** Reserves the cost for an egress if it fits. */
-  public synchronized boolean tryReserve(String egressId, double cost) {
+  public synchronized boolean tryReserve(String egressId, Cost cost) {
     if (reserved.containsKey(egressId) || !canAccept(cost)) {
       return false;
     }
@@ -149,7 +199,7 @@ public final class Admission {
   }
 
   /** −1: cannot accept (no claim); 0.5: idle; 1.0: already busy and can take it. */
-  public synchronized float affinity(double cost, boolean shuttingDown) {
+  public synchronized float affinity(Cost cost, boolean shuttingDown) {
     if (shuttingDown || !canAccept(cost)) {
       return -1f;
     }

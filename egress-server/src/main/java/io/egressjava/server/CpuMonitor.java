@@ -36,6 +36,12 @@ public final class CpuMonitor implements AutoCloseable {
     /** Ends the egress gracefully with this end reason. */
     void stopWithReason(String reason);
 
+    /**
+     * Ends the egress now, its outputs finalized and stored, then FAILED with {@code error} and its
+     * results listed (memory ran out: what was recorded is kept).
+     */
+    void fail(PsrpcException error);
+
     /** Fails the egress with {@code error}, killing the process if it has not exited after {@code graceMs}. */
     void kill(PsrpcException error, long graceMs);
   }

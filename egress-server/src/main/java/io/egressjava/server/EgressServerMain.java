@@ -58,6 +58,7 @@ public final class EgressServerMain {
     HandlerProcesses runners = new HandlerProcesses(config, body, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
     EgressService service = new EgressService(config, bus, runners, Clock.systemUTC()).start();
     CpuMonitor cpu = new CpuMonitor(service.admission(), config.cpuCost(), runners::running).start();
+    MemoryMonitor memory = new MemoryMonitor(service.admission(), config.cpuCost(), runners::running).start();
     List<AutoCloseable> servers = new ArrayList<>();
     if (config.healthPort() > 0) {
       servers.add(StatusServer.health(config.bindAddress(), config.healthPort(), service));
@@ -78,6 +79,7 @@ public final class EgressServerMain {
     }
     servers.forEach(EgressServerMain::closeQuietly);
     cpu.close();
+    memory.close();
     service.close();
     runners.close();
     bus.close();

@@ -27,16 +27,16 @@ class AdmissionTest {
   @Test
   void idleNodeOffersEveryCoreThenTheUtilizationCapApplies() {
     assertThat(admission.available()).isEqualTo(4.0);
-    assertThat(admission.affinity(1, false)).isEqualTo(0.5f);
+    assertThat(admission.affinity(Admission.Cost.cpu(1), false)).isEqualTo(0.5f);
     assertThat(admission.tryReserve("EG_a", admission.cost(trackComposite("EG_a")))).isTrue();
     assertThat(admission.available()).isCloseTo(4 * 0.8 - 1, within(1e-9));
-    assertThat(admission.affinity(1, false)).isEqualTo(1.0f);
-    assertThat(admission.tryReserve("EG_a", 1)).as("same egress twice").isFalse();
+    assertThat(admission.affinity(Admission.Cost.cpu(1), false)).isEqualTo(1.0f);
+    assertThat(admission.tryReserve("EG_a", Admission.Cost.cpu(1))).as("same egress twice").isFalse();
   }
 
   @Test
   void reservationHoldsFifteenSecondsThenMeasuredUseCounts() {
-    admission.tryReserve("EG_a", 1.0);
+    admission.tryReserve("EG_a", Admission.Cost.cpu(1.0));
     admission.measured("EG_a", 0.2);
     assertThat(admission.available()).as("held: the reservation, not the lower measurement")
         .isCloseTo(3.2 - 1.0, within(1e-9));
@@ -49,23 +49,23 @@ class AdmissionTest {
 
   @Test
   void anEgressThatIsNotMeasuredKeepsItsReservation() {
-    admission.tryReserve("EG_a", 1.0);
+    admission.tryReserve("EG_a", Admission.Cost.cpu(1.0));
     now.addAndGet(TimeUnit.MINUTES.toNanos(5));
     assertThat(admission.available()).isCloseTo(3.2 - 1.0, within(1e-9));
   }
 
   @Test
   void measuredUseDecidesWhatStillFits() {
-    admission.tryReserve("EG_a", 1.0);
-    admission.tryReserve("EG_b", 1.0);
-    assertThat(admission.canAccept(2.0)).as("3.2 - 2 reserved").isFalse();
+    admission.tryReserve("EG_a", Admission.Cost.cpu(1.0));
+    admission.tryReserve("EG_b", Admission.Cost.cpu(1.0));
+    assertThat(admission.canAccept(Admission.Cost.cpu(2.0))).as("3.2 - 2 reserved").isFalse();
     now.addAndGet(TimeUnit.SECONDS.toNanos(16));
     admission.measured("EG_a", 0.1);
     admission.measured("EG_b", 0.1);
-    assertThat(admission.canAccept(2.0)).as("both use 0.1 after their hold").isTrue();
+    assertThat(admission.canAccept(Admission.Cost.cpu(2.0))).as("both use 0.1 after their hold").isTrue();
     admission.measured("EG_b", 2.5);
-    assertThat(admission.canAccept(1.0)).as("one now uses 2.5 cores").isFalse();
+    assertThat(admission.canAccept(Admission.Cost.cpu(1.0))).as("one now uses 2.5 cores").isFalse();
     admission.release("EG_b");
-    assertThat(admission.canAccept(2.0)).isTrue();
+    assertThat(admission.canAccept(Admission.Cost.cpu(2.0))).isTrue();
   }
 }

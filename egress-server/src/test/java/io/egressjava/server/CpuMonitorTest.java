@@ -22,33 +22,6 @@ class CpuMonitorTest {
       .cpuCost();
   private final List<Process> processes = new ArrayList<>();
 
-  /** A handler stand-in that records what the monitor asked of it. */
-  private final class Recorded implements CpuMonitor.Handler {
-    final Process process;
-    final List<String> asked = new ArrayList<>();
-    PsrpcException killedWith;
-
-    Recorded(String... command) throws Exception {
-      process = new ProcessBuilder(command).start();
-      processes.add(process);
-    }
-
-    @Override
-    public ProcessHandle process() {
-      return process.toHandle();
-    }
-
-    @Override
-    public void stopWithReason(String reason) {
-      asked.add(reason);
-    }
-
-    @Override
-    public void kill(PsrpcException error, long graceMs) {
-      killedWith = error;
-    }
-  }
-
   @AfterEach
   void killProcesses() {
     processes.forEach(Process::destroyForcibly);
@@ -58,10 +31,10 @@ class CpuMonitorTest {
   void measuresEachTreeAndStopsThenKillsTheHungriestUnderSustainedOverload() throws Exception {
     java.util.concurrent.atomic.AtomicLong admissionClock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     Admission admission = new Admission(costs, 2.0, admissionClock::get);
-    Recorded hungry = new Recorded("sh", "-c", "while :; do :; done");
-    Recorded quiet = new Recorded("sleep", "60");
-    admission.tryReserve("EG_hungry", 0.1);
-    admission.tryReserve("EG_quiet", 0.1);
+    RecordedHandler hungry = new RecordedHandler(processes, "sh", "-c", "while :; do :; done");
+    RecordedHandler quiet = new RecordedHandler(processes, "sleep", "60");
+    admission.tryReserve("EG_hungry", Admission.Cost.cpu(0.1));
+    admission.tryReserve("EG_quiet", Admission.Cost.cpu(0.1));
     CpuMonitor monitor = new CpuMonitor(admission, costs, () -> Map.of("EG_hungry", hungry, "EG_quiet", quiet));
 
     monitor.sample(System.nanoTime(), 0.2);
@@ -108,8 +81,8 @@ class CpuMonitorTest {
   @Test
   void oneEgressAloneIsNeverStopped() throws Exception {
     Admission admission = new Admission(costs, 2.0);
-    Recorded hungry = new Recorded("sh", "-c", "while :; do :; done");
-    admission.tryReserve("EG_hungry", 0.1);
+    RecordedHandler hungry = new RecordedHandler(processes, "sh", "-c", "while :; do :; done");
+    admission.tryReserve("EG_hungry", Admission.Cost.cpu(0.1));
     CpuMonitor monitor = new CpuMonitor(admission, costs, () -> Map.of("EG_hungry", hungry));
     for (int i = 0; i < 15; i++) {
       Thread.sleep(100);

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Egresses in handler processes, as egress-server runs them, two per handler here
  * ({@code egresses_per_handler: 2}): a handler killed with SIGKILL mid-recording fails the two
- * egresses it ran ("signal: killed", 500, as the reference reports a dead handler), while a third
+ * egresses it ran ("signal: killed", 500, as the reference reports a dead handler) and what they
+ * had recorded stays on disk, while a third
  * egress, in another handler, records on and completes with its file; meanwhile the CPU monitor
  * measures each handler's process tree and shares it among its egresses.
  */
@@ -118,9 +119,19 @@ class HandlerProcessNetnsIT {
       }
       assertThat(runners.running()).isEmpty();
       assertThat(survivor.isAlive()).as("a shared handler stays for the next egresses").isTrue();
+      // what the killed handler had recorded is kept where it wrote it, playable up to its last second
       for (EgressInfo e : List.of(video, audio)) {
-        assertThat(Files.exists(tmp.resolve("work").resolve(e.getEgressId())))
-            .as("the killed handler's work directories are removed").isFalse();
+        Path work = tmp.resolve("work").resolve(e.getEgressId());
+        List<Path> media;
+        try (var files = Files.list(work)) {
+          media = files.filter(f -> f.toString().endsWith(".webm") || f.toString().endsWith(".ogg")).toList();
+        }
+        assertThat(media).as("recorded by the killed handler, in %s", work).hasSize(1);
+        List<PacketReader.Packet> kept = PacketReader.read(media.get(0));
+        double keptSeconds = kept.get(kept.size() - 1).seconds() - kept.get(0).seconds();
+        System.out.printf("kept after SIGKILL: %s, %d frames over %.1f s%n", media.get(0).getFileName(), kept.size(),
+            keptSeconds);
+        assertThat(keptSeconds).as("of the ~3 s recorded before the kill").isGreaterThan(1.5);
       }
       runners.close();
       survivor.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // retired: it exits, having nothing to run

@@ -28,6 +28,8 @@ public final class EgressSession {
   private final EgressPlan plan;
 
   private boolean relinquished;
+  /** Set by {@link #failWhenFinalized}: the end the runner reports becomes this failure. */
+  private PsrpcException failure;
   private Runnable onRelinquished = () -> { };
 
   public EgressSession(EgressPlan plan, Clock clock, Consumer<EgressInfo> listener) {
@@ -94,8 +96,38 @@ public final class EgressSession {
     return info();
   }
 
+  /**
+   * The egress must end on an error, but what it recorded is kept: ENDING now (before the start:
+   * FAILED at once), and when the runner has finalized its outputs and reports the end,
+   * FAILED with {@code error} and the results it filled in. The caller stops the runner.
+   */
+  public EgressInfo failWhenFinalized(PsrpcException error) {
+    boolean started;
+    synchronized (this) {
+      if (failure == null) {
+        failure = error;
+      }
+      started = info.getStatus() != EgressStatus.EGRESS_STARTING;
+    }
+    if (!started) {
+      fail(error, b -> { });
+      return info();
+    }
+    transition(b -> {
+      if (b.getStatus() != EgressStatus.EGRESS_ACTIVE) {
+        return false;
+      }
+      b.setStatus(EgressStatus.EGRESS_ENDING).setDetails("End reason: " + FAILURE);
+      return true;
+    });
+    return info();
+  }
+
   /** Outputs are finalized and stored: COMPLETE, with the results the runner fills in. */
   public void complete(Consumer<EgressInfo.Builder> results) {
+    if (failPending(results)) {
+      return;
+    }
     transition(b -> {
       if (isTerminal(b.getStatus())) {
         return false;
@@ -125,8 +157,24 @@ public final class EgressSession {
     });
   }
 
+  /** After {@link #failWhenFinalized}: the runner's end is that failure. */
+  private boolean failPending(Consumer<EgressInfo.Builder> results) {
+    PsrpcException pending;
+    synchronized (this) {
+      pending = failure;
+    }
+    if (pending == null) {
+      return false;
+    }
+    fail(pending, results);
+    return true;
+  }
+
   /** A session limit ended the egress; outputs are still finalized. */
   public void limitReached(Consumer<EgressInfo.Builder> results) {
+    if (failPending(results)) {
+      return;
+    }
     transition(b -> {
       if (isTerminal(b.getStatus())) {
         return false;

@@ -56,4 +56,30 @@ class EgressSessionTest {
     s.mirror(s.info().toBuilder().setStatus(EgressStatus.EGRESS_STARTING).build());
     assertThat(s.status()).isEqualTo(EgressStatus.EGRESS_ACTIVE);
   }
+
+  /** Out of memory: the egress ends at once, but fails only after its outputs are stored, with their results. */
+  @Test
+  void failingWhenFinalizedKeepsTheResultsTheRunnerReports() {
+    EgressSession s = session();
+    s.active();
+    var oom = new io.egressjava.api.errors.PsrpcException(io.egressjava.api.errors.PsrpcCode.PERMISSION_DENIED,
+        "OOM: 2.34 GB used");
+    EgressInfo ending = s.failWhenFinalized(oom);
+    assertThat(ending.getStatus()).isEqualTo(EgressStatus.EGRESS_ENDING);
+    assertThat(ending.getDetails()).isEqualTo("End reason: Failure");
+    s.complete(b -> b.addFileResults(LivekitEgress.FileInfo.newBuilder().setFilename("a.mp4").setSize(1234)));
+    EgressInfo end = s.info();
+    assertThat(end.getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
+    assertThat(end.getError()).isEqualTo("OOM: 2.34 GB used");
+    assertThat(end.getErrorCode()).isEqualTo(403);
+    assertThat(end.getFileResultsList()).anyMatch(f -> f.getSize() == 1234);
+    assertThat(reported.get(reported.size() - 1)).isEqualTo(end);
+  }
+
+  @Test
+  void failingWhenFinalizedBeforeTheStartFailsAtOnce() {
+    EgressSession s = session();
+    var oom = new io.egressjava.api.errors.PsrpcException(io.egressjava.api.errors.PsrpcCode.PERMISSION_DENIED, "OOM");
+    assertThat(s.failWhenFinalized(oom).getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
+  }
 }

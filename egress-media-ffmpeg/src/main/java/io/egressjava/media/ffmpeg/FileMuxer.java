@@ -126,6 +126,11 @@ public final class FileMuxer implements AutoCloseable {
   private void writeHeader() {
     connect();
     AVDictionary options = new AVDictionary(null);
+    if (path != null) {
+      // each page, cluster or fragment the muxer finishes reaches the file at once, not when the
+      // 32 KB I/O buffer fills (≈5 s of Opus): a process killed mid-recording leaves it on disk
+      av_dict_set(options, "flush_packets", "1", 0);
+    }
     if (format.equals("mpegts")) {
       // TS carries the audio priming's negative start as it is; shifting it away would shift only
       // the first HLS segment (each segment is its own muxer) and break continuity and sync
@@ -139,7 +144,6 @@ public final class FileMuxer implements AutoCloseable {
       for (int i = 0; i < context.nb_streams(); i++) {
         hasVideo |= context.streams(i).codecpar().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
       }
-      av_dict_set(options, "flush_packets", "1", 0); // each finished fragment reaches the disk at once
       av_dict_set(options, "movflags", hasVideo ? "frag_keyframe+empty_moov+default_base_moof"
           : "empty_moov+default_base_moof", 0);
       if (!hasVideo) {

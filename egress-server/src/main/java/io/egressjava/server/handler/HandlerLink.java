@@ -33,6 +33,8 @@ final class HandlerLink implements AutoCloseable {
     STOP,
     /** service → handler: fail the egress now; payload = "code\nmessage" (e.g. CPU exhausted). */
     KILL,
+    /** service → handler: end now, outputs finalized, then FAILED with this error; payload = "code\nmessage". */
+    FAIL,
     /** service → handler: UpdateStreamRequest. */
     UPDATE_STREAM,
     /** handler → service: UpdateStream done; payload empty, or "code\nmessage" on failure. */

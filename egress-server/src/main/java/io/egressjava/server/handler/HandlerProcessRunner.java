@@ -64,6 +64,8 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   private String pendingStop;
   private volatile PsrpcException killError;
   private volatile boolean linkClosed;
+  /** The handler went away before the egress's final update: its outputs were never finalized. */
+  private volatile boolean handlerLost;
   /** Completes when the request has gone to a running handler. */
   private final CompletableFuture<Void> assigned = new CompletableFuture<>();
   private final SynchronousQueue<String> updateResults = new SynchronousQueue<>();
@@ -261,6 +263,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
         Thread.currentThread().interrupt();
         exit = "interrupted";
       }
+      handlerLost = true;
       PsrpcException error = killError != null ? killError : new PsrpcException(PsrpcCode.INTERNAL, exit);
       log.error("handler {} ended before egress {}: {}", host, session.plan().egressId(), error.getMessage());
       session.fail(error, b -> b.setErrorCode(killError != null ? error.code().httpStatus() : 500));
@@ -349,6 +352,21 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     });
   }
 
+  /**
+   * Asks the handler to end the egress now and fail it with {@code error} once its outputs are
+   * stored; this copy of the session waits for the handler's final update the same way. Before the
+   * handler is up there is nothing recorded: then it is a kill.
+   */
+  @Override
+  public void fail(PsrpcException error) {
+    if (link == null) {
+      kill(error, 0);
+      return;
+    }
+    session.failWhenFinalized(error);
+    send(Kind.FAIL, HandlerLink.errorText(error));
+  }
+
   /** Asks the handler to end gracefully (as StopEgress) with {@code reason}, e.g. "CPU exhausted". */
   @Override
   public void stopWithReason(String reason) {
@@ -357,6 +375,11 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
         || info.getStatus() == LivekitEgress.EgressStatus.EGRESS_ABORTED) {
       sendStop(reason);
     }
+  }
+
+  /** Whether the handler went away (killed, crashed) before the egress ended: what it wrote is unfinished. */
+  boolean handlerLost() {
+    return handlerLost;
   }
 
   HandlerHost host() {

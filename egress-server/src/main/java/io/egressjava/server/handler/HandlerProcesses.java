@@ -10,6 +10,7 @@ import io.egressjava.server.RunnerFactory;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.TemplateServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * keeps none, so it costs the service's JVM alone. A shared handler that has served
  * {@value #SERVED_PER_CAPACITY}× its capacity is retired once idle. The service keeps what all
  * handlers share: the template site and the node's PulseAudio; after an egress ends it removes what
- * it left (Chrome, Xvfb, its audio sink, its work directory).
+ * it left (Chrome, Xvfb, its audio sink, its work directory — unless its handler died before the
+ * egress ended: then the work directory holds what was recorded and not yet stored, and is kept).
  */
 public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcesses.class);
@@ -229,7 +231,14 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     }
     BrowserEnvironment.reapHandler(MediaRunners.sharedBrowserDir(workRoot), MediaRunners.handlerBrowserDir(workRoot, id),
         id);
-    deleteTree(workRoot.resolve(id));
+    Path work = workRoot.resolve(id);
+    if (runner.handlerLost() && Files.isDirectory(work)) {
+      // everything it recorded and had not stored yet is here: never deleted (the reference's
+      // handler loses it); left for the operator and for recovery
+      log.warn("the handler of egress {} is gone: what it recorded is kept in {}", id, work);
+      return;
+    }
+    deleteTree(work);
   }
 
   /** The node's PulseAudio and the template site, started with the first browser egress. */

@@ -80,6 +80,7 @@ final class HostedEgress {
         switch (f.kind()) {
           case STOP -> stop(f.text());
           case KILL -> kill(HandlerLink.error(f.text()));
+          case FAIL -> fail(HandlerLink.error(f.text()));
           case UPDATE_STREAM -> updateStream(LivekitEgress.UpdateStreamRequest.parseFrom(f.payload()));
           default -> log.warn("unexpected {} from the service", f.kind());
         }
@@ -105,6 +106,12 @@ final class HostedEgress {
   /** Ends the egress as FAILED with the service's error; outputs are still closed. */
   private void kill(PsrpcException error) {
     session.fail(error, b -> { });
+    stopRunner();
+  }
+
+  /** Ends the egress now; once its outputs are stored it fails with the service's error and its results. */
+  private void fail(PsrpcException error) {
+    session.failWhenFinalized(error);
     stopRunner();
   }
 

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class PackagedServer implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+  /** Two cores: every egress kind must fit (the reference reserves 4 for a room composite). */
+  static final String CPU_COST = "cpu_cost: {max_cpu_utilization: 0.95, room_composite_cpu_cost: 1, web_cpu_cost: 1, "
+      + "audio_room_composite_cpu_cost: 0.3, participant_cpu_cost: 0.5, track_composite_cpu_cost: 0.5, track_cpu_cost: 0.1";
+
   private final Process process;
   private final Path log;
   private final int healthPort;
@@ -29,7 +33,8 @@ final class PackagedServer implements AutoCloseable {
 
   /**
    * @param storage the config's {@code storage:} section (YAML lines under it), or "" for local
-   * @param extra more config lines
+   * @param extra more config lines; one with {@code cpu_cost:} replaces {@link #CPU_COST} (written
+   *     {@code CPU_COST + ", more: 1}"} to add keys to it)
    */
   PackagedServer(String name, LiveKitRig rig, Path dir, String storage, String extra) throws IOException {
     this(name, rig, rig.livekit().wsUrl(), dir, storage, extra);
@@ -49,9 +54,7 @@ final class PackagedServer implements AutoCloseable {
         "template_port: " + Ports.free(),
         "bind_address: 127.0.0.1",
         "logging: {level: " + System.getProperty("e2e.log.level", "info") + ", json: false}",
-        // two cores: every egress kind must fit (the reference reserves 4 for a room composite)
-        "cpu_cost: {max_cpu_utilization: 0.95, room_composite_cpu_cost: 1, web_cpu_cost: 1, audio_room_composite_cpu_cost: 0.3,",
-        "  participant_cpu_cost: 0.5, track_composite_cpu_cost: 0.5, track_cpu_cost: 0.1}",
+        extra.contains("cpu_cost:") ? "" : CPU_COST + "}",
         storage.isEmpty() ? "" : "storage:\n" + storage.indent(2),
         extra,
         "");
