@@ -52,8 +52,9 @@ func main() {
 		}
 	}
 
+	// a publisher only: subscribing to every other publisher's tracks made N publishers cost N² streams
 	r, err := lksdk.ConnectToRoom(*url, lksdk.ConnectInfo{APIKey: *key, APISecret: *secret, RoomName: *room,
-		ParticipantIdentity: *identity}, lksdk.NewRoomCallback())
+		ParticipantIdentity: *identity}, lksdk.NewRoomCallback(), lksdk.WithAutoSubscribe(false))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "connect:", err)
 		os.Exit(1)

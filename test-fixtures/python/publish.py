@@ -130,7 +130,8 @@ async def main():
     for s in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(s, stop.set)
     room = rtc.Room()
-    await room.connect(args.url, token(args))
+    # a publisher only: subscribing to the other publishers would cost them and the node for nothing
+    await room.connect(args.url, token(args), options=rtc.RoomOptions(auto_subscribe=False))
     # both tracks are published first, then both start on one clock (a late start of either would
     # shift it against the other by as much)
     late = args.video != "none" and args.video_after > 0

@@ -41,14 +41,16 @@ import livekit.LivekitModels;
  *
  * <p>Args: work dir, our egress-server.jar (with its lib/), media dir (video720.ivf, audio.ogg),
  * then optionally the Go egress binary (its run-handler found next to it). Run in scripts/netns.sh.
- * {@code -Dscenarios=1,4} picks scenarios by number (1, 5, 20 track egresses, track composite, audio composites).
+ * {@code -Dscenarios=1,4} picks scenarios by number (1, 5, 20 track egresses, track composite, audio
+ * composites, 20 track egresses with one handler process SIGKILLed after the steady window: how many
+ * egresses fail, whether the others complete, and whether what the failed ones recorded is left
+ * on disk, readable).
  */
 public final class VsReferenceBench {
-  private static final Duration POLL = Duration.ofMillis(50);
   private static final int STEADY_SECONDS = 20;
   private static final int TRACKS_PER_PUBLISHER = 4;
 
-  private enum Kind { TRACK, TRACK_COMPOSITE, AUDIO_COMPOSITE }
+  private enum Kind { TRACK, TRACK_COMPOSITE, AUDIO_COMPOSITE, TRACK_HANDLER_KILLED }
 
   private record Scenario(String name, Kind kind, int count) {}
 
@@ -57,7 +59,8 @@ public final class VsReferenceBench {
       new Scenario("5 concurrent track egresses", Kind.TRACK, 5),
       new Scenario("20 concurrent track egresses", Kind.TRACK, 20),
       new Scenario("track composite 720p30 (H.264 MP4)", Kind.TRACK_COMPOSITE, 1),
-      new Scenario("10 concurrent audio-only track composites (OGG)", Kind.AUDIO_COMPOSITE, 10));
+      new Scenario("10 concurrent audio-only track composites (OGG)", Kind.AUDIO_COMPOSITE, 10),
+      new Scenario("20 concurrent track egresses, one handler SIGKILLed", Kind.TRACK_HANDLER_KILLED, 20));
 
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args[0]);
@@ -68,61 +71,21 @@ public final class VsReferenceBench {
     try (RedisServer redis = new RedisServer().start();
         LiveKitServer livekit = new LiveKitServer(redis.address()).start()) {
       if (goBinary != null) {
-        results.put("go", runAll(livekit, redis, Server.go(goBinary), work.resolve("go"), media));
+        results.put("go", runAll(livekit, redis, BenchServer.Kind.go(goBinary), work.resolve("go"), media));
       }
-      results.put("ours", runAll(livekit, redis, Server.ours(ourJar), work.resolve("ours"), media));
+      results.put("ours", runAll(livekit, redis, BenchServer.Kind.ours(ourJar), work.resolve("ours"), media));
     }
     print(results);
   }
 
-  /** How one server is started: its command and environment. */
-  private record Server(String name, List<String> command, Map<String, String> env) {
-    static Server ours(Path jar) {
-      return new Server("ours", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-          jar.toAbsolutePath().toString(), "--config"), Map.of());
-    }
-
-    static Server go(Path binary) {
-      // the service starts each egress as `egress run-handler` found on PATH
-      String path = binary.toAbsolutePath().getParent() + ":" + System.getenv("PATH");
-      return new Server("go", List.of(binary.toAbsolutePath().toString(), "--config"), Map.of("PATH", path));
-    }
-  }
-
-  private static Map<String, Map<String, Double>> runAll(LiveKitServer livekit, RedisServer redis, Server server, Path dir,
-      Path media) throws Exception {
-    Files.createDirectories(dir);
-    int health = Ports.free();
-    Path config = dir.resolve("config.yaml");
-    // the same admission for both: on 2 cores the reference's default costs refuse most requests
-    Files.writeString(config, String.join("\n",
-        "logging: {level: info}",
-        "api_key: " + LiveKitServer.API_KEY,
-        "api_secret: " + LiveKitServer.API_SECRET,
-        "ws_url: " + livekit.wsUrl(),
-        "redis: {address: " + redis.address() + "}",
-        "health_port: " + health,
-        "prometheus_port: " + Ports.free(),
-        "template_port: " + Ports.free(),
-        // 20 x 0.05 and 10 x 0.15 fit in 0.95 x 2 cores; a refusal would show as "refused", not as slowness
-        "cpu_cost: {max_cpu_utilization: 0.95, track_cpu_cost: 0.05, track_composite_cpu_cost: 0.15}",
-        ""));
-    List<String> cmd = new ArrayList<>(server.command());
-    cmd.add(config.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("server.log").toFile());
-    pb.environment().putAll(server.env());
-    pb.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
-    Process process = pb.start();
+  private static Map<String, Map<String, Double>> runAll(LiveKitServer livekit, RedisServer redis, BenchServer.Kind server,
+      Path dir, Path media) throws Exception {
     Map<String, Map<String, Double>> byScenario = new LinkedHashMap<>();
-    try (ProcessTree tree = new ProcessTree(process.toHandle())) {
-      Ports.await(Duration.ofSeconds(60), server.name() + " egress serving health (log: " + dir.resolve("server.log") + ")",
-          () -> {
-            if (!process.isAlive()) {
-              throw new IllegalStateException(server.name() + " egress exited; see " + dir.resolve("server.log"));
-            }
-            return Ports.accepts(health);
-          });
+    // the same admission for both: on 2 cores the reference's default costs refuse most requests;
+    // 20 x 0.05 and 10 x 0.15 fit in 0.95 x 2 cores, a refusal would show as "refused", not as slowness
+    try (BenchServer running = new BenchServer(server, livekit, redis, dir,
+        "cpu_cost: {max_cpu_utilization: 0.95, track_cpu_cost: 0.05, track_composite_cpu_cost: 0.15}")) {
+      ProcessTree tree = running.tree;
       Thread.sleep(8_000); // a warm spare handler, if any, is part of what idles
       Map<String, Double> idle = new LinkedHashMap<>();
       idle.put("idle RSS (MB)", tree.rssBytes() / 1e6);
@@ -130,29 +93,13 @@ public final class VsReferenceBench {
       int n = 0;
       for (Scenario s : chosen()) {
         System.out.printf("%s: %s ...%n", server.name(), s.name());
-        Map<String, Double> m = scenario(livekit, tree, s, server.name() + "-" + n++, dir.resolve("out-" + n), media);
+        Map<String, Double> m = scenario(livekit, running, s, server.name() + "-" + n++, dir.resolve("out-" + n), media);
         System.out.printf("%s: %s: %s%n", server.name(), s.name(), m);
         byScenario.put(s.name(), m);
         Thread.sleep(5_000); // handlers gone, spare back
       }
-    } finally {
-      process.destroy();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-      }
     }
     return byScenario;
-  }
-
-  /** Lists the room's egresses every {@link #POLL} into {@code each} until {@code done} or {@code limit} is up. */
-  private static void pollListed(EgressServiceClient egress, String room, Duration limit, java.util.function.BooleanSupplier done,
-      java.util.function.Consumer<EgressInfo> each) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-      egress.listEgress(room).execute().body().forEach(each);
-      Thread.sleep(POLL.toMillis());
-    }
   }
 
   /** ACTIVE, or past it the way a recording that ran goes (an egress aborted or failed before ACTIVE never was). */
@@ -170,8 +117,9 @@ public final class VsReferenceBench {
     return java.util.Arrays.stream(only.split(",")).map(String::trim).map(i -> SCENARIOS.get(Integer.parseInt(i) - 1)).toList();
   }
 
-  private static Map<String, Double> scenario(LiveKitServer livekit, ProcessTree tree, Scenario s, String room, Path out,
+  private static Map<String, Double> scenario(LiveKitServer livekit, BenchServer server, Scenario s, String room, Path out,
       Path media) throws Exception {
+    ProcessTree tree = server.tree;
     Files.createDirectories(out);
     RoomServiceClient rooms = RoomServiceClient.Companion.createClient(livekit.httpUrl(), LiveKitServer.API_KEY,
         LiveKitServer.API_SECRET);
@@ -185,8 +133,8 @@ public final class VsReferenceBench {
       Path video = media.resolve("video720.ivf");
       Path audio = media.resolve("audio.ogg");
       int tracksWanted = switch (s.kind()) {
-        case TRACK -> {
-          publishers.addAll(publishCopies(livekit, room, "pub", video, spare(s.count()), out));
+        case TRACK, TRACK_HANDLER_KILLED -> {
+          publishers.addAll(BenchRoom.publishCopies(livekit, room, "pub", video, BenchRoom.spare(s.count()), TRACKS_PER_PUBLISHER, out));
           yield s.count();
         }
         case TRACK_COMPOSITE -> {
@@ -194,16 +142,17 @@ public final class VsReferenceBench {
           yield 2;
         }
         case AUDIO_COMPOSITE -> {
-          publishers.addAll(publishCopies(livekit, room, "voice", audio, spare(s.count()), out));
+          publishers.addAll(BenchRoom.publishCopies(livekit, room, "voice", audio, BenchRoom.spare(s.count()), TRACKS_PER_PUBLISHER, out));
           yield s.count();
         }
       };
-      List<LivekitModels.TrackInfo> tracks = awaitTracks(rooms, room, tracksWanted);
+      List<LivekitModels.TrackInfo> tracks = BenchRoom.awaitTracks(rooms, room, tracksWanted);
       Thread.sleep(2_000); // publishers past their start
 
       double cpu0 = tree.cpuSeconds();
       long t0 = System.nanoTime();
       Map<String, Long> requested = new ConcurrentHashMap<>();
+      Map<String, Integer> indexOf = new ConcurrentHashMap<>();
       List<Future<String>> started = new ArrayList<>();
       List<Double> answered = Collections.synchronizedList(new ArrayList<>());
       for (int i = 0; i < s.count(); i++) {
@@ -216,6 +165,7 @@ public final class VsReferenceBench {
             throw new IllegalStateException("StartEgress refused");
           }
           requested.put(info.getEgressId(), at);
+          indexOf.put(info.getEgressId(), index);
           return info.getEgressId();
         }));
       }
@@ -230,7 +180,7 @@ public final class VsReferenceBench {
         }
       }
       Map<String, Double> activeAfter = new ConcurrentHashMap<>();
-      pollListed(egress, room, Duration.ofSeconds(90), () -> activeAfter.size() == ids.size(), info -> {
+      BenchRoom.pollListed(egress, room, Duration.ofSeconds(90), () -> activeAfter.size() == ids.size(), info -> {
         Long at = requested.get(info.getEgressId());
         if (at != null && reachedActive(info.getStatus())) {
           activeAfter.putIfAbsent(info.getEgressId(), (System.nanoTime() - at) / 1e9);
@@ -245,11 +195,23 @@ public final class VsReferenceBench {
       double steadyCpu = (tree.cpuSeconds() - steady0) / window;
       long steadyRss = tree.peakRssBytes();
 
+      long killedHandler = -1;
+      if (s.kind() == Kind.TRACK_HANDLER_KILLED) {
+        ProcessHandle handler = server.process.children()
+            .filter(p -> p.info().command().orElse("").endsWith("java") || p.info().arguments().map(List::of)
+                .orElse(List.of()).contains("run-handler"))
+            // the one that has worked most holds egresses (a spare holds none)
+            .max(java.util.Comparator.comparingDouble(p -> ProcCpu.seconds(p.pid())))
+            .orElseThrow(() -> new IllegalStateException("no handler process to kill"));
+        killedHandler = handler.pid();
+        handler.destroyForcibly();
+        Thread.sleep(3_000); // the others record on
+      }
       for (String id : ids) {
         egress.stopEgress(id).execute();
       }
       Map<String, EgressStatus> ended = new ConcurrentHashMap<>();
-      pollListed(egress, room, Duration.ofSeconds(120), () -> ended.size() == ids.size(), info -> {
+      BenchRoom.pollListed(egress, room, Duration.ofSeconds(120), () -> ended.size() == ids.size(), info -> {
         if (ids.contains(info.getEgressId()) && info.getStatusValue() >= EgressStatus.EGRESS_COMPLETE_VALUE
             && info.getStatus() != EgressStatus.EGRESS_LIMIT_REACHED) {
           ended.put(info.getEgressId(), info.getStatus());
@@ -259,6 +221,13 @@ public final class VsReferenceBench {
       double totalCpu = tree.cpuSeconds() - cpu0;
       double wall = (System.nanoTime() - t0) / 1e9;
 
+      if (s.kind() == Kind.TRACK_HANDLER_KILLED) {
+        List<String> failed = ended.entrySet().stream().filter(e -> e.getValue() == EgressStatus.EGRESS_FAILED)
+            .map(Map.Entry::getKey).toList();
+        m.put("handler killed (pid)", (double) killedHandler);
+        m.put("FAILED", (double) failed.size());
+        m.put("FAILED whose recording is kept, readable", (double) keptRecordings(failed, indexOf, server.dir, out));
+      }
       m.put("StartEgress refused or timed out", (double) refused);
       m.put("StartEgress answered, slowest (s)", answered.isEmpty() ? Double.NaN : Collections.max(answered));
       m.put("request -> ACTIVE, mean (s)", activeAfter.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
@@ -271,7 +240,7 @@ public final class VsReferenceBench {
       m.put("COMPLETE", (double) ended.values().stream().filter(st -> st == EgressStatus.EGRESS_COMPLETE).count());
       m.put("of", (double) s.count());
       m.put("wall, first request -> all complete (s)", wall);
-      if (s.kind() == Kind.TRACK) {
+      if (s.kind() == Kind.TRACK || s.kind() == Kind.TRACK_HANDLER_KILLED) {
         m.put("longest hole in any file (ms)", longestHoleMs(out));
       }
     } finally {
@@ -284,7 +253,7 @@ public final class VsReferenceBench {
   private static retrofit2.Call<EgressInfo> start(EgressServiceClient egress, Scenario s, String room,
       List<LivekitModels.TrackInfo> tracks, int index, Path out) {
     return switch (s.kind()) {
-      case TRACK -> egress.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+      case TRACK, TRACK_HANDLER_KILLED -> egress.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
           .setFilepath(out + "/" + index + "-{track_id}.webm").build(), tracks.get(index).getSid());
       case TRACK_COMPOSITE -> egress.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
               .setFileType(LivekitEgress.EncodedFileType.MP4).setFilepath(out + "/composite.mp4").build(),
@@ -296,58 +265,43 @@ public final class VsReferenceBench {
     };
   }
 
-  /**
-   * Tracks to publish for {@code count} egresses: livekit-server now and then never listed one of a
-   * Go SDK publisher's tracks (4 of 5, 19 of 20), so a few more are published and the first listed used.
-   */
-  private static int spare(int count) {
-    return count + Math.max(1, count / 4);
-  }
-
-  /**
-   * {@code count} tracks of {@code file}, {@value #TRACKS_PER_PUBLISHER} per publisher, each through a
-   * link with a name of its own (the publisher names each track after its file).
-   */
-  private static List<FilePublisher> publishCopies(LiveKitServer livekit, String room, String identity, Path file, int count,
-      Path dir) throws IOException {
-    Path links = Files.createDirectories(dir.resolve("published"));
-    List<FilePublisher> publishers = new ArrayList<>();
-    for (int first = 0; first < count; first += TRACKS_PER_PUBLISHER) {
-      Path[] named = new Path[Math.min(TRACKS_PER_PUBLISHER, count - first)];
-      for (int i = 0; i < named.length; i++) {
-        named[i] = Files.createSymbolicLink(links.resolve((first + i) + "-" + file.getFileName()), file.toAbsolutePath());
-      }
-      publishers.add(FilePublisher.start(livekit, room, identity + first / TRACKS_PER_PUBLISHER, false, named));
-    }
-    return publishers;
-  }
-
   private static String sid(List<LivekitModels.TrackInfo> tracks, LivekitModels.TrackType type, int index) {
     return tracks.stream().filter(t -> t.getType() == type).skip(index).findFirst().orElseThrow().getSid();
   }
 
-  private static List<LivekitModels.TrackInfo> awaitTracks(RoomServiceClient rooms, String room, int count) {
-    List<LivekitModels.TrackInfo> tracks = new ArrayList<>();
-    Ports.await(Duration.ofSeconds(60), count + " published tracks in " + room, () -> {
-      tracks.clear();
-      try {
-        var listed = rooms.listParticipants(room).execute();
-        if (!listed.isSuccessful() || listed.body() == null) {
-          System.out.println("listParticipants " + room + ": HTTP " + listed.code());
-          return false;
-        }
-        for (LivekitModels.ParticipantInfo p : listed.body()) {
-          tracks.addAll(p.getTracksList());
-        }
-      } catch (IOException e) {
-        return false;
+  /**
+   * How many of {@code failed} left a readable recording anywhere under the server's directory
+   * (its temp files) or the output directory: a WebM named for the egress's request index or
+   * under a path naming the egress.
+   */
+  private static int keptRecordings(List<String> failed, Map<String, Integer> indexOf, Path serverDir, Path out)
+      throws IOException {
+    List<Path> webms = new ArrayList<>();
+    for (Path root : List.of(serverDir, out)) {
+      try (var files = Files.walk(root)) {
+        files.filter(f -> f.getFileName().toString().endsWith(".webm") && Files.isRegularFile(f)).forEach(webms::add);
       }
-      if (tracks.size() < count) {
-        System.out.println(room + ": " + tracks.size() + " of " + count + " tracks published");
+    }
+    int kept = 0;
+    for (String id : failed) {
+      String prefix = indexOf.get(id) + "-";
+      for (Path f : webms) {
+        if (!f.toString().contains(id) && !f.getFileName().toString().startsWith(prefix)) {
+          continue;
+        }
+        try {
+          List<PacketReader.Packet> packets = PacketReader.read(f);
+          System.out.printf("kept for %s: %s, %d packets%n", id, f, packets.size());
+          if (!packets.isEmpty()) {
+            kept++;
+            break;
+          }
+        } catch (RuntimeException e) {
+          System.out.printf("not readable for %s: %s (%s)%n", id, f, e.getMessage());
+        }
       }
-      return tracks.size() >= count;
-    });
-    return tracks;
+    }
+    return kept;
   }
 
   /** The longest gap between consecutive packets of any track file (WebM) in {@code dir}, in ms. */
