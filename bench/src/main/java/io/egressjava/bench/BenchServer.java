@@ -58,7 +58,7 @@ final class BenchServer implements AutoCloseable {
         "prometheus_port: " + Ports.free(),
         "template_port: " + Ports.free(),
         cpuCost,
-        // e.g. egresses_per_handler: 40, to profile one handler
+        // e.g. track_egresses_per_handler: 40, to profile one handler
         System.getenv().getOrDefault("BENCH_EXTRA_CONFIG", ""),
         ""));
     List<String> cmd = new ArrayList<>(kind.command());

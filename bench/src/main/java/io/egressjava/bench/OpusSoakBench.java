@@ -150,7 +150,9 @@ public final class OpusSoakBench {
         });
         double totalCpu = server.tree.cpuSeconds() - cpu0;
         int exact = 0;
+        int inOrder = 0;
         double recordedSeconds = 0;
+        Map<String, List<Comparison>> byTrack = new LinkedHashMap<>();
         for (EgressInfo e : ended.values()) {
           if (e.getStatus() != EgressStatus.EGRESS_COMPLETE || e.getFileResultsCount() == 0) {
             System.out.printf("%s: %s %s%n", e.getEgressId(), e.getStatus(), e.getError());
@@ -159,11 +161,33 @@ public final class OpusSoakBench {
           Path file = Path.of(e.getFileResults(0).getLocation());
           List<byte[]> recorded = PacketReader.read(file).stream().map(PacketReader.Packet::data).toList();
           recordedSeconds += recorded.size() * 0.02;
-          String mismatch = mismatch(published, recorded);
-          if (mismatch == null) {
+          Comparison c = compare(published, recorded);
+          byTrack.computeIfAbsent(e.getTrack().getTrackId(), t -> new ArrayList<>()).add(c);
+          if (c.exact()) {
             exact++;
           } else {
-            System.out.printf("%s (%s): %s%n", e.getEgressId(), file.getFileName(), mismatch);
+            System.out.printf("%s (%s): %s%s%n", e.getEgressId(), file.getFileName(),
+                c.missing().isEmpty() ? "" : c.missing().size() + " published packets missing " + c.missing(),
+                c.disorder() == null ? "" : " " + c.disorder());
+          }
+          if (c.disorder() == null) {
+            inOrder++;
+          }
+        }
+        // a packet missing from every recording of its track never left the SFU; one that another
+        // recording of the same track has was lost on the way to this egress (or by it)
+        long upstream = 0;
+        long ours = 0;
+        for (List<Comparison> recordings : byTrack.values()) {
+          java.util.Set<Integer> somewhere = new java.util.HashSet<>();
+          recordings.forEach(c -> somewhere.addAll(c.missing()));
+          for (int index : somewhere) {
+            boolean everywhere = recordings.stream().allMatch(c -> c.missing().contains(index) || c.first() > index);
+            if (everywhere) {
+              upstream++;
+            } else {
+              ours += recordings.stream().filter(c -> c.missing().contains(index)).count();
+            }
           }
         }
         List<Double> active = new ArrayList<>(activeAfter.values());
@@ -172,6 +196,9 @@ public final class OpusSoakBench {
         m.put("request -> ACTIVE, max (s)", active.isEmpty() ? Double.NaN : Collections.max(active));
         m.put("COMPLETE", (double) ended.values().stream().filter(e -> e.getStatus() == EgressStatus.EGRESS_COMPLETE).count());
         m.put("byte-exact files", (double) exact);
+        m.put("files of published packets in order (gaps allowed)", (double) inOrder);
+        m.put("packets no recording of their track has (never left the SFU)", (double) upstream);
+        m.put("packets one recording lacks that another of its track has", (double) ours);
         m.put("recorded, mean per egress (s)", ended.isEmpty() ? Double.NaN : recordedSeconds / ended.size());
         m.put("steady CPU, all egresses (cores)", steadyCpu);
         m.put("peak RSS of the tree while recording (MB)", peakRss / 1e6);
@@ -185,34 +212,64 @@ public final class OpusSoakBench {
   }
 
   /**
-   * Null when every recorded packet is the published packet at its place (after the first one,
-   * found in the published file; the SFU's own silence frames may follow the last), else what differs.
+   * A recording against the published packets: where it starts, the published packets it lacks
+   * (by index), and what is neither a published packet in order nor the SFU's own silence.
    */
-  static String mismatch(List<byte[]> published, List<byte[]> recorded) {
-    if (recorded.isEmpty()) {
-      return "no packets";
+  record Comparison(int first, java.util.Set<Integer> missing, String disorder) {
+    boolean exact() {
+      return disorder == null && missing.isEmpty();
+    }
+  }
+
+  /**
+   * Walks a recording along the published packets from the one its first packet is (the SFU's
+   * silence frames may come first and last): a packet that is the published one a little further
+   * on means the ones between are missing; anything else is disorder.
+   */
+  static Comparison compare(List<byte[]> published, List<byte[]> recorded) {
+    java.util.Set<Integer> missing = new java.util.TreeSet<>();
+    int i = 0;
+    while (i < recorded.size() && i < SFU_SILENCE_FRAMES && isSfuSilence(recorded.get(i))) {
+      i++;
+    }
+    if (i == recorded.size()) {
+      return new Comparison(-1, missing, "no published packet recorded");
     }
     int first = -1;
-    for (int i = 0; i < published.size() && first < 0; i++) {
-      if (Arrays.equals(published.get(i), recorded.get(0))) {
-        first = i;
+    for (int k = 0; k < published.size() && first < 0; k++) {
+      if (Arrays.equals(published.get(k), recorded.get(i))) {
+        first = k;
       }
     }
     if (first < 0) {
-      return "first packet not in the published file";
+      return new Comparison(-1, missing, "first packet not in the published file");
     }
-    int matched = 0;
-    while (matched < recorded.size() && first + matched < published.size()
-        && Arrays.equals(published.get(first + matched), recorded.get(matched))) {
-      matched++;
+    int j = first;
+    for (; i < recorded.size(); i++) {
+      byte[] r = recorded.get(i);
+      if (j < published.size() && Arrays.equals(published.get(j), r)) {
+        j++;
+        continue;
+      }
+      int ahead = -1;
+      for (int g = 1; g <= 500 && j + g < published.size() && ahead < 0; g++) {
+        if (Arrays.equals(published.get(j + g), r)) {
+          ahead = g;
+        }
+      }
+      if (ahead > 0) {
+        for (int g = 0; g < ahead; g++) {
+          missing.add(j + g);
+        }
+        j += ahead + 1;
+      } else if (isSfuSilence(r) && recorded.size() - i <= SFU_SILENCE_FRAMES) {
+        break; // the SFU's silence at the end
+      } else {
+        return new Comparison(first, missing, String.format(Locale.ROOT,
+            "packet %d of %d is not the next published packets (expected %d)", i, recorded.size(), j));
+      }
     }
-    int rest = recorded.size() - matched;
-    if (rest == 0 || rest <= SFU_SILENCE_FRAMES && recorded.subList(matched, recorded.size()).stream()
-        .allMatch(OpusSoakBench::isSfuSilence)) {
-      return null;
-    }
-    return String.format(Locale.ROOT, "packet %d of %d differs from published packet %d", matched, recorded.size(),
-        first + matched);
+    return new Comparison(first, missing, null);
   }
 
   /** An Opus frame of digital silence as the SFU writes it: TOC 0xF8 then 0xFF 0xFE. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Egresses in handler processes, as egress-server runs them, two per handler here
- * ({@code egresses_per_handler: 2}): a handler killed with SIGKILL mid-recording fails the two
+ * ({@code track_egresses_per_handler: 2}): a handler killed with SIGKILL mid-recording fails the two
  * egresses it ran ("signal: killed", 500, as the reference reports a dead handler) and what they
  * had recorded stays on disk, while a third
  * egress, in another handler, records on and completes with its file; meanwhile the CPU monitor
@@ -49,7 +49,7 @@ class HandlerProcessNetnsIT {
         "libopus", "-b:a", "48k", opus.toString());
     String room = "handler-kill";
     ItSupport.createRoom(rig, room);
-    String yaml = ItSupport.configYaml(rig, "cpu_cost: {track_cpu_cost: 0.1}\negresses_per_handler: 2");
+    String yaml = ItSupport.configYaml(rig, "cpu_cost: {track_cpu_cost: 0.1}\ntrack_egresses_per_handler: 2");
     EgressConfig cfg = EgressConfigLoader.fromYaml(yaml, Map.of()).config();
     try (RedisBus bus = bus(rig);
         HandlerProcesses runners = new HandlerProcesses(cfg, yaml, tmp.resolve("work"));

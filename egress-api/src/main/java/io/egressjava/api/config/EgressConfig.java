@@ -22,6 +22,9 @@ import java.util.Map;
  * @param egressesPerHandler {@code egresses_per_handler} (egress-java): how many egresses without a
  *     browser one handler process may run at once (1: a process per egress, as the reference); a
  *     crash or kill of a handler fails at most this many egresses
+ * @param trackEgressesPerHandler {@code track_egresses_per_handler} (egress-java): the same for
+ *     track egresses (passthrough: no decoder or encoder, little memory), which count as that
+ *     fraction of a handler; mixed, a handler holds e.g. half its track egresses and half its others
  */
 public record EgressConfig(
     String apiKey,
@@ -58,7 +61,8 @@ public record EgressConfig(
     int pulseSinkReapGraceSec,
     Debug debug,
     boolean mixRoomCompositeAudio,
-    int egressesPerHandler) {
+    int egressesPerHandler,
+    int trackEgressesPerHandler) {
 
   /**
    * Whether room composites render with the built-in templates (no {@code template_base}): those

@@ -186,7 +186,8 @@ public final class EgressConfigLoader {
         pulseReapGrace(root),
         debug(root.child("debug")),
         root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"),
-        egressesPerHandler(root));
+        atLeastOne(root, "egresses_per_handler", 10),
+        atLeastOne(root, "track_egresses_per_handler", 25));
 
     // accepted by the reference, no effect here
     root.ignore("latency_overrides");
@@ -214,11 +215,14 @@ public final class EgressConfigLoader {
     return v;
   }
 
-  /** Default 10: a burst of track egresses shares a warm JVM, and a crash fails at most 10. */
-  private static int egressesPerHandler(ConfigNode root) {
-    int v = root.integer("egresses_per_handler", 10);
+  /**
+   * Handler capacities: a burst shares a warm JVM instead of starting one each, and a crash fails
+   * at most that many egresses (10 in general, 25 passthrough track egresses).
+   */
+  private static int atLeastOne(ConfigNode root, String key, int dflt) {
+    int v = root.integer(key, dflt);
     if (v < 1) {
-      throw root.invalid("egresses_per_handler", "expected 1 or more, got " + v);
+      throw root.invalid(key, "expected 1 or more, got " + v);
     }
     return v;
   }

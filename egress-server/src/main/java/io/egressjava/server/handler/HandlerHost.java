@@ -11,11 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's side of one handler process: its control link and how many egresses it runs.
+ * The service's side of one handler process: its control link and the egresses it runs.
  * Started ahead of demand; {@link #up()} completes once the process has connected and said READY.
- * Its capacity is fixed by the first egress it takes: 1 for a browser egress, {@code
- * egresses_per_handler} for the others. Closing the control link retires it: the handler finishes
- * what it runs and exits.
+ * Its capacity, in units, is fixed by the first egress it takes: 1 for a browser egress (which
+ * then has it alone), more for the others, each of which takes a number of units by its kind
+ * ({@link HandlerProcesses}). Closing the control link retires it: the handler finishes what it
+ * runs and exits.
  */
 final class HandlerHost {
   private static final Logger log = LoggerFactory.getLogger(HandlerHost.class);
@@ -25,9 +26,10 @@ final class HandlerHost {
   private final CompletableFuture<HandlerHost> up = new CompletableFuture<>();
   private volatile Process process;
   private volatile HandlerLink control;
-  private int capacity; // 0 until the first egress decides it
+  private int capacity; // units; 0 until the first egress decides it
+  private int load; // units taken by the egresses running
   private int running;
-  private int served;
+  private int served; // units, over its life
   private boolean retired;
   private long idleSinceNanos = System.nanoTime();
 
@@ -94,27 +96,29 @@ final class HandlerHost {
   }
 
   /**
-   * Takes one egress if this host can: not retired or dead, and either not yet given a capacity
-   * (then {@code capacityIfFirst} becomes it) or with room under the capacity it has.
+   * Takes one egress of {@code weight} units if this host can: not retired or dead, and either not
+   * yet given a capacity (then {@code capacityIfFirst} becomes it) or with that many units free.
    */
-  synchronized boolean reserve(int capacityIfFirst) {
+  synchronized boolean reserve(int capacityIfFirst, int weight) {
     Process p = process;
     if (retired || up.isCompletedExceptionally() || (p != null && !p.isAlive())) {
       return false;
     }
     if (capacity == 0) {
       capacity = capacityIfFirst;
-    } else if (capacity == 1 || capacityIfFirst == 1 || running >= capacity) {
+    } else if (capacity == 1 || capacityIfFirst == 1 || load + weight > capacity) {
       return false; // one-egress hosts (browser egress) serve once: a fresh process each
     }
     running++;
-    served++;
+    load += weight;
+    served += weight;
     return true;
   }
 
-  /** An egress of this host ended. */
-  synchronized void release() {
+  /** An egress of this host that took {@code weight} units ended. */
+  synchronized void release(int weight) {
     running--;
+    load -= weight;
     if (running == 0) {
       idleSinceNanos = System.nanoTime();
     }
@@ -131,6 +135,11 @@ final class HandlerHost {
 
   synchronized int running() {
     return running;
+  }
+
+  /** Units taken by the egresses it runs. */
+  synchronized int load() {
+    return load;
   }
 
   synchronized int capacity() {

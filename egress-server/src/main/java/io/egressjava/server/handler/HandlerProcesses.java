@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs egresses in handler processes ({@link HandlerHost}), so that a crash or a kill takes down
  * only the egresses of that process: a browser egress has a process of its own; the others share
- * one, up to {@code egresses_per_handler} each, so a burst starts in a JVM that is already warm and
- * pays for one JVM instead of one each. While egresses are being requested (within
+ * one, up to {@code egresses_per_handler} each — or {@code track_egresses_per_handler} passthrough
+ * track egresses, which need far less; a handler holds a mix in proportion — so a burst starts in
+ * a JVM that is already warm and pays for one JVM instead of one each. While egresses are being requested (within
  * {@value #SPARE_KEEP_SECONDS} s of the last request) one warm handler with room is kept: a shared
  * one that has room, else a spare started and warmed up ahead of demand; other idle handlers are
  * retired, and a node without requests for {@value #SPARE_KEEP_SECONDS} s (or since it started)
@@ -54,6 +55,8 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private final HandlerLauncher launcher;
   private final Map<String, HandlerProcessRunner> running = new ConcurrentHashMap<>();
   private final boolean keepSpare;
+  /** Units of a shared handler: egresses_per_handler × track_egresses_per_handler. */
+  private final int sharedCapacity;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "handler-pool");
     t.setDaemon(true);
@@ -81,6 +84,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     this.workRoot = workRoot;
     this.launcher = new HandlerLauncher(configBody, workRoot);
     this.keepSpare = keepSpare;
+    this.sharedCapacity = config.egressesPerHandler() * config.trackEgressesPerHandler();
     timer.execute(launcher::prepareArchive); // first: every handler after it starts faster
     timer.scheduleWithFixedDelay(this::retireIdle, 5, 5, TimeUnit.SECONDS);
   }
@@ -96,7 +100,8 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     if (ownProcess) {
       sharedBrowser();
     }
-    HandlerHost host = reserve(ownProcess ? 1 : config.egressesPerHandler());
+    int weight = ownProcess ? 1 : weight(plan);
+    HandlerHost host = reserve(ownProcess ? 1 : sharedCapacity, weight);
     return new HandlerProcessRunner(launcher, request, host, new HandlerProcessRunner.Listener() {
       @Override
       public void ready(HandlerProcessRunner runner) {
@@ -105,9 +110,18 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
 
       @Override
       public void exited(HandlerProcessRunner runner) {
-        HandlerProcesses.this.exited(runner);
+        HandlerProcesses.this.exited(runner, weight);
       }
     });
+  }
+
+  /**
+   * The units of a shared handler an egress takes: a track egress 1/track_egresses_per_handler of
+   * it, any other 1/egresses_per_handler.
+   */
+  private int weight(EgressPlan plan) {
+    return plan.requestType() == io.egressjava.core.plan.RequestType.TRACK ? config.egressesPerHandler()
+        : config.trackEgressesPerHandler();
   }
 
   /** The egresses now running in handlers, by egress ID. */
@@ -121,31 +135,31 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   }
 
   /**
-   * A handler for one more egress: the fullest shared one with room (so that a burst fills one
-   * warm JVM before it starts another), else the spare, else a new one.
+   * A handler for one more egress of {@code weight} units: the fullest shared one with room (so
+   * that a burst fills one warm JVM before it starts another), else the spare, else a new one.
    */
-  private synchronized HandlerHost reserve(int capacity) {
+  private synchronized HandlerHost reserve(int capacity, int weight) {
     lastRequestNanos = System.nanoTime();
     HandlerHost chosen = null;
     if (capacity > 1) {
       for (HandlerHost h : hosts) {
-        if (h.capacity() == capacity && hasRoom(h) && (chosen == null || h.running() > chosen.running())) {
+        if (h.capacity() == capacity && hasRoom(h, weight) && (chosen == null || h.load() > chosen.load())) {
           chosen = h;
         }
       }
     }
-    if (chosen != null && chosen.reserve(capacity)) {
+    if (chosen != null && chosen.reserve(capacity, weight)) {
       scheduleSpare(SPARE_DELAY_SECONDS); // made only if no handler is left with room
       return chosen;
     }
     for (HandlerHost h : hosts) {
-      if (h.undecided() && h.reserve(capacity)) {
+      if (h.undecided() && h.reserve(capacity, weight)) {
         scheduleSpare(SPARE_DELAY_SECONDS);
         return h;
       }
     }
     HandlerHost fresh = launch();
-    if (!fresh.reserve(capacity)) {
+    if (!fresh.reserve(capacity, weight)) {
       throw new IllegalStateException("a new handler refused its first egress");
     }
     scheduleSpare(SPARE_DELAY_SECONDS);
@@ -177,11 +191,16 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     }
   }
 
-  /** A shared handler that can take another egress now. */
-  private static boolean hasRoom(HandlerHost h) {
+  /** A shared handler that can take another egress of {@code weight} units now. */
+  private static boolean hasRoom(HandlerHost h, int weight) {
     Process p = h.process();
-    return h.capacity() > 1 && !h.retired() && h.running() < h.capacity()
+    return h.capacity() > 1 && !h.retired() && h.load() + weight <= h.capacity()
         && h.served() < SERVED_PER_CAPACITY * h.capacity() && (p == null || p.isAlive());
+  }
+
+  /** A shared handler that can take another egress of the smallest kind now. */
+  private boolean hasRoom(HandlerHost h) {
+    return hasRoom(h, Math.min(config.egressesPerHandler(), config.trackEgressesPerHandler()));
   }
 
   /**
@@ -221,11 +240,11 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     }
   }
 
-  private void exited(HandlerProcessRunner runner) {
+  private void exited(HandlerProcessRunner runner, int weight) {
     String id = runner.egressId();
     running.remove(id);
     HandlerHost h = runner.host();
-    h.release();
+    h.release(weight);
     if (h.capacity() == 1) {
       retire(h); // a browser egress's process serves once
     }

@@ -93,9 +93,9 @@ class HandlerProcessRunnerTest {
     process = new ProcessBuilder("sleep", "60").start();
     try (Pair control = new Pair(dir.resolve("c.sock"))) {
       HandlerHost host = host(control);
-      assertThat(host.reserve(2)).isTrue();
-      assertThat(host.reserve(2)).isTrue();
-      assertThat(host.reserve(2)).as("full").isFalse();
+      assertThat(host.reserve(2, 1)).isTrue();
+      assertThat(host.reserve(2, 1)).isTrue();
+      assertThat(host.reserve(2, 1)).as("full").isFalse();
       CountDownLatch exitedA = new CountDownLatch(1);
       CountDownLatch exitedB = new CountDownLatch(1);
       EgressSession a = session("EG_a");

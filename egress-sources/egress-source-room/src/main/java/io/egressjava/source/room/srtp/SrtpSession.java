@@ -25,11 +25,43 @@ public final class SrtpSession implements AutoCloseable {
   private final Map<Long, SrtcpCryptoContext> rtcpOutContexts = new ConcurrentHashMap<>();
   private final int tagLength;
 
+  /** The AES transformations jitsi-srtp asks for (AES-CM, AES-GCM, key derivation). */
+  static final java.util.List<String> TRANSFORMATIONS = java.util.List.of("AES/CTR/NoPadding", "AES/GCM/NoPadding",
+      "AES/ECB/NoPadding");
+
   static {
-    // jitsi-srtp otherwise benchmarks every AES provider it can find on first use (~1 CPU-s per JVM,
-    // paid by each handler as it starts). Without its OpenSSL native library (not shipped) SunJCE,
-    // on the JDK's AES-NI intrinsics, is what the benchmark picks on every machine we measured.
-    org.jitsi.srtp.crypto.Aes.setFactoryClassName("SunJCE");
+    // jitsi-srtp otherwise benchmarks every AES provider it can find on first use, per
+    // transformation, even when told which one to use: it sets up BouncyCastle's provider, its own
+    // OpenSSL binding and PKCS#11 and runs thousands of encryptions with each (~1 CPU-s per JVM,
+    // paid by each handler as it starts). SunJCE, on the JDK's AES-NI intrinsics, is what the
+    // benchmark picked on every machine we measured, so it is given as the fastest up front.
+    org.jitsi.srtp.crypto.Aes.setFactoryClassName("SunJCE"); // if the shortcut below cannot be taken
+    electSunJce();
+  }
+
+  /** Enters SunJCE as the elected AES implementation of each transformation, so none is benchmarked. */
+  private static void electSunJce() {
+    try {
+      java.lang.reflect.Field elected = org.jitsi.srtp.crypto.Aes.class.getDeclaredField("fastestFactories");
+      elected.setAccessible(true);
+      @SuppressWarnings("unchecked")
+      Map<String, org.jitsi.srtp.crypto.CipherFactory> factories =
+          (Map<String, org.jitsi.srtp.crypto.CipherFactory>) elected.get(null);
+      org.jitsi.srtp.crypto.CipherFactory sunJce = new org.jitsi.srtp.crypto.Aes.SunJCECipherFactory();
+      synchronized (org.jitsi.srtp.crypto.Aes.class) { // what jitsi-srtp holds when it reads the map
+        for (String t : TRANSFORMATIONS) {
+          factories.putIfAbsent(t, sunJce);
+        }
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(SrtpSession.class)
+          .info("jitsi-srtp will benchmark its AES providers on first use: {}", e.toString());
+    }
+  }
+
+  /** The AES implementation jitsi-srtp uses for {@code transformation} (tests). */
+  static String aesProvider(String transformation) {
+    return org.jitsi.srtp.crypto.Aes.createCipher(transformation).getProvider().getName();
   }
 
   private static final java.util.concurrent.CompletableFuture<Void> PREPARED = new java.util.concurrent.CompletableFuture<>();
