@@ -24,3 +24,4 @@ if [ ! -f "$media/video720.ivf" ] || [ ! -f "$media/audio.ogg" ]; then
     -ac 2 -c:a libopus -b:a 64k "$media/audio.ogg"
 fi
 scripts/netns.sh "${jvm[@]}" -Dscenarios="${SCENARIOS:-}" io.egressjava.bench.VsReferenceBench "$work/run" "$jar" "$media" ${go_egress:+"$go_egress"}
+for s in ours go; do cp "$work/run/$s/server.log" "/tmp/vs-reference-$s-server.log" 2>/dev/null || true; done

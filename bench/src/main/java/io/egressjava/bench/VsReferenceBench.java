@@ -207,9 +207,11 @@ public final class VsReferenceBench {
         handler.destroyForcibly();
         Thread.sleep(3_000); // the others record on
       }
+      long stopAt = System.nanoTime();
       for (String id : ids) {
         egress.stopEgress(id).execute();
       }
+      m.put("StopEgress x " + ids.size() + ", sequential (s)", (System.nanoTime() - stopAt) / 1e9);
       Map<String, EgressStatus> ended = new ConcurrentHashMap<>();
       BenchRoom.pollListed(egress, room, Duration.ofSeconds(120), () -> ended.size() == ids.size(), info -> {
         if (ids.contains(info.getEgressId()) && info.getStatusValue() >= EgressStatus.EGRESS_COMPLETE_VALUE
@@ -270,14 +272,17 @@ public final class VsReferenceBench {
   }
 
   /**
-   * How many of {@code failed} left a readable recording anywhere under the server's directory
-   * (its temp files) or the output directory: a WebM named for the egress's request index or
-   * under a path naming the egress.
+   * How many of {@code failed} left a readable WebM: in the scenario's output directory named for
+   * the egress's request index, or anywhere under the server's temp files (TMPDIR for the Go
+   * egress; {@code java.io.tmpdir}/egress-java, i.e. /tmp, for ours) in a path naming the egress.
    */
   private static int keptRecordings(List<String> failed, Map<String, Integer> indexOf, Path serverDir, Path out)
       throws IOException {
     List<Path> webms = new ArrayList<>();
-    for (Path root : List.of(serverDir, out)) {
+    for (Path root : List.of(serverDir.resolve("tmp"), Path.of(System.getProperty("java.io.tmpdir"), "egress-java"), out)) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
       try (var files = Files.walk(root)) {
         files.filter(f -> f.getFileName().toString().endsWith(".webm") && Files.isRegularFile(f)).forEach(webms::add);
       }
@@ -286,7 +291,8 @@ public final class VsReferenceBench {
     for (String id : failed) {
       String prefix = indexOf.get(id) + "-";
       for (Path f : webms) {
-        if (!f.toString().contains(id) && !f.getFileName().toString().startsWith(prefix)) {
+        boolean named = f.startsWith(out) && f.getFileName().toString().startsWith(prefix);
+        if (!named && !f.toString().contains(id)) {
           continue;
         }
         try {
