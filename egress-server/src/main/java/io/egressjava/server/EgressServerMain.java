@@ -54,6 +54,7 @@ public final class EgressServerMain {
   }
 
   private void run(EgressConfig config, String body) {
+    JvmFootprint.applyToService();
     RedisBus bus = new RedisBus(RedisBus.Endpoint.of(config.redis().address()));
     HandlerProcesses runners = new HandlerProcesses(config, body, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
     EgressService service = new EgressService(config, bus, runners, Clock.systemUTC()).start();

@@ -78,6 +78,7 @@ final class HandlerLauncher {
     // 1/64 of the machine's memory, is touched by allocation before the first collection)
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xms32m");
+    cmd.addAll(io.egressjava.server.JvmFootprint.handlerOptions());
     String extra = System.getProperty(OPTIONS_PROPERTY, "").trim();
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.split("\\s+")));
