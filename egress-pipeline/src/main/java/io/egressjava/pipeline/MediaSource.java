@@ -19,6 +19,14 @@ public interface MediaSource {
      */
     void audio(byte[] pcm, int length, double seconds);
 
+    /**
+     * Media has arrived and is being recorded from its first packet, though its first frames may
+     * come later (a source that holds its start to settle it): the egress is ACTIVE from now.
+     * Sources that hand over frames as they arrive need not call it.
+     */
+    default void flowing() {
+    }
+
     /** The source ended by itself (room closed, END_RECORDING). */
     void ended();
 

@@ -74,7 +74,7 @@ public final class PipelineRunner implements EgressRunner {
   /** The last picture fitted, not yet encoded (in the scaler's output), and its time. */
   private boolean hasPending;
   private double pendingSeconds;
-  private Instant startedAt;
+  private volatile Instant startedAt;
   private final Manifest manifest = new Manifest();
 
   /**
@@ -381,6 +381,11 @@ public final class PipelineRunner implements EgressRunner {
           writeSilence(audioTimeline.silenceOwed(seconds, source.audioLatenessSeconds()));
         }
       }
+    }
+
+    @Override
+    public void flowing() {
+      markStarted(); // ACTIVE at the first packet, not after the source's start-up hold
     }
 
     @Override

@@ -49,6 +49,13 @@ public final class SplitSource implements MediaSource {
     }
 
     @Override
+    public void flowing() {
+      if (forPictures) { // the pictures' source says when the recording starts
+        target.flowing();
+      }
+    }
+
+    @Override
     public void ended() {
       if (over.compareAndSet(false, true)) {
         target.ended();

@@ -115,6 +115,14 @@ final class Shipped {
     assertThat(info.getStatus()).as("%s: %s", info.getEgressId(), info.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
   }
 
+  /** A test pattern as VP8 in IVF (what the Go SDK publisher sends), made with the bundled ffmpeg. */
+  static Path vp8Ivf(Path out, String size, int seconds, String bitrate, int gop) throws Exception {
+    Probe.run(List.of(io.egressjava.media.ffmpeg.Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error", "-f",
+        "lavfi", "-i", "testsrc2=s=" + size + ":r=30", "-t", Integer.toString(seconds), "-c:v", "libvpx", "-b:v", bitrate,
+        "-g", Integer.toString(gop), "-deadline", "realtime", "-cpu-used", "8", out.toString()));
+    return out;
+  }
+
   /** ffprobe's view of a stored file. */
   static JsonNode probe(Path file) throws Exception {
     return Probe.info(file);

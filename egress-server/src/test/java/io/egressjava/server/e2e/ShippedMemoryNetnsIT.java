@@ -3,8 +3,6 @@ package io.egressjava.server.e2e;
 import static io.egressjava.server.e2e.Shipped.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.egressjava.media.ffmpeg.Ffmpeg;
-import io.egressjava.media.ffmpeg.Probe;
 import io.egressjava.server.ProcessMemory;
 import io.egressjava.testrig.FilePublisher;
 import io.egressjava.testrig.LiveKitRig;
@@ -40,10 +38,7 @@ class ShippedMemoryNetnsIT {
     double usedGb = cgroup.workingSet().orElseThrow() / GB;
     // room for the service, its handler and the test's own growth (admission keeps 1 GB free), not for 3 GB more
     double maxMemory = usedGb + 2.0;
-    Path ivf = tmp.resolve("vp8.ivf");
-    Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error", "-f", "lavfi", "-i",
-        "testsrc2=s=640x360:r=30", "-t", "60", "-c:v", "libvpx", "-b:v", "600k", "-g", "30", "-deadline", "realtime",
-        "-cpu-used", "8", ivf.toString()));
+    Path ivf = Shipped.vp8Ivf(tmp.resolve("vp8.ivf"), "640x360", 60, "600k", 30);
     String room = "shipped-memory";
     Shipped.createRoom(rig, room);
     EgressServiceClient client = Shipped.egressClient(rig);

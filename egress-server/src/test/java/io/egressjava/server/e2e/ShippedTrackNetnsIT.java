@@ -6,9 +6,7 @@ import static io.egressjava.server.e2e.Shipped.codec;
 import static io.egressjava.server.e2e.Shipped.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.egressjava.media.ffmpeg.Ffmpeg;
 import io.egressjava.media.ffmpeg.PacketReader;
-import io.egressjava.media.ffmpeg.Probe;
 import io.egressjava.testrig.FilePublisher;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.PythonPublisher;
@@ -130,10 +128,7 @@ class ShippedTrackNetnsIT {
   @Test
   void fiveAtOnceHaveNoHoles(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     server(rig, tmp.resolve("server"));
-    Path ivf = tmp.resolve("720p.ivf");
-    Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-y", "-v", "error", "-f", "lavfi", "-i",
-        "testsrc2=s=1280x720:r=30", "-t", "60", "-c:v", "libvpx", "-b:v", "2M", "-g", "60", "-deadline", "realtime",
-        "-cpu-used", "8", ivf.toString()));
+    Path ivf = Shipped.vp8Ivf(tmp.resolve("720p.ivf"), "1280x720", 60, "2M", 60);
     String room = "shipped-burst";
     Shipped.createRoom(rig, room);
     EgressServiceClient client = Shipped.egressClient(rig);

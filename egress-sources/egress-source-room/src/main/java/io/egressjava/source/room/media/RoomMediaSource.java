@@ -68,6 +68,7 @@ public final class RoomMediaSource implements MediaSource {
   /** Frames held during the start-up hold, in arrival order (under pushLock). */
   private final java.util.List<Arrived> held = new java.util.ArrayList<>();
   private boolean settled;
+  private final java.util.concurrent.atomic.AtomicBoolean flowing = new java.util.concurrent.atomic.AtomicBoolean();
   private long firstArrivalNanos;
   private ScheduledExecutorService mixTimer;
 
@@ -250,6 +251,9 @@ public final class RoomMediaSource implements MediaSource {
   }
 
   private void decode(TrackState s, EncodedFrame frame, long arrivalNanos) {
+    if (!stopped && flowing.compareAndSet(false, true)) {
+      receiver.flowing(); // recorded from this frame on, though the first second is held below
+    }
     synchronized (pushLock) {
       if (stopped) {
         return;
@@ -400,13 +404,20 @@ public final class RoomMediaSource implements MediaSource {
   }
 
   /**
-   * The egress is stopping: the sound already given to the mixer (up to the furthest input, at most
-   * now) is mixed out, not cut off with the mixer's latency.
+   * The egress is stopping: frames still held at the start are placed, and the sound already given
+   * to the mixer (up to the furthest input, at most now) is mixed out, not cut off with the
+   * mixer's latency.
    */
   @Override
   public void flush() {
     synchronized (pushLock) {
-      if (stopped || mixTimer == null || mixer.inputCount() == 0 || !originSet) {
+      if (stopped) {
+        return;
+      }
+      if (!settled && !held.isEmpty() && (originSet || !externalOrigin)) {
+        flushHeld(); // stopped while the start was held (the egress is ACTIVE from its first frame): recorded
+      }
+      if (mixTimer == null || mixer.inputCount() == 0 || !originSet) {
         return;
       }
       double clock = (System.nanoTime() - originNanos) / 1e9;
