@@ -49,8 +49,9 @@ public final class JvmFootprint {
 
   private static void setIfDefault(HotSpotDiagnosticMXBean vm, String name, String value) {
     Optional<VMOption> current = option(vm, name);
-    if (current.isEmpty() || !current.get().isWriteable() || current.get().getOrigin() == VMOption.Origin.VM_CREATION
-        || current.get().getOrigin() == VMOption.Origin.ENVIRON_VAR || current.get().getOrigin() == VMOption.Origin.CONFIG_FILE) {
+    VMOption.Origin origin = current.map(VMOption::getOrigin).orElse(VMOption.Origin.OTHER);
+    if (!current.map(VMOption::isWriteable).orElse(false)
+        || origin != VMOption.Origin.DEFAULT && origin != VMOption.Origin.ERGONOMIC) {
       return; // not manageable here, or the operator chose it
     }
     try {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -47,16 +48,16 @@ public final class ProcessMemory {
     }
 
     /** This process's cgroup as {@code /proc/self/cgroup} names it under {@code /sys/fs/cgroup}. */
-    public static java.util.Optional<Cgroup> ofThisProcess() {
+    public static Optional<Cgroup> ofThisProcess() {
       try {
         return find(Files.readAllLines(Path.of("/proc/self/cgroup")), Path.of("/sys/fs/cgroup"));
       } catch (IOException e) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
     }
 
     /** From the lines of a {@code /proc/<pid>/cgroup} and the cgroup mount point. */
-    static java.util.Optional<Cgroup> find(List<String> cgroupLines, Path mount) {
+    static Optional<Cgroup> find(List<String> cgroupLines, Path mount) {
       for (String line : cgroupLines) {
         String[] f = line.split(":", 3);
         if (f.length < 3) {
@@ -66,18 +67,18 @@ public final class ProcessMemory {
         if (f[0].equals("0") && f[1].isEmpty()) { // v2: one unified hierarchy
           Path dir = mount.resolve(rel);
           if (Files.isReadable(dir.resolve("memory.current"))) {
-            return java.util.Optional.of(new Cgroup(dir.resolve("memory.current"), dir.resolve("memory.stat"),
+            return Optional.of(new Cgroup(dir.resolve("memory.current"), dir.resolve("memory.stat"),
                 "inactive_file"));
           }
         } else if (List.of(f[1].split(",")).contains("memory")) { // v1: the memory controller's own tree
           Path dir = mount.resolve("memory").resolve(rel);
           if (Files.isReadable(dir.resolve("memory.usage_in_bytes"))) {
-            return java.util.Optional.of(new Cgroup(dir.resolve("memory.usage_in_bytes"), dir.resolve("memory.stat"),
+            return Optional.of(new Cgroup(dir.resolve("memory.usage_in_bytes"), dir.resolve("memory.stat"),
                 "total_inactive_file"));
           }
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
 
     /** Bytes in use minus inactive page cache (which the kernel reclaims before it kills); empty if unreadable. */

@@ -251,7 +251,7 @@ public final class RoomMediaSource implements MediaSource {
   }
 
   private void decode(TrackState s, EncodedFrame frame, long arrivalNanos) {
-    if (!stopped && flowing.compareAndSet(false, true)) {
+    if (!flowing.get() && !stopped && flowing.compareAndSet(false, true)) { // a plain read per frame after the first
       receiver.flowing(); // recorded from this frame on, though the first second is held below
     }
     synchronized (pushLock) {
