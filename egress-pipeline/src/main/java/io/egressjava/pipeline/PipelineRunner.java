@@ -9,6 +9,7 @@ import io.egressjava.api.storage.OutputStore;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.manifest.Manifest;
+import io.egressjava.core.spool.SpoolJournal;
 import io.egressjava.core.naming.StoragePaths;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
@@ -76,6 +77,8 @@ public final class PipelineRunner implements EgressRunner {
   private double pendingSeconds;
   private volatile Instant startedAt;
   private final Manifest manifest = new Manifest();
+  /** What this egress wrote and stored, for whoever finishes it if this process dies. */
+  private final SpoolJournal journal;
 
   /**
    * @param workDir where outputs are written before upload (the egress's temp directory)
@@ -86,6 +89,7 @@ public final class PipelineRunner implements EgressRunner {
     this.source = source;
     this.audioTimeline = new AudioTimeline(source.audioJitterSeconds());
     this.workDir = workDir;
+    this.journal = SpoolJournal.in(workDir);
     this.localRoot = localRoot;
     this.clock = clock;
   }
@@ -144,11 +148,15 @@ public final class PipelineRunner implements EgressRunner {
     // the container written: OGG and MP3 as planned, everything else MP4 (its mime is the upload's content type)
     OutputType container = file.type() == OutputType.OGG || file.type() == OutputType.MP3_FILE ? file.type() : OutputType.MP4;
     graph.addFile(local, container.extension().substring(1)); // FFmpeg's format names: mp4, ogg, mp3
+    String localName = local.getFileName().toString();
+    journal.fileOpened(localName, file.storagePath(), container.mime(), 0);
     EgressStorage store = storage(file.storage());
     finishers.add(() -> {
       // the file's own length: wall clocks would also count the upload below
       long played = Math.max(0, MediaDuration.nanos(local));
       OutputStore.Stored stored = store.store(local, file.storagePath(), container.mime(), true);
+      journal.fileStored(localName, new SpoolJournal.Stored(stored.storagePath(), stored.location(), stored.size(), played,
+          store.backupUsed()));
       manifest.addFile(stored.storagePath(), stored.location());
       long started = nanos(startedAt);
       session.update(b -> {

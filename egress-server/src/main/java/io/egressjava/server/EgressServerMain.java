@@ -4,8 +4,10 @@ import io.egressjava.api.config.ConfigException;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
 import io.egressjava.core.lifecycle.EgressSession;
-import io.egressjava.server.handler.HandlerProcesses;
 import io.egressjava.psrpc.RedisBus;
+import io.egressjava.server.handler.HandlerProcesses;
+import io.egressjava.server.spool.SpoolRecovery;
+import io.egressjava.server.spool.SpoolSalvage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,8 +58,12 @@ public final class EgressServerMain {
   private void run(EgressConfig config, String body) {
     JvmFootprint.applyToService();
     RedisBus bus = new RedisBus(RedisBus.Endpoint.of(config.redis().address()));
-    HandlerProcesses runners = new HandlerProcesses(config, body, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
-    EgressService service = new EgressService(config, bus, runners, Clock.systemUTC()).start();
+    HandlerProcesses runners = new HandlerProcesses(config, body, config.tmpDir());
+    EgressService service = new EgressService(config, bus, runners, Clock.systemUTC());
+    // before the first egress: every spool there now was left by an earlier run
+    SpoolRecovery recovery = new SpoolRecovery(config, new SpoolSalvage(config, Path.of("/")),
+        info -> service.reportRecovered(info, Duration.ofMinutes(1)), Clock.systemUTC()).start(config.tmpDir());
+    service.start();
     CpuMonitor cpu = new CpuMonitor(service.admission(), config.cpuCost(), runners::running).start();
     MemoryMonitor memory = new MemoryMonitor(service.admission(), config.cpuCost(), runners::running).start();
     List<AutoCloseable> servers = new ArrayList<>();
@@ -81,6 +87,7 @@ public final class EgressServerMain {
     servers.forEach(EgressServerMain::closeQuietly);
     cpu.close();
     memory.close();
+    recovery.close();
     service.close();
     runners.close();
     bus.close();

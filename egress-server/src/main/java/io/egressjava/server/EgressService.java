@@ -205,6 +205,18 @@ public final class EgressService implements AutoCloseable {
     return a.session.info();
   }
 
+  /**
+   * Sends the final info of an egress an earlier run of the service started (recovered from its
+   * spool after a restart) as IOInfo.UpdateEgress; true once livekit-server has it.
+   */
+  public boolean reportRecovered(EgressInfo info, Duration timeout) {
+    InfoReporter reporter = new InfoReporter(io, config.ioCreateTimeout(), config.ioUpdateTimeout(),
+        config.ioSelectionTimeout(), () -> { });
+    reporter.alreadyCreated();
+    reporter.update(info);
+    return reporter.awaitSent(timeout);
+  }
+
   /** After the final UpdateEgress: drop the handler topics and free capacity. */
   private void finish(String egressId) {
     Active a = active.remove(egressId);

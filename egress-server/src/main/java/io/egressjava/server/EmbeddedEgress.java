@@ -53,7 +53,7 @@ public final class EmbeddedEgress implements AutoCloseable {
    * bad request. An empty egress id gets a fresh one.
    */
   public static EmbeddedEgress start(EgressConfig config, StartEgressRequest request, Consumer<EgressInfo> updates) {
-    return start(config, request, updates, Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
+    return start(config, request, updates, config.tmpDir());
   }
 
   public static EmbeddedEgress start(EgressConfig config, StartEgressRequest request, Consumer<EgressInfo> updates,

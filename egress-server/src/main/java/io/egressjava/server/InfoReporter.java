@@ -54,6 +54,14 @@ final class InfoReporter {
     this.onFinalSent = onFinalSent;
   }
 
+  /**
+   * For an egress livekit-server already has (created by an earlier run of the service): only
+   * updates are sent.
+   */
+  synchronized void alreadyCreated() {
+    created = true;
+  }
+
   synchronized void create(EgressInfo info) {
     create = info;
     kick();

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Egresses in handler processes, as egress-server runs them, two per handler here
  * ({@code track_egresses_per_handler: 2}): a handler killed with SIGKILL mid-recording fails the two
- * egresses it ran ("signal: killed", 500, as the reference reports a dead handler) and what they
- * had recorded stays on disk, while a third
+ * egresses it ran ("signal: killed", 500, as the reference reports a dead handler) with what they
+ * had recorded finalized, stored and listed in their results (the reference loses it), while a third
  * egress, in another handler, records on and completes with its file; meanwhile the CPU monitor
  * measures each handler's process tree and shares it among its egresses.
  */
@@ -94,6 +94,19 @@ class HandlerProcessNetnsIT {
         assertThat(killed.getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
         assertThat(killed.getError()).isEqualTo("signal: killed");
         assertThat(killed.getErrorCode()).isEqualTo(500);
+        // unlike the reference, with what it recorded: finalized and stored by the service
+        assertThat(killed.getFileResultsList()).as("recovered file of %s", e.getEgressId()).hasSize(1);
+        LivekitEgress.FileInfo recovered = killed.getFileResults(0);
+        assertThat(killed.getFile()).isEqualTo(recovered);
+        Path stored = Path.of(recovered.getLocation());
+        assertThat(stored.getParent()).isEqualTo(tmp.resolve("out"));
+        assertThat(recovered.getSize()).isEqualTo(Files.size(stored)).isPositive();
+        List<PacketReader.Packet> kept = PacketReader.read(stored);
+        double keptSeconds = kept.get(kept.size() - 1).seconds() - kept.get(0).seconds();
+        System.out.printf("recovered after SIGKILL: %s, %d frames over %.1f s, reported %.1f s%n", stored.getFileName(),
+            kept.size(), keptSeconds, recovered.getDuration() / 1e9);
+        assertThat(keptSeconds).as("of the ~3 s recorded before the kill").isGreaterThan(1.5);
+        assertThat(recovered.getDuration() / 1e9).isCloseTo(keptSeconds, org.assertj.core.data.Offset.offset(0.2));
       }
       assertThat(runners.running()).containsOnlyKeys(other.getEgressId());
       assertThat(service.results()).containsEntry(new EgressService.Outcome("track", "process_error"), 2L);
@@ -119,19 +132,9 @@ class HandlerProcessNetnsIT {
       }
       assertThat(runners.running()).isEmpty();
       assertThat(survivor.isAlive()).as("a shared handler stays for the next egresses").isTrue();
-      // what the killed handler had recorded is kept where it wrote it, playable up to its last second
+      // nothing of the killed egresses is left behind: it is all stored
       for (EgressInfo e : List.of(video, audio)) {
-        Path work = tmp.resolve("work").resolve(e.getEgressId());
-        List<Path> media;
-        try (var files = Files.list(work)) {
-          media = files.filter(f -> f.toString().endsWith(".webm") || f.toString().endsWith(".ogg")).toList();
-        }
-        assertThat(media).as("recorded by the killed handler, in %s", work).hasSize(1);
-        List<PacketReader.Packet> kept = PacketReader.read(media.get(0));
-        double keptSeconds = kept.get(kept.size() - 1).seconds() - kept.get(0).seconds();
-        System.out.printf("kept after SIGKILL: %s, %d frames over %.1f s%n", media.get(0).getFileName(), kept.size(),
-            keptSeconds);
-        assertThat(keptSeconds).as("of the ~3 s recorded before the kill").isGreaterThan(1.5);
+        assertThat(tmp.resolve("work").resolve(e.getEgressId())).doesNotExist();
       }
       runners.close();
       survivor.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // retired: it exits, having nothing to run

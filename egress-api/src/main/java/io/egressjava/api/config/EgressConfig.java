@@ -8,6 +8,7 @@ import io.egressjava.api.config.ServiceSettings.Logging;
 import io.egressjava.api.config.ServiceSettings.Redis;
 import io.egressjava.api.config.ServiceSettings.S3AssumeRole;
 import io.egressjava.api.config.ServiceSettings.SessionLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,10 @@ import java.util.Map;
  * @param trackEgressesPerHandler {@code track_egresses_per_handler} (egress-java): the same for
  *     track egresses (passthrough: no decoder or encoder, little memory), which count as that
  *     fraction of a handler; mixed, a handler holds e.g. half its track egresses and half its others
+ * @param tmpDir {@code tmp_dir}: where egresses write before upload, one directory each
+ *     ({@code <tmp_dir>/<egress id>}) — the spool: what a process that died had recorded is found
+ *     and finished from here, also after a restart, so on Kubernetes it belongs on a volume that
+ *     outlives the pod's containers (default: {@code egress-java} in the JVM's temp directory)
  */
 public record EgressConfig(
     String apiKey,
@@ -62,7 +67,8 @@ public record EgressConfig(
     Debug debug,
     boolean mixRoomCompositeAudio,
     int egressesPerHandler,
-    int trackEgressesPerHandler) {
+    int trackEgressesPerHandler,
+    Path tmpDir) {
 
   /**
    * Whether room composites render with the built-in templates (no {@code template_base}): those

@@ -187,7 +187,8 @@ public final class EgressConfigLoader {
         debug(root.child("debug")),
         root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"),
         atLeastOne(root, "egresses_per_handler", 10),
-        atLeastOne(root, "track_egresses_per_handler", 25));
+        atLeastOne(root, "track_egresses_per_handler", 25),
+        tmpDir(root));
 
     // accepted by the reference, no effect here
     root.ignore("latency_overrides");
@@ -195,12 +196,24 @@ public final class EgressConfigLoader {
     root.ignore("test_overrides");
     root.ignore("nodeid");
     root.ignore("handler_id");
-    root.ignore("tmp_dir");
 
     for (String key : root.unknownKeys()) {
       warnings.add("unknown config key '" + key + "' is ignored (check its spelling)");
     }
     return config;
+  }
+
+  /** {@code tmp_dir}: an absolute directory, by default under the JVM's temp directory. */
+  private static java.nio.file.Path tmpDir(ConfigNode root) {
+    String dir = root.string("tmp_dir", "");
+    if (dir.isEmpty()) {
+      return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "egress-java");
+    }
+    java.nio.file.Path p = java.nio.file.Path.of(dir);
+    if (!p.isAbsolute()) {
+      throw root.invalid("tmp_dir", "expected an absolute path, got '" + dir + "'");
+    }
+    return p;
   }
 
   private static Duration positiveOr(Duration d, Duration dflt) {

@@ -1,33 +1,23 @@
 package io.egressjava.media.ffmpeg;
 
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
 import static org.bytedeco.ffmpeg.global.avformat.AVFMT_GLOBALHEADER;
 import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
 import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
-import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +42,7 @@ public final class FileMuxer implements AutoCloseable {
   private final AVFormatContext context;
   private final List<AVRational> sourceTimeBases = new ArrayList<>();
   /** Per audio stream: the encoder's priming (s), hidden again by the fast-start rewrite. */
-  /** When each stream's first packet was written (s): where it starts again after {@link #fastStart}. */
+  /** When each stream's first packet was written (s): where it starts again after {@link Remux#rewrite}. */
   private final Map<Integer, Double> startSeconds = new HashMap<>();
   private boolean headerWritten;
   private boolean closed;
@@ -144,11 +134,11 @@ public final class FileMuxer implements AutoCloseable {
       for (int i = 0; i < context.nb_streams(); i++) {
         hasVideo |= context.streams(i).codecpar().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
       }
+      // a fragment reaches the file whole when it ends: at each key frame, and at the latest after
+      // 2 s of video (1 s of audio alone), so a process killed at any moment loses at most that
       av_dict_set(options, "movflags", hasVideo ? "frag_keyframe+empty_moov+default_base_moof"
           : "empty_moov+default_base_moof", 0);
-      if (!hasVideo) {
-        av_dict_set(options, "frag_duration", "1000000", 0);
-      }
+      av_dict_set(options, "frag_duration", hasVideo ? "2000000" : "1000000", 0);
     }
     try {
       Ffmpeg.check(avformat_write_header(context, options), "avformat_write_header");
@@ -279,76 +269,7 @@ public final class FileMuxer implements AutoCloseable {
       avformat_free_context(context);
     }
     if (headerWritten && path != null && format.equals("mp4")) {
-      fastStart(path, startSeconds);
+      Remux.rewrite(path, "mp4", startSeconds);
     }
-  }
-
-  /**
-   * Remuxes a (fragmented) MP4 into a regular one with the moov box first. A fragmented file starts
-   * every track at zero, so here each track is put back where its first packet was written: an
-   * audio encoder's priming before zero (the edit list hides it, and audio lines up with video
-   * again), a picture that started late after it (the edit list starts that track late).
-   */
-  static void fastStart(Path file, Map<Integer, Double> startSeconds) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".faststart.mp4");
-    AVFormatContext in = new AVFormatContext(null);
-    AVFormatContext out = new AVFormatContext(null);
-    AVPacket packet = av_packet_alloc();
-    AVDictionary options = new AVDictionary(null);
-    boolean outOpen = false;
-    try {
-      Ffmpeg.check(avformat_open_input(in, file.toString(), null, null), "avformat_open_input");
-      Ffmpeg.check(avformat_find_stream_info(in, (PointerPointerHolder.NULL)), "avformat_find_stream_info");
-      Ffmpeg.check(avformat_alloc_output_context2(out, null, "mp4", tmp.toString()), "avformat_alloc_output_context2");
-      for (int i = 0; i < in.nb_streams(); i++) {
-        AVStream s = avformat_new_stream(out, null);
-        Ffmpeg.check(avcodec_parameters_copy(s.codecpar(), in.streams(i).codecpar()), "avcodec_parameters_copy");
-        s.codecpar().codec_tag(0);
-        s.time_base(in.streams(i).time_base());
-      }
-      AVIOContext io = new AVIOContext(null);
-      Ffmpeg.check(avio_open(io, tmp.toString(), AVIO_FLAG_WRITE), "avio_open");
-      out.pb(io);
-      outOpen = true;
-      av_dict_set(options, "movflags", "faststart", 0);
-      out.avoid_negative_ts(0); // the audio priming stays an edit list here too
-      Ffmpeg.check(avformat_write_header(out, options), "avformat_write_header");
-      Map<Integer, Long> shifts = new HashMap<>();
-      while (av_read_frame(in, packet) >= 0) {
-        int index = packet.stream_index();
-        Long shift = shifts.get(index);
-        if (shift == null) {
-          AVRational tb = in.streams(index).time_base();
-          double start = startSeconds.getOrDefault(index, 0.0);
-          shift = Math.round(start * tb.den() / tb.num()) - packet.dts();
-          shifts.put(index, shift);
-        }
-        packet.pts(packet.pts() + shift);
-        packet.dts(packet.dts() + shift);
-        av_packet_rescale_ts(packet, in.streams(index).time_base(), out.streams(index).time_base());
-        packet.pos(-1);
-        Ffmpeg.check(av_interleaved_write_frame(out, packet), "av_interleaved_write_frame");
-        av_packet_unref(packet);
-      }
-      Ffmpeg.check(av_write_trailer(out), "av_write_trailer");
-    } finally {
-      av_dict_free(options);
-      av_packet_free(packet);
-      if (outOpen) {
-        avio_closep(out.pb());
-      }
-      avformat_free_context(out);
-      avformat_close_input(in);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Typed null for FFmpeg calls taking an optional options array. */
-  private static final class PointerPointerHolder {
-    static final org.bytedeco.javacpp.PointerPointer<?> NULL = null;
   }
 }

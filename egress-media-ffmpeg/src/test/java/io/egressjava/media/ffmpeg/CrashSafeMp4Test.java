@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A recording process killed with SIGKILL leaves an MP4 that plays up to its last fragment. */
+/**
+ * A recording process killed with SIGKILL leaves an MP4 that plays up to its last fragment, and
+ * that {@link Remux} turns into a regular one without losing a frame.
+ */
 class CrashSafeMp4Test {
 
   @Test
@@ -40,5 +43,36 @@ class CrashSafeMp4Test {
     // fragments close at each key frame (every second): at most about a second is lost
     assertThat(frames).isBetween(encoded - 40, encoded + 30);
     assertThat(Probe.meanVolumeDb(file)).isGreaterThan(-20);
+
+    // finalized as the service does after a crash: a regular MP4, index first, nothing lost
+    Remux.rewrite(file, "mp4", null);
+    assertThat(topLevelBoxes(file)).startsWith("ftyp", "moov").doesNotContain("moof");
+    assertThat(Probe.decodedVideoFrames(file)).isEqualTo(frames);
+    double seconds = Probe.info(file).get("format").get("duration").asDouble();
+    assertThat(seconds).as("duration of the finalized file").isBetween((frames - 2) / 30.0, (frames + 10) / 30.0);
+  }
+
+  /** The types of an MP4's top-level boxes, in file order. */
+  private static List<String> topLevelBoxes(Path file) throws java.io.IOException {
+    List<String> types = new java.util.ArrayList<>();
+    try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+      while (true) {
+        long size;
+        try {
+          size = in.readInt() & 0xFFFFFFFFL;
+        } catch (java.io.EOFException e) {
+          return types;
+        }
+        byte[] type = new byte[4];
+        in.readFully(type);
+        types.add(new String(type, java.nio.charset.StandardCharsets.US_ASCII));
+        long header = 8;
+        if (size == 1) {
+          size = in.readLong();
+          header = 16;
+        }
+        in.skipNBytes(size - header);
+      }
+    }
   }
 }

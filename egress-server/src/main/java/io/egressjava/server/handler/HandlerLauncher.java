@@ -38,6 +38,11 @@ final class HandlerLauncher {
   }
 
   /** Where a link named {@code name} (a handler's control link, or an egress's link) listens. */
+  /** Where an egress writes before upload: {@code <workRoot>/<egress id>}. */
+  Path workDir(String egressId) {
+    return workRoot.resolve(egressId);
+  }
+
   Path socketPath(String name) {
     Path p = workRoot.resolve(name).resolve("handler.sock");
     return p.toString().length() <= MAX_SOCKET_PATH ? p : Path.of("/tmp", "egress-java-ipc", name + ".sock");

@@ -37,11 +37,13 @@ public final class HandlerMain {
 
   private final EgressConfig config;
   private final MediaRunners runners;
+  private final Path workRoot;
   private int running;
 
-  private HandlerMain(EgressConfig config, MediaRunners runners) {
+  private HandlerMain(EgressConfig config, MediaRunners runners, Path workRoot) {
     this.config = config;
     this.runners = runners;
+    this.workRoot = workRoot;
   }
 
   public static void main(String[] args) throws Exception {
@@ -60,8 +62,9 @@ public final class HandlerMain {
     warm.setDaemon(true);
     warm.start();
 
-    MediaRunners runners = MediaRunners.inHandler(config, Path.of(require(env, ENV_WORK_ROOT)), Clock.systemUTC());
-    HandlerMain handler = new HandlerMain(config, runners);
+    Path workRoot = Path.of(require(env, ENV_WORK_ROOT));
+    MediaRunners runners = MediaRunners.inHandler(config, workRoot, Clock.systemUTC());
+    HandlerMain handler = new HandlerMain(config, runners, workRoot);
     try {
       while (true) {
         HandlerLink.Frame f = control.receive();
@@ -93,7 +96,7 @@ public final class HandlerMain {
         EgressPlan plan = new EgressPlanner(config, planClock).plan(a.request());
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(a.socket()));
-        new HostedEgress(new HandlerLink(channel)).run(plan, runners);
+        new HostedEgress(new HandlerLink(channel), workRoot.resolve(id)).run(plan, runners);
       } catch (IOException | RuntimeException e) {
         log.error("egress {} could not run in this handler", id, e); // the service fails it when its link closes
       } catch (InterruptedException e) {

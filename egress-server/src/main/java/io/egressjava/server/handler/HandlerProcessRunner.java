@@ -9,6 +9,7 @@ import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.server.CpuMonitor;
 import io.egressjava.server.handler.HandlerLink.Frame;
 import io.egressjava.server.handler.HandlerLink.Kind;
+import io.egressjava.server.spool.SpoolRequest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * answers STARTING and comes up in the background, or fails the egress by an update after
  * {@value #READY_TIMEOUT_MS} ms. If the process dies before the egress ended —
  * SIGKILL, a native crash — the egresses it ran fail with the exit as their error ("signal:
- * killed"), code 500, as the reference reports it.
+ * killed"), code 500, as the reference reports it, but unlike the reference with their results:
+ * what they recorded is finalized and stored by the service first.
  */
 public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Handler {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcessRunner.class);
@@ -75,6 +77,14 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     void ready(HandlerProcessRunner runner);
 
     void exited(HandlerProcessRunner runner);
+
+    /**
+     * The egress's handler died before it ended: finishes what it left (its files finalized and
+     * stored) and says what to add to its final info.
+     */
+    default java.util.function.Consumer<EgressInfo.Builder> salvage(HandlerProcessRunner runner) {
+      return b -> { };
+    }
   }
 
   private final long answerWithinMs;
@@ -143,6 +153,8 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
       Process process = host.process();
       Path socket = launcher.socketPath(plan.egressId());
       try (ServerSocketChannel server = listen(socket)) {
+        // kept beside what it records: a service restarted after a crash finishes the egress from it
+        SpoolRequest.write(launcher.workDir(plan.egressId()), plan.info().getStartedAt(), request);
         host.assign(plan.info().getStartedAt(), socket, request);
         assigned.complete(null);
         l = new HandlerLink(awaitConnection(server, process, deadline));
@@ -266,9 +278,23 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
       handlerLost = true;
       PsrpcException error = killError != null ? killError : new PsrpcException(PsrpcCode.INTERNAL, exit);
       log.error("handler {} ended before egress {}: {}", host, session.plan().egressId(), error.getMessage());
-      session.fail(error, b -> b.setErrorCode(killError != null ? error.code().httpStatus() : 500));
+      java.util.function.Consumer<EgressInfo.Builder> recovered = salvage();
+      session.fail(error, b -> {
+        b.setErrorCode(killError != null ? error.code().httpStatus() : 500);
+        recovered.accept(b);
+      });
     }
     listener.exited(this);
+  }
+
+  /** What the dead handler left, finished by the service; nothing added if that fails. */
+  private java.util.function.Consumer<EgressInfo.Builder> salvage() {
+    try {
+      return listener.salvage(this);
+    } catch (RuntimeException e) {
+      log.error("what egress {} recorded could not be recovered", session.plan().egressId(), e);
+      return b -> { };
+    }
   }
 
   /** A process exit as Go's exec package words it ("signal: killed", "exit status 1"). */
@@ -384,6 +410,11 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
 
   HandlerHost host() {
     return host;
+  }
+
+  /** The service's copy of the egress's session (its plan and the info as the handler last reported it). */
+  EgressSession session() {
+    return session;
   }
 
   public String egressId() {

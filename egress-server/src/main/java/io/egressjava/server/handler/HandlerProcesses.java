@@ -4,13 +4,14 @@ import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.files.FileTrees;
 import io.egressjava.core.lifecycle.EgressRunner;
+import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.server.MediaRunners;
 import io.egressjava.server.RunnerFactory;
+import io.egressjava.server.spool.SpoolSalvage;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.TemplateServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressSourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * keeps none, so it costs the service's JVM alone. A shared handler that has served
  * {@value #SERVED_PER_CAPACITY}× its capacity is retired once idle. The service keeps what all
  * handlers share: the template site and the node's PulseAudio; after an egress ends it removes what
- * it left (Chrome, Xvfb, its audio sink, its work directory — unless its handler died before the
- * egress ended: then the work directory holds what was recorded and not yet stored, and is kept).
+ * it left (Chrome, Xvfb, its audio sink, its work directory). When a handler dies before its
+ * egresses ended, what they recorded is finalized and stored first ({@link SpoolSalvage}); what
+ * cannot be stored stays in the work directory.
  */
 public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HandlerProcesses.class);
@@ -53,6 +57,8 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private final EgressConfig config;
   private final Path workRoot;
   private final HandlerLauncher launcher;
+  /** Finishes what a dead handler's egresses recorded. */
+  private final SpoolSalvage salvage;
   private final Map<String, HandlerProcessRunner> running = new ConcurrentHashMap<>();
   private final boolean keepSpare;
   /** Units of a shared handler: egresses_per_handler × track_egresses_per_handler. */
@@ -83,6 +89,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     this.config = config;
     this.workRoot = workRoot;
     this.launcher = new HandlerLauncher(configBody, workRoot);
+    this.salvage = new SpoolSalvage(config, Path.of("/")); // local storage paths resolve as the handlers' do
     this.keepSpare = keepSpare;
     this.sharedCapacity = config.egressesPerHandler() * config.trackEgressesPerHandler();
     timer.execute(launcher::prepareArchive); // first: every handler after it starts faster
@@ -111,6 +118,17 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
       @Override
       public void exited(HandlerProcessRunner runner) {
         HandlerProcesses.this.exited(runner, weight);
+      }
+
+      @Override
+      public Consumer<EgressInfo.Builder> salvage(HandlerProcessRunner runner) {
+        EgressSession session = runner.session();
+        SpoolSalvage.Salvaged done = salvage.salvage(session.plan(), workRoot.resolve(runner.egressId()),
+            session.info().getStartedAt());
+        return b -> {
+          done.applyTo(b, SpoolSalvage.legacyFileField(session.plan()));
+          SpoolSalvage.describe(b, done);
+        };
       }
     });
   }
@@ -251,10 +269,14 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     BrowserEnvironment.reapHandler(MediaRunners.sharedBrowserDir(workRoot), MediaRunners.handlerBrowserDir(workRoot, id),
         id);
     Path work = workRoot.resolve(id);
-    if (runner.handlerLost() && Files.isDirectory(work)) {
-      // everything it recorded and had not stored yet is here: never deleted (the reference's
-      // handler loses it); left for the operator and for recovery
-      log.warn("the handler of egress {} is gone: what it recorded is kept in {}", id, work);
+    boolean completed = !runner.handlerLost()
+        && runner.session().status() == livekit.LivekitEgress.EgressStatus.EGRESS_COMPLETE;
+    List<Path> left = completed ? List.of() : SpoolSalvage.leftovers(work);
+    if (!left.isEmpty()) {
+      // recorded and not stored (storage refused it, or an output the salvage does not finish):
+      // never deleted — the reference's handler loses it; left for the operator
+      log.warn("egress {} ended {}: what could not be stored is kept in {}: {}", id,
+          runner.handlerLost() ? "with its handler" : runner.session().status(), work, left);
       return;
     }
     deleteTree(work);

@@ -5,11 +5,14 @@ import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.spool.SpoolJournal;
 import io.egressjava.server.RunnerFactory;
 import io.egressjava.server.handler.HandlerLink.Frame;
 import io.egressjava.server.handler.HandlerLink.Kind;
+import io.egressjava.server.spool.SpoolOwner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import livekit.LivekitEgress;
@@ -28,16 +31,31 @@ final class HostedEgress {
   private static final long CLOSE_GRACE_MS = 300;
 
   private final HandlerLink link;
+  private final Path workDir;
+  /** Every info is journaled too: a service restarted after a crash reports the last one. */
+  private final SpoolJournal journal;
   private final CountDownLatch ended = new CountDownLatch(1);
   private EgressSession session;
   private EgressRunner runner;
 
-  HostedEgress(HandlerLink link) {
+  /** @param workDir the egress's work directory, held by this process while the egress runs */
+  HostedEgress(HandlerLink link, Path workDir) {
     this.link = link;
+    this.workDir = workDir;
+    this.journal = SpoolJournal.in(workDir);
   }
 
   /** Runs the egress until it has ended (blocking), then closes its link. */
-  void run(EgressPlan plan, RunnerFactory runners) throws InterruptedException {
+  void run(EgressPlan plan, RunnerFactory runners) throws InterruptedException, IOException {
+    try (SpoolOwner owner = SpoolOwner.claim(workDir).orElse(null)) {
+      if (owner == null) {
+        log.warn("work directory {} is held by another process", workDir);
+      }
+      runHeld(plan, runners);
+    }
+  }
+
+  private void runHeld(EgressPlan plan, RunnerFactory runners) throws InterruptedException {
     session = new EgressSession(plan, Clock.systemUTC(), this::report);
     session.onRelinquished(() -> {
       send(Kind.RELINQUISHED, new byte[0]);
@@ -67,6 +85,7 @@ final class HostedEgress {
 
   /** Every session change goes to the service, which forwards it to livekit-server. */
   private void report(EgressInfo info) {
+    journal.info(info);
     send(Kind.INFO, info.toByteArray());
     if (EgressSession.isTerminal(info.getStatus())) {
       ended.countDown();

@@ -8,6 +8,7 @@ import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.core.spool.SpoolJournal;
 import io.egressjava.media.ffmpeg.MediaDuration;
 import io.egressjava.media.ffmpeg.PassthroughMuxer;
 import io.egressjava.source.room.rtp.EncodedFrame;
@@ -34,6 +35,7 @@ final class FileTrackOutput implements TrackOutput {
   private final LivekitModels.TrackInfo track;
   private final Clock clock;
   private final Manifest manifest = new Manifest();
+  private final SpoolJournal journal;
   private PassthroughMuxer muxer;
   private int muxTrack;
   private Instant startedAt;
@@ -45,6 +47,7 @@ final class FileTrackOutput implements TrackOutput {
     this.file = file;
     this.workDir = workDir;
     this.localFile = workDir.resolve(io.egressjava.core.naming.StoragePaths.base(file.storagePath()));
+    this.journal = SpoolJournal.in(workDir);
     this.localRoot = localRoot;
     this.codec = codec;
     this.track = track;
@@ -63,6 +66,7 @@ final class FileTrackOutput implements TrackOutput {
               size != null ? size[1] : track.getHeight()));
       startedAt = clock.instant();
       manifest.set("started_at", nanos(startedAt));
+      journal.fileOpened(localFile.getFileName().toString(), file.storagePath(), file.type().mime(), nanos(startedAt));
     }
     muxer.write(muxTrack, frame.data(), pts, frame.keyFrame());
   }
@@ -73,6 +77,8 @@ final class FileTrackOutput implements TrackOutput {
     long played = MediaDuration.nanos(localFile);
     try (EgressStorage store = storage(file.storage())) {
       var stored = store.store(localFile, file.storagePath(), file.type().mime(), true);
+      journal.fileStored(localFile.getFileName().toString(), new SpoolJournal.Stored(stored.storagePath(),
+          stored.location(), stored.size(), Math.max(0, played), store.backupUsed()));
       manifest.addFile(stored.storagePath(), stored.location());
       long started = nanos(startedAt);
       long ended = started + Math.max(0, played);

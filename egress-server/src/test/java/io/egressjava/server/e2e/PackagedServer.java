@@ -103,6 +103,12 @@ final class PackagedServer implements AutoCloseable {
     return process.descendants().filter(ProcessHandle::isAlive).toList();
   }
 
+  /** SIGKILL of the service alone: its handlers are left running, as a crash of the service leaves them. */
+  void killService() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** SIGTERM: running egresses finish, then the service exits. */
   @Override
   public void close() {

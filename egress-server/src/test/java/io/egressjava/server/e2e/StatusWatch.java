@@ -19,6 +19,8 @@ final class StatusWatch implements AutoCloseable {
   private final String room;
   private final Map<String, List<EgressStatus>> seen = new ConcurrentHashMap<>();
   private final Map<String, EgressInfo> last = new ConcurrentHashMap<>();
+  /** When each egress was first seen in each status (System.nanoTime). */
+  private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Thread poller;
   private volatile boolean running = true;
 
@@ -55,12 +57,18 @@ final class StatusWatch implements AutoCloseable {
       return; // an answer the test looks at only now (the start's), older than what was listed since
     }
     last.put(i.getEgressId(), i);
+    firstSeen.putIfAbsent(i.getEgressId() + "/" + i.getStatus(), System.nanoTime());
     List<EgressStatus> list = seen.computeIfAbsent(i.getEgressId(), k -> new ArrayList<>());
     synchronized (list) {
       if (list.isEmpty() || list.get(list.size() - 1) != i.getStatus()) {
         list.add(i.getStatus());
       }
     }
+  }
+
+  /** When the egress was first seen in {@code status} (System.nanoTime, within a poll of 200 ms), or null. */
+  Long firstSeen(String egressId, EgressStatus status) {
+    return firstSeen.get(egressId + "/" + status);
   }
 
   /** The egress as last listed. */

@@ -1,0 +1,178 @@
+package io.egressjava.server.spool;
+
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.StorageConfig;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.RequestType;
+import io.egressjava.core.spool.SpoolJournal;
+import io.egressjava.media.ffmpeg.MediaDuration;
+import io.egressjava.media.ffmpeg.Remux;
+import io.egressjava.storage.EgressStorage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.FileInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes what an egress left in its work directory when the process recording it died: each
+ * file its journal lists and that was not stored yet is finalized (a fragmented MP4 rewritten with
+ * its index first, a WebM given its duration and cues; OGG, MP3 and TS are whole as they are),
+ * stored where the request asked (with the backup storage behind it) and reported as a file
+ * result — so a killed handler costs at most the last fragment, not the recording.
+ */
+public final class SpoolSalvage {
+  private static final Logger log = LoggerFactory.getLogger(SpoolSalvage.class);
+
+  private final EgressConfig config;
+  private final Path localRoot;
+
+  /** @param localRoot where local storage paths resolve ("/" as the handlers store them) */
+  public SpoolSalvage(EgressConfig config, Path localRoot) {
+    this.config = config;
+    this.localRoot = localRoot;
+  }
+
+  /**
+   * What was recovered: the file results (stored ones, and ones stored earlier by the egress
+   * itself), whether backup storage took any, and whether nothing is left that could not be stored.
+   */
+  public record Salvaged(List<FileInfo> files, boolean backupUsed, boolean complete) {
+    /** Puts the results into an EgressInfo (as the egress would have at its end). */
+    public void applyTo(EgressInfo.Builder b, boolean legacyFileField) {
+      if (files.isEmpty()) {
+        return;
+      }
+      b.clearFileResults().addAllFileResults(files);
+      if (legacyFileField || b.hasFile()) {
+        b.setFile(files.get(0));
+      }
+      b.setBackupStorageUsed(b.getBackupStorageUsed() || backupUsed);
+    }
+  }
+
+  /**
+   * Finalizes and stores what {@code workDir} holds for {@code plan}'s egress.
+   *
+   * @param startedAt when the egress started (ns since the epoch): the start of files whose own is unknown
+   */
+  public Salvaged salvage(EgressPlan plan, Path workDir, long startedAt) {
+    SpoolJournal journal = SpoolJournal.in(workDir);
+    SpoolJournal.Contents contents;
+    try {
+      contents = journal.read();
+    } catch (IOException e) {
+      log.error("spool journal of {} unreadable: {}", plan.egressId(), e.getMessage());
+      return new Salvaged(List.of(), false, false);
+    }
+    List<FileInfo> files = new ArrayList<>();
+    boolean backupUsed = false;
+    boolean complete = true;
+    for (SpoolJournal.SpooledFile f : contents.files()) {
+      long fileStart = f.startedAtNanos() > 0 ? f.startedAtNanos() : startedAt;
+      SpoolJournal.Stored stored = f.stored().orElse(null);
+      if (stored == null) {
+        Path local = workDir.resolve(f.localName());
+        if (!hasMedia(local)) {
+          log.info("egress {}: {} holds nothing to keep", plan.egressId(), local.getFileName());
+          continue;
+        }
+        try {
+          stored = store(plan, local, f);
+          journal.fileStored(f.localName(), stored);
+        } catch (RuntimeException e) {
+          complete = false;
+          log.error("egress {}: {} not stored ({}); it stays in {}", plan.egressId(), f.localName(), e.getMessage(), workDir);
+          continue;
+        }
+      }
+      backupUsed |= stored.backupUsed();
+      files.add(FileInfo.newBuilder().setFilename(stored.storagePath()).setLocation(stored.location())
+          .setSize(stored.size()).setStartedAt(fileStart).setEndedAt(fileStart + stored.durationNanos())
+          .setDuration(stored.durationNanos()).build());
+    }
+    return new Salvaged(files, backupUsed, complete);
+  }
+
+  /** Finalizes one file the egress did not get to store, then stores it. */
+  private SpoolJournal.Stored store(EgressPlan plan, Path local, SpoolJournal.SpooledFile f) {
+    String format = format(local);
+    if (Remux.finalizes(format)) {
+      try {
+        Remux.rewrite(local, format, null);
+      } catch (RuntimeException e) {
+        log.warn("egress {}: {} not finalized ({}); stored as it was written", plan.egressId(), local.getFileName(),
+            e.getMessage());
+      }
+    }
+    long played;
+    try {
+      played = Math.max(0, MediaDuration.nanos(local));
+    } catch (RuntimeException e) {
+      played = 0;
+    }
+    StorageConfig storage = plan.file() != null ? plan.file().storage() : StorageConfig.LOCAL;
+    try (EgressStorage store = EgressStorage.of(storage, config.backup(), localRoot)) {
+      var s = store.store(local, f.storagePath(), f.mime(), true);
+      log.info("egress {}: recovered {} ({} bytes, {} ms) stored at {}", plan.egressId(), local.getFileName(), s.size(),
+          played / 1_000_000, s.location());
+      return new SpoolJournal.Stored(s.storagePath(), s.location(), s.size(), played, store.backupUsed());
+    }
+  }
+
+  /**
+   * Files in a work directory that hold something (not the journal, the request or a socket; not
+   * a browser's profile): after a salvage, what could not be stored and must not be deleted.
+   */
+  public static List<Path> leftovers(Path workDir) {
+    if (!Files.isDirectory(workDir)) {
+      return List.of();
+    }
+    try (var paths = Files.walk(workDir)) {
+      return paths.filter(p -> !p.startsWith(workDir.resolve("browser")))
+          .filter(p -> !Set.of(SpoolJournal.NAME, SpoolRequest.NAME, "handler.sock").contains(p.getFileName().toString()))
+          .filter(SpoolSalvage::hasMedia).toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of(workDir); // unreadable: kept
+    }
+  }
+
+  private static boolean hasMedia(Path local) {
+    try {
+      return Files.isRegularFile(local) && Files.size(local) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** FFmpeg's muxer name for a file the egress wrote, from its extension. */
+  static String format(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    String ext = name.substring(name.lastIndexOf('.') + 1);
+    return switch (ext) {
+      case "mp4", "m4a" -> "mp4";
+      case "webm" -> "webm";
+      case "mkv" -> "matroska";
+      case "ts" -> "mpegts";
+      default -> ext; // ogg, mp3
+    };
+  }
+
+  /** Whether the legacy {@code file} field of the info carries the file (track egress sets it). */
+  public static boolean legacyFileField(EgressPlan plan) {
+    return plan.requestType() == RequestType.TRACK;
+  }
+
+  /** Marks an info as recovered by the service (details), keeping the error the death gave it. */
+  public static void describe(EgressInfo.Builder b, Salvaged s) {
+    if (!s.files().isEmpty()) {
+      b.setDetails("recorded until its process died; " + s.files().size() + " file(s) recovered and stored");
+    }
+  }
+}
