@@ -58,6 +58,23 @@ final class Stores implements AutoCloseable {
         .setEndpoint(s3.endpoint()).setBucket(BUCKET).setRegion("us-east-1").setForcePathStyle(true).build();
   }
 
+  /** The S3 server's port (to put a fault-injecting relay in front of it). */
+  int s3Port() {
+    return s3.port();
+  }
+
+  /** A request's own S3 upload settings, through whatever listens on {@code port} (a relay to the S3 server). */
+  LivekitEgress.S3Upload s3UploadVia(int port) {
+    return s3Upload().toBuilder().setEndpoint("http://127.0.0.1:" + port).build();
+  }
+
+  /** An object of the S3 bucket, read directly from the server. */
+  byte[] s3Object(String key) throws Exception {
+    try (InputStream in = s3Reader.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
+      return in.readAllBytes();
+    }
+  }
+
   /** The config file's {@code storage:} section for Azure (Azurite). */
   String azureYaml() {
     return "azure: {account_name: " + Azurite.ACCOUNT + ", account_key: '" + Azurite.KEY + "', container_name: " + BUCKET

@@ -26,10 +26,18 @@ import org.slf4j.LoggerFactory;
  * only once it is stored. The live playlist is uploaded after every segment; the main playlist after
  * the first segment, then every k-th segment (k = elapsed hours + 1) or at least once a minute, and
  * at the end (protocol.md §4.12).
+ *
+ * <p>Storage that fails (after the uploader's own retries) does not fail the output, as it does
+ * the reference's: the segment and everything after it wait, on disk, and the upload is tried
+ * again with backoff ({@value #FIRST_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms)
+ * while recording goes on — until the queue of {@code max_upload_queue} minutes is full, or, once
+ * the recording ended, for as long again. What is still not stored then stays on disk.
  */
 public final class SegmentPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentPublisher.class);
   private static final Duration MAIN_PLAYLIST_MAX_AGE = Duration.ofMinutes(1);
+  static final long FIRST_BACKOFF_MS = 1_000;
+  static final long MAX_BACKOFF_MS = 30_000;
 
   /** A finished segment file waiting for upload. */
   private record Segment(Path local, String filename, Instant start, double durationSeconds) {}
@@ -47,6 +55,11 @@ public final class SegmentPublisher implements AutoCloseable {
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicReference<EgressException> failure = new AtomicReference<>();
   private final Instant startedAt;
+  /** After the recording ended, how long uploads that keep failing are still tried. */
+  private final Duration retryAfterEnd;
+  /** Set by {@link #close}: from then on, uploads are tried until this instant (System.nanoTime). */
+  private volatile long giveUpAt;
+  private volatile boolean closing;
 
   private int segmentCount;
   private long size;
@@ -62,6 +75,14 @@ public final class SegmentPublisher implements AutoCloseable {
    */
   public SegmentPublisher(OutputStore store, SegmentNames names, int segmentDurationSeconds, Path localDir,
       int maxUploadQueueMinutes, Clock clock) {
+    this(store, names, segmentDurationSeconds, localDir, maxUploadQueueMinutes, Duration.ofMinutes(maxUploadQueueMinutes),
+        clock);
+  }
+
+  /** @param retryAfterEnd after {@link #close}, how long failing uploads are still tried */
+  public SegmentPublisher(OutputStore store, SegmentNames names, int segmentDurationSeconds, Path localDir,
+      int maxUploadQueueMinutes, Duration retryAfterEnd, Clock clock) {
+    this.retryAfterEnd = retryAfterEnd;
     this.store = store;
     this.names = names;
     this.localDir = localDir;
@@ -105,21 +126,21 @@ public final class SegmentPublisher implements AutoCloseable {
     }
   }
 
-  private void upload(Segment s) {
+  private void upload(Segment s) throws InterruptedException {
     String storagePath = StoragePaths.join(names.storageDir(), s.filename());
-    OutputStore.Stored stored = store.store(s.local(), storagePath, "video/mp2t", true);
+    OutputStore.Stored stored = untilStored(s.filename(), () -> store.store(s.local(), storagePath, "video/mp2t", true));
     // only now does the segment enter the playlists
     main.append(s.start(), s.durationSeconds(), s.filename());
     if (live != null) {
       live.append(s.start(), s.durationSeconds(), s.filename());
-      livePlaylistLocation = publish(live, names.livePlaylistFilename());
+      livePlaylistLocation = untilStored("the live playlist", () -> publish(live, names.livePlaylistFilename()));
     }
     sinceMainUpload++;
     long hours = Duration.between(startedAt, clock.instant()).toHours();
     boolean due = mainUploadedAt == null || sinceMainUpload >= hours + 1
         || Duration.between(mainUploadedAt, clock.instant()).compareTo(MAIN_PLAYLIST_MAX_AGE) >= 0;
     if (due) {
-      playlistLocation = publish(main, names.playlistFilename());
+      playlistLocation = untilStored("the playlist", () -> publish(main, names.playlistFilename()));
       sinceMainUpload = 0;
       mainUploadedAt = clock.instant();
     }
@@ -130,12 +151,40 @@ public final class SegmentPublisher implements AutoCloseable {
     }
   }
 
-  private void finish() {
+  private void finish() throws InterruptedException {
     main.end();
-    playlistLocation = publish(main, names.playlistFilename());
+    playlistLocation = untilStored("the playlist", () -> publish(main, names.playlistFilename()));
     if (live != null) {
       live.end();
-      livePlaylistLocation = publish(live, names.livePlaylistFilename());
+      livePlaylistLocation = untilStored("the live playlist", () -> publish(live, names.livePlaylistFilename()));
+    }
+  }
+
+  /**
+   * Runs an upload until it succeeds: a storage outage delays the segments, it does not lose them.
+   * Gives up (throws its failure) once the recording has ended and {@code retryAfterEnd} has passed.
+   */
+  private <T> T untilStored(String what, java.util.function.Supplier<T> upload) throws InterruptedException {
+    long backoff = FIRST_BACKOFF_MS;
+    int failures = 0;
+    while (true) {
+      try {
+        T result = upload.get();
+        if (failures > 0) {
+          log.info("HLS storage is back: {} stored after {} failed attempt(s)", what, failures);
+        }
+        return result;
+      } catch (EgressException | UncheckedIOException e) {
+        failures++;
+        long left = closing ? giveUpAt - System.nanoTime() : Long.MAX_VALUE;
+        if (left <= 0) {
+          throw e instanceof EgressException ee ? ee : new EgressException(PsrpcCode.INTERNAL, e.getMessage(), e);
+        }
+        log.warn("HLS upload of {} failed ({}); {} more segment(s) wait on disk; trying again in {} ms", what,
+            e.getMessage(), queue.size(), backoff);
+        Thread.sleep(Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
     }
   }
 
@@ -157,12 +206,17 @@ public final class SegmentPublisher implements AutoCloseable {
     }
   }
 
-  /** Uploads what is queued, ends the playlists and uploads them; throws the first upload failure. */
+  /**
+   * Uploads what is queued, ends the playlists and uploads them; throws the failure of an upload
+   * still failing {@code retryAfterEnd} from now.
+   */
   @Override
   public void close() {
+    giveUpAt = System.nanoTime() + retryAfterEnd.toNanos();
+    closing = true;
     try {
       queue.put(END);
-      if (!done.await(10, TimeUnit.MINUTES)) {
+      if (!done.await(retryAfterEnd.toMillis() + MAX_BACKOFF_MS + TimeUnit.MINUTES.toMillis(10), TimeUnit.MILLISECONDS)) {
         throw new EgressException(PsrpcCode.INTERNAL, "segment uploads did not finish");
       }
     } catch (InterruptedException e) {

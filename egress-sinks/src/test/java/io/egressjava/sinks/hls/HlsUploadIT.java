@@ -109,13 +109,47 @@ class HlsUploadIT {
     assertThat(tmp.resolve(names.indexSegment(0))).doesNotExist(); // deleted after upload
   }
 
+  /** Storage gone for a while: the segments wait on disk, in order, and none is lost or skipped. */
+  @Test
+  void anOutageDelaysSegmentsAndLosesNone() throws Exception {
+    var names = OutputNames.segments("run3/seg", "run3/index", "", "room",
+        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    StorageConfig conf = store(proxied);
+    EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
+    Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+    List<Path> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      files.add(segment(names, i));
+    }
+    try (SegmentPublisher pub = new SegmentPublisher(storage, names, 4, tmp, 60, Clock.systemUTC())) {
+      pub.segmentReady(files.get(0), t0, 4.0);
+      io.egressjava.testrig.Ports.await(Duration.ofSeconds(10), "one segment stored", () -> pub.segmentCount() == 1);
+      toxiproxy.enable("hls", false); // storage goes away
+      try {
+        for (int i = 1; i < 5; i++) {
+          pub.segmentReady(files.get(i), t0.plusSeconds(4L * i), 4.0); // recording goes on
+        }
+        Thread.sleep(6_000);
+        assertThat(pub.segmentCount()).as("stored while storage is away").isEqualTo(1);
+        assertThat(files.subList(1, 5)).allMatch(Files::exists);
+      } finally {
+        toxiproxy.enable("hls", true); // and comes back
+      }
+    }
+    assertThat(object("run3/index.m3u8").lines().filter(l -> l.endsWith(".ts")).toList())
+        .containsExactly("seg_00000.ts", "seg_00001.ts", "seg_00002.ts", "seg_00003.ts", "seg_00004.ts");
+    assertThat(object("run3/index.m3u8")).endsWith("#EXT-X-ENDLIST\n");
+    assertThat(files).noneMatch(Files::exists); // each deleted once stored
+  }
+
+  /** Storage that stays away after the recording ended: given up after the retry budget, the segment kept. */
   @Test
   void aSegmentThatCannotBeStoredNeverEntersThePlaylist() throws Exception {
     var names = OutputNames.segments("run2/seg", "run2/index", "", "room",
         Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
     StorageConfig conf = store(proxied);
     EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
-    SegmentPublisher pub = new SegmentPublisher(storage, names, 4, tmp, 60, Clock.systemUTC());
+    SegmentPublisher pub = new SegmentPublisher(storage, names, 4, tmp, 60, Duration.ofSeconds(3), Clock.systemUTC());
     Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
     List<Path> files = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
