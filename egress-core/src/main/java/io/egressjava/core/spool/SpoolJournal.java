@@ -56,6 +56,16 @@ public final class SpoolJournal {
         Long.toString(stored.durationNanos()), Boolean.toString(stored.backupUsed()));
   }
 
+  /** An HLS segment is complete on disk ({@code localName} relative to the work directory), waiting for upload. */
+  public void segmentReady(String localName, long startNanos, double durationSeconds) {
+    append("segment", localName, Long.toString(startNanos), Double.toString(durationSeconds));
+  }
+
+  /** The HLS segment {@code localName} was stored (its local copy is gone). */
+  public void segmentStored(String localName, String storagePath, long size) {
+    append("segmentStored", localName, storagePath, Long.toString(size));
+  }
+
   /** The egress's info as it now stands (each change; the last one read wins). */
   public void info(EgressInfo info) {
     append("info", Base64.getEncoder().encodeToString(info.toByteArray()));
@@ -67,8 +77,15 @@ public final class SpoolJournal {
   /** Where a file went: its path in storage, location, size in bytes and playing time. */
   public record Stored(String storagePath, String location, long size, long durationNanos, boolean backupUsed) {}
 
-  /** Everything the journal holds: the files in the order they were opened, and the last info. */
-  public record Contents(List<SpooledFile> files, Optional<EgressInfo> lastInfo) {}
+  /** An HLS segment the egress wrote: where it starts, how long it plays, and where it was stored if it was. */
+  public record SpooledSegment(String localName, long startNanos, double durationSeconds, Optional<String> storagePath,
+      long size) {}
+
+  /**
+   * Everything the journal holds: the files in the order they were opened, the HLS segments in
+   * the order they were completed, and the last info.
+   */
+  public record Contents(List<SpooledFile> files, List<SpooledSegment> segments, Optional<EgressInfo> lastInfo) {}
 
   /** Reads the journal; an empty one if there is none. */
   public Contents read() throws IOException {
@@ -76,11 +93,12 @@ public final class SpoolJournal {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      return new Contents(List.of(), Optional.empty());
+      return new Contents(List.of(), List.of(), Optional.empty());
     }
     // every entry ends with a newline: what follows the last one was cut short by a crash
     List<String> lines = List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n"));
     Map<String, SpooledFile> files = new LinkedHashMap<>();
+    Map<String, SpooledSegment> segments = new LinkedHashMap<>();
     EgressInfo info = null;
     for (String line : lines) {
       String[] f = line.split(" ");
@@ -97,6 +115,15 @@ public final class SpoolJournal {
                   Optional.of(new Stored(f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), Boolean.parseBoolean(f[6])))));
             }
           }
+          case "segment" -> segments.put(f[1], new SpooledSegment(f[1], Long.parseLong(f[2]), Double.parseDouble(f[3]),
+              Optional.empty(), 0));
+          case "segmentStored" -> {
+            SpooledSegment ready = segments.get(f[1]);
+            if (ready != null) {
+              segments.put(f[1], new SpooledSegment(f[1], ready.startNanos(), ready.durationSeconds(), Optional.of(f[2]),
+                  Long.parseLong(f[3])));
+            }
+          }
           case "info" -> info = EgressInfo.parseFrom(Base64.getDecoder().decode(f[1]));
           default -> log.debug("unknown journal entry in {}: {}", file, f[0]);
         }
@@ -104,7 +131,7 @@ public final class SpoolJournal {
         log.debug("journal line of {} not read (cut short?): {}", file, e.getMessage());
       }
     }
-    return new Contents(new ArrayList<>(files.values()), Optional.ofNullable(info));
+    return new Contents(new ArrayList<>(files.values()), new ArrayList<>(segments.values()), Optional.ofNullable(info));
   }
 
   private synchronized void append(String... fields) {

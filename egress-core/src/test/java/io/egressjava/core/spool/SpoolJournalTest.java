@@ -22,6 +22,9 @@ class SpoolJournalTest {
     journal.fileStored("my talk.mp4", new SpoolJournal.Stored("recordings/my talk.mp4", "s3://bucket/recordings/my talk.mp4",
         1234, 5_000_000_000L, true));
     journal.info(EgressInfo.newBuilder().setEgressId("EG_a").setStatus(EgressStatus.EGRESS_ACTIVE).build());
+    journal.segmentReady("hls/seg_00000.ts", 100, 2.0);
+    journal.segmentReady("hls/seg_00001.ts", 200, 1.5);
+    journal.segmentStored("hls/seg_00000.ts", "prefix/seg_00000.ts", 5000);
 
     SpoolJournal.Contents read = SpoolJournal.in(dir).read();
     assertThat(read.files()).hasSize(2);
@@ -33,6 +36,9 @@ class SpoolJournalTest {
         "s3://bucket/recordings/my talk.mp4", 1234, 5_000_000_000L, true));
     assertThat(read.files().get(1).stored()).isEmpty();
     assertThat(read.lastInfo().orElseThrow().getStatus()).isEqualTo(EgressStatus.EGRESS_ACTIVE);
+    assertThat(read.segments()).containsExactly(
+        new SpoolJournal.SpooledSegment("hls/seg_00000.ts", 100, 2.0, java.util.Optional.of("prefix/seg_00000.ts"), 5000),
+        new SpoolJournal.SpooledSegment("hls/seg_00001.ts", 200, 1.5, java.util.Optional.empty(), 0));
   }
 
   /** A process killed while appending leaves half a line: the entries before it still count. */

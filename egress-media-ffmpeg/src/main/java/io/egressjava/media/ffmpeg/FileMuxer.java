@@ -135,10 +135,11 @@ public final class FileMuxer implements AutoCloseable {
         hasVideo |= context.streams(i).codecpar().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
       }
       // a fragment reaches the file whole when it ends: at each key frame, and at the latest after
-      // 2 s of video (1 s of audio alone), so a process killed at any moment loses at most that
+      // 1 s, so a process killed at any moment loses that and what the encoder still held (a few
+      // hundred bytes of index per fragment; the rewrite at the end removes them)
       av_dict_set(options, "movflags", hasVideo ? "frag_keyframe+empty_moov+default_base_moof"
           : "empty_moov+default_base_moof", 0);
-      av_dict_set(options, "frag_duration", hasVideo ? "2000000" : "1000000", 0);
+      av_dict_set(options, "frag_duration", "1000000", 0);
     }
     try {
       Ffmpeg.check(avformat_write_header(context, options), "avformat_write_header");

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fault: every handler process of the packaged server SIGKILLed mid-recording (a native crash, the
  * OOM killer) while a room composite (Chrome), a track composite and a track egress record a
- * LiveKit Python SDK publisher to S3. Each egress ends FAILED with the exit as its error, as the
- * reference reports it — but with its file: finalized by the service, stored on S3, listed in the
- * results, and playing up to at most 2 s before the kill. Nothing is left in the spool.
+ * LiveKit Python SDK publisher to S3 (the room composite to MP4 and HLS). Each egress ends FAILED
+ * with the exit as its error, as the reference reports it — but with its outputs: the files
+ * finalized by the service, the HLS segments left on disk stored and the playlist ended, all on S3,
+ * listed in the results, playing up to at most 2 s before the kill. Nothing is
+ * left in the spool.
  *
  * <p>{@code -Dfault.kill.seconds=60} kills at 60 s of recording (the reliability issue's figure;
  * {@code scripts/fault-suite.sh}); the suite kills at 20 s. Prints the fault table.
@@ -51,22 +53,18 @@ class HandlerKillFaultNetnsIT {
       LivekitEgress.EncodingOptions small = LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360)
           .setFramerate(25).setVideoBitrate(1000).build();
       Map<String, EgressInfo> started = new LinkedHashMap<>();
-      started.put("room composite", ok(client.startRoomCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
-          .setFilepath("fault/rc-{room_name}.mp4").setS3(stores.s3Upload()).build(), "grid", null, small, false, false, "",
+      var roomOutputs = new io.livekit.server.EncodedOutputs(LivekitEgress.EncodedFileOutput.newBuilder()
+          .setFilepath("fault/rc-{room_name}.mp4").setS3(stores.s3Upload()).build(), null,
+          LivekitEgress.SegmentedFileOutput.newBuilder().setFilenamePrefix("fault/hls/seg").setPlaylistName("fault/hls/index.m3u8")
+              .setSegmentDuration(2).setS3(stores.s3Upload()).build(), null);
+      started.put("room composite", ok(client.startRoomCompositeEgress(room, roomOutputs, "grid", null, small, false, false, "",
           io.livekit.server.AudioMixing.DEFAULT_MIXING).execute()));
       started.put("track composite", ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
           .setFilepath("fault/tc-{room_name}.mp4").setS3(stores.s3Upload()).build(), tracks.get("audio/opus"),
           tracks.get("video/vp8"), null, small).execute()));
       started.put("track", ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
           .setFilepath("fault/track-{track_id}").setS3(stores.s3Upload()).build(), tracks.get("video/vp8")).execute()));
-      Map<String, Long> activeAt = new LinkedHashMap<>();
-      for (EgressInfo e : started.values()) {
-        watch.note(e);
-      }
-      for (EgressInfo e : started.values()) {
-        Shipped.awaitActive(watch, e.getEgressId());
-        activeAt.put(e.getEgressId(), watch.firstSeen(e.getEgressId(), EgressStatus.EGRESS_ACTIVE));
-      }
+      Map<String, Long> activeAt = Shipped.awaitAllActive(watch, started.values());
       Thread.sleep(killAt * 1000L);
 
       List<ProcessHandle> handlers = server.descendants().stream()
@@ -98,10 +96,26 @@ class HandlerKillFaultNetnsIT {
         assertThat(kept).as("%s: seconds kept of %.1f recorded", entry.getKey(), recorded)
             .isGreaterThanOrEqualTo(recorded - MAX_LOST_SECONDS);
         Shipped.assertReportedDuration(file.getDuration(), got);
+        if (end.getSegmentResultsCount() > 0) { // the room composite's HLS: the segments stored, the playlist ended
+          String playlist = new String(stores.s3Object("fault/hls/index.m3u8"), java.nio.charset.StandardCharsets.UTF_8);
+          List<String> segments = playlist.lines().filter(l -> l.endsWith(".ts")).toList();
+          for (int i = 0; i < segments.size(); i++) {
+            assertThat(segments.get(i)).isEqualTo(String.format(Locale.ROOT, "seg_%05d.ts", i));
+            assertThat(stores.s3Object("fault/hls/" + segments.get(i))).isNotEmpty();
+          }
+          assertThat(playlist).endsWith("#EXT-X-ENDLIST\n");
+          double listed = playlist.lines().filter(l -> l.startsWith("#EXTINF:"))
+              .mapToDouble(l -> Double.parseDouble(l.substring("#EXTINF:".length(), l.indexOf(',')))).sum();
+          LivekitEgress.SegmentsInfo seg = end.getSegmentResults(0);
+          assertThat(seg.getSegmentCount()).isEqualTo(segments.size());
+          table.add(String.format(Locale.ROOT, "| SIGKILL of every handler at %d s | %s, HLS | %s, %d segments, playlist ended |"
+              + " %.1f of %.1f s | %d B |", killAt, entry.getKey(), end.getStatus().name().substring(7), segments.size(), listed,
+              recorded, seg.getSize()));
+          // the segment being written at the kill is kept as far as it reached the disk
+          assertThat(listed).as("seconds of HLS listed, of %.1f recorded", recorded).isGreaterThan(recorded - 2.0);
+        }
       }
-      System.out.println("| fault | egress | outcome | media kept vs recorded | stored |");
-      System.out.println("|---|---|---|---|---|");
-      table.forEach(System.out::println);
+      Shipped.printFaultTable(table);
 
       // the spool is empty: everything was stored
       Path spool = tmp.resolve("server/tmp/egress-java");

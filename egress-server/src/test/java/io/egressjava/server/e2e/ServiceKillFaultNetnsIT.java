@@ -67,13 +67,7 @@ class ServiceKillFaultNetnsIT {
                 .setFramerate(25).setVideoBitrate(1000).build()).execute()));
         started.put("track", ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
             .setFilepath("fault/track-{track_id}").setS3(stores.s3Upload()).build(), tracks.get("audio/opus")).execute()));
-        for (EgressInfo e : started.values()) {
-          watch.note(e);
-        }
-        for (EgressInfo e : started.values()) {
-          Shipped.awaitActive(watch, e.getEgressId());
-          activeAt.put(e.getEgressId(), watch.firstSeen(e.getEgressId(), EgressStatus.EGRESS_ACTIVE));
-        }
+        activeAt.putAll(Shipped.awaitAllActive(watch, started.values()));
         Thread.sleep(killAt * 1000L);
         handlers = first.descendants();
         assertThat(handlers).as("the handler").isNotEmpty();
@@ -125,9 +119,7 @@ class ServiceKillFaultNetnsIT {
           h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
       }
-      System.out.println("| fault | egress | outcome | media kept vs recorded | stored |");
-      System.out.println("|---|---|---|---|---|");
-      table.forEach(System.out::println);
+      Shipped.printFaultTable(table);
     }
   }
 }

@@ -84,6 +84,29 @@ final class Shipped {
     awaitStatus(watch, egressId, Duration.ofSeconds(60), "ACTIVE", s -> s == EgressStatus.EGRESS_ACTIVE);
   }
 
+  /**
+   * Watches each egress until it is ACTIVE; returns when each was first seen ACTIVE
+   * (System.nanoTime, within the watch's poll), by egress ID.
+   */
+  static Map<String, Long> awaitAllActive(StatusWatch watch, java.util.Collection<EgressInfo> started) {
+    Map<String, Long> activeAt = new java.util.LinkedHashMap<>();
+    for (EgressInfo e : started) {
+      watch.note(e);
+    }
+    for (EgressInfo e : started) {
+      awaitActive(watch, e.getEgressId());
+      activeAt.put(e.getEgressId(), watch.firstSeen(e.getEgressId(), EgressStatus.EGRESS_ACTIVE));
+    }
+    return activeAt;
+  }
+
+  /** Prints the rows of a fault test's table (fault, egress, outcome, media kept vs recorded, bytes stored). */
+  static void printFaultTable(List<String> rows) {
+    System.out.println("| fault | egress | outcome | media kept vs recorded | stored |");
+    System.out.println("|---|---|---|---|---|");
+    rows.forEach(System.out::println);
+  }
+
   /** StopEgress through the SDK (answered ENDING), then the final info as livekit-server lists it. */
   static EgressInfo stop(EgressServiceClient client, StatusWatch watch, String egressId) throws IOException {
     EgressInfo answer = ok(client.stopEgress(egressId).execute());

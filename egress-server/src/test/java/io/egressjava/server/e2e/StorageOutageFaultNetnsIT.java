@@ -97,13 +97,12 @@ class StorageOutageFaultNetnsIT {
       assertThat(Files.size(mp4)).isEqualTo(file.getSize());
       double mp4Seconds = Shipped.probedSeconds(mp4);
 
-      System.out.println("| fault | egress | outcome | media kept vs recorded | stored |");
-      System.out.println("|---|---|---|---|---|");
-      System.out.printf(Locale.ROOT, "| S3 503 for %d s mid-recording | track composite, HLS | %s, %d segments, 0 missing |"
-          + " %.1f of %.1f s | %d B |%n", outageSeconds, end.getStatus().name().substring(7), segments.size(), listed,
-          recorded, segmentBytes);
-      System.out.printf(Locale.ROOT, "| S3 503 for %d s mid-recording | track composite, MP4 | %s | %.1f of %.1f s | %d B |%n",
-          outageSeconds, end.getStatus().name().substring(7), mp4Seconds, recorded, file.getSize());
+      Shipped.printFaultTable(List.of(
+          String.format(Locale.ROOT, "| S3 503 for %d s mid-recording | track composite, HLS | %s, %d segments, 0 missing |"
+              + " %.1f of %.1f s | %d B |", outageSeconds, end.getStatus().name().substring(7), segments.size(), listed,
+              recorded, segmentBytes),
+          String.format(Locale.ROOT, "| S3 503 for %d s mid-recording | track composite, MP4 | %s | %.1f of %.1f s | %d B |",
+              outageSeconds, end.getStatus().name().substring(7), mp4Seconds, recorded, file.getSize())));
       assertThat(listed).as("seconds of HLS listed, of %.1f recorded", recorded).isGreaterThan(recorded - 2.5);
       assertThat(mp4Seconds).as("seconds of MP4, of %.1f recorded", recorded).isGreaterThan(recorded - 2.0);
       assertThat(tmp.resolve("server/tmp/egress-java").resolve(id)).as("spool").doesNotExist();

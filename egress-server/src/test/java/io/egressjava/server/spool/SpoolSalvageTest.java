@@ -106,6 +106,65 @@ class SpoolSalvageTest {
     assertThat(SpoolSalvage.leftovers(work)).containsExactly(work.resolve("a.ogg"));
   }
 
+  /**
+   * HLS cut short: one segment stored by the egress, two left on disk and a fourth half written.
+   * They are stored and the playlist is written whole — every segment in order, ended — and reported.
+   */
+  @Test
+  void hlsSegmentsLeftOnDiskAreStoredAndThePlaylistEnded(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("out");
+    EgressPlan plan = new EgressPlanner(CONFIG, Clock.systemUTC()).plan(StartEgressRequest.newBuilder().setEgressId("EG_hls")
+        .setTrackComposite(LivekitEgress.TrackCompositeEgressRequest.newBuilder().setRoomName("room")
+            .setAudioTrackId("TR_a").setVideoTrackId("TR_v")
+            .addSegmentOutputs(LivekitEgress.SegmentedFileOutput.newBuilder().setFilenamePrefix(out.resolve("seg").toString())
+                .setPlaylistName(out.resolve("index.m3u8").toString()).setSegmentDuration(2)))
+        .build());
+    Path work = tmp.resolve("work/EG_hls");
+    SpoolJournal journal = SpoolJournal.in(work);
+    long t0 = 1_800_000_000_000_000_000L;
+    for (int i = 0; i < 3; i++) {
+      Path segment = work.resolve(plan.segments().names().indexSegment(i));
+      Files.createDirectories(segment.getParent());
+      ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x120:r=30", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mpegts",
+          segment.toString());
+      String local = work.relativize(segment).toString();
+      journal.segmentReady(local, t0 + i * 2_000_000_000L, 2.0);
+      if (i == 0) { // stored by the egress before it died
+        Path stored = out.resolve(segment.getFileName());
+        Files.createDirectories(out);
+        Files.move(segment, stored);
+        journal.segmentStored(local, stored.toString(), Files.size(stored));
+      }
+    }
+
+    // and the one being written at the death: not journaled, cut short
+    Path partial = work.resolve(plan.segments().names().indexSegment(3));
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x120:r=30", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mpegts",
+        partial.toString());
+    cutShort(partial, 0.6);
+
+    SpoolSalvage.Salvaged done = new SpoolSalvage(CONFIG, Path.of("/")).salvage(plan, work, t0);
+
+    assertThat(done.complete()).isTrue();
+    LivekitEgress.SegmentsInfo seg = done.segments().orElseThrow();
+    assertThat(seg.getSegmentCount()).isEqualTo(4);
+    assertThat(seg.getDuration() / 1e9).as("three whole segments and the part of the fourth").isBetween(6.5, 8.0);
+    assertThat(seg.getStartedAt()).isEqualTo(t0);
+    assertThat(seg.getPlaylistLocation()).isEqualTo(out.resolve("index.m3u8").toString());
+    String playlist = Files.readString(out.resolve("index.m3u8"));
+    assertThat(playlist.lines().filter(l -> l.endsWith(".ts")).toList())
+        .containsExactly("seg_00000.ts", "seg_00001.ts", "seg_00002.ts", "seg_00003.ts");
+    assertThat(playlist).endsWith("#EXT-X-ENDLIST\n");
+    for (int i = 0; i < 4; i++) {
+      assertThat(out.resolve(String.format("seg_%05d.ts", i))).exists();
+    }
+    assertThat(SpoolSalvage.leftovers(work)).isEmpty();
+    LivekitEgress.EgressInfo.Builder info = plan.info().toBuilder();
+    done.applyTo(info, false);
+    assertThat(info.getSegmentResults(0).getSegmentCount()).isEqualTo(4);
+    assertThat(info.getSegmentResults(0).getPlaylistName()).isEqualTo(plan.info().getSegmentResults(0).getPlaylistName());
+  }
+
   static EgressPlan trackCompositePlan(String egressId, String filepath) {
     return new EgressPlanner(CONFIG, Clock.systemUTC()).plan(request(egressId, filepath));
   }

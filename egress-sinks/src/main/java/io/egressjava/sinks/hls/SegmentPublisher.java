@@ -5,6 +5,7 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.storage.OutputStore;
 import io.egressjava.core.naming.OutputNames.SegmentNames;
 import io.egressjava.core.naming.StoragePaths;
+import io.egressjava.core.spool.SpoolJournal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,8 @@ public final class SegmentPublisher implements AutoCloseable {
   private final CountDownLatch done = new CountDownLatch(1);
   private final AtomicReference<EgressException> failure = new AtomicReference<>();
   private final Instant startedAt;
+  /** Each segment ready and stored, for whoever finishes the output if this process dies. */
+  private final SpoolJournal journal;
   /** After the recording ended, how long uploads that keep failing are still tried. */
   private final Duration retryAfterEnd;
   /** Set by {@link #close}: from then on, uploads are tried until this instant (System.nanoTime). */
@@ -83,6 +86,7 @@ public final class SegmentPublisher implements AutoCloseable {
   public SegmentPublisher(OutputStore store, SegmentNames names, int segmentDurationSeconds, Path localDir,
       int maxUploadQueueMinutes, Duration retryAfterEnd, Clock clock) {
     this.retryAfterEnd = retryAfterEnd;
+    this.journal = SpoolJournal.in(localDir);
     this.store = store;
     this.names = names;
     this.localDir = localDir;
@@ -100,6 +104,7 @@ public final class SegmentPublisher implements AutoCloseable {
   public void segmentReady(Path local, Instant start, double durationSeconds) {
     throwIfFailed();
     Segment s = new Segment(local, local.getFileName().toString(), start, durationSeconds);
+    journal.segmentReady(localName(local), start.getEpochSecond() * 1_000_000_000L + start.getNano(), durationSeconds);
     if (!queue.offer(s)) {
       throw new EgressException(PsrpcCode.INTERNAL, "segment upload queue full (" + queue.size()
           + " pending): storage cannot keep up");
@@ -129,6 +134,7 @@ public final class SegmentPublisher implements AutoCloseable {
   private void upload(Segment s) throws InterruptedException {
     String storagePath = StoragePaths.join(names.storageDir(), s.filename());
     OutputStore.Stored stored = untilStored(s.filename(), () -> store.store(s.local(), storagePath, "video/mp2t", true));
+    journal.segmentStored(localName(s.local()), stored.storagePath(), stored.size());
     // only now does the segment enter the playlists
     main.append(s.start(), s.durationSeconds(), s.filename());
     if (live != null) {
@@ -186,6 +192,10 @@ public final class SegmentPublisher implements AutoCloseable {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  private String localName(Path local) {
+    return localDir.toAbsolutePath().relativize(local.toAbsolutePath()).toString();
   }
 
   private String publish(HlsPlaylist playlist, String filename) {
