@@ -182,6 +182,13 @@ class EgressConfigLoaderTest {
         "unknown config key 'session_limits.file_output_max_duraton' is ignored (check its spelling)");
   }
 
+  @Test
+  void tmpDirIsTheSpoolRoot() {
+    assertThat(load("tmp_dir: /var/spool/egress").config().tmpDir()).isEqualTo(java.nio.file.Path.of("/var/spool/egress"));
+    assertThat(load("health_port: 1").config().tmpDir())
+        .isEqualTo(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', textBlock = """
       health_port: abc                                | config key 'health_port': expected an integer, got "abc"
@@ -197,6 +204,7 @@ class EgressConfigLoaderTest {
       'redis: 127.0.0.1:6379'                         | config key 'redis': expected a mapping of keys, got "127.0.0.1:6379"
       'storage: {s3: {bucket: a}, azure: {container_name: b}}' | config key 'storage': only one of s3, gcp, azure, alioss may be set, found s3, azure
       'storage: {s3: {max_retry_delay: soon}}'        | config key 'storage.s3.max_retry_delay': expected a duration such as 90m, 1h30m or 500ms, got "soon"
+      tmp_dir: spool                                  | config key 'tmp_dir': expected an absolute path, got 'spool'
       'backup: {gcp: {bucket: x}}'                    | ok
       """)
   void badValuesFailNamingTheKey(String yaml, String message) {

@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
  * the first segment, then every k-th segment (k = elapsed hours + 1) or at least once a minute, and
  * at the end (protocol.md §4.12).
  *
- * <p>Storage that fails (after the uploader's own retries) does not fail the output, as it does
- * the reference's: the segment and everything after it wait, on disk, and the upload is tried
+ * <p>Storage that fails for a while (after the uploader's own retries: 5xx, 429, timeouts, refused
+ * connections) does not fail the output, as it does the reference's: the segment and everything after it wait, on disk, and the upload is tried
  * again with backoff ({@value #FIRST_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms)
  * while recording goes on — until the queue of {@code max_upload_queue} minutes is full, or, once
- * the recording ended, for as long again. What is still not stored then stays on disk.
+ * the recording ended, for as long again. What is still not stored then stays on disk. Storage
+ * that refuses the upload for good (denied, no such bucket) fails the output at once.
  */
 public final class SegmentPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentPublisher.class);
@@ -183,7 +184,7 @@ public final class SegmentPublisher implements AutoCloseable {
       } catch (EgressException | UncheckedIOException e) {
         failures++;
         long left = closing ? giveUpAt - System.nanoTime() : Long.MAX_VALUE;
-        if (left <= 0) {
+        if (left <= 0 || refused(e)) {
           throw e instanceof EgressException ee ? ee : new EgressException(PsrpcCode.INTERNAL, e.getMessage(), e);
         }
         log.warn("HLS upload of {} failed ({}); {} more segment(s) wait on disk; trying again in {} ms", what,
@@ -192,6 +193,19 @@ public final class SegmentPublisher implements AutoCloseable {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  /**
+   * Whether storage refused the upload for good (403 denied, 404 no such bucket, 400): waiting
+   * does not help, and a misconfigured output fails now, as the reference's does.
+   */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.egressjava.api.storage.UploadException u) {
+        return !u.retryable();
+      }
+    }
+    return false;
   }
 
   private String localName(Path local) {

@@ -142,6 +142,24 @@ class HlsUploadIT {
     assertThat(files).noneMatch(Files::exists); // each deleted once stored
   }
 
+  /** Storage that refuses for good (a wrong secret: 403) fails the output at once, as the reference's does. */
+  @Test
+  void storageThatRefusesFailsAtOnce() throws Exception {
+    var names = OutputNames.segments("run4/seg", "run4/index", "", "room",
+        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    StorageConfig conf = new StorageConfig("", false, new StorageConfig.S3(S3ProxyServer.ACCESS_KEY, "not-the-secret", "", "",
+        "", "us-east-1", "http://127.0.0.1:" + s3.port(), "hls", true, null, 2, Duration.ofMillis(100), Duration.ofMillis(50),
+        Map.of(), "", ""));
+    EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
+    SegmentPublisher pub = new SegmentPublisher(storage, names, 4, tmp, 60, Clock.systemUTC());
+    Path file = segment(names, 0);
+    pub.segmentReady(file, Instant.parse("2026-11-24T10:00:00Z"), 4.0);
+    long t0 = System.nanoTime();
+    assertThatThrownBy(pub::close).isInstanceOf(EgressException.class).hasMessageContaining("S3 upload failed");
+    assertThat((System.nanoTime() - t0) / 1e9).as("seconds to fail").isLessThan(10);
+    assertThat(file).exists(); // nothing recorded is lost
+  }
+
   /** Storage that stays away after the recording ended: given up after the retry budget, the segment kept. */
   @Test
   void aSegmentThatCannotBeStoredNeverEntersThePlaylist() throws Exception {
