@@ -6,16 +6,17 @@ import io.egressjava.api.errors.EgressErrors;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.api.storage.OutputStore;
+import io.egressjava.api.storage.StorageOutage;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.manifest.Manifest;
-import io.egressjava.core.spool.SpoolJournal;
 import io.egressjava.core.naming.StoragePaths;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import io.egressjava.core.plan.PlannedOutputs;
 import io.egressjava.core.plan.StreamUrls;
+import io.egressjava.core.spool.SpoolJournal;
 import io.egressjava.media.ffmpeg.AudioTimeline;
 import io.egressjava.media.ffmpeg.ConstantFrameRate;
 import io.egressjava.media.ffmpeg.MediaDuration;
@@ -32,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,7 +156,9 @@ public final class PipelineRunner implements EgressRunner {
     finishers.add(() -> {
       // the file's own length: wall clocks would also count the upload below
       long played = Math.max(0, MediaDuration.nanos(local));
-      OutputStore.Stored stored = store.store(local, file.storagePath(), container.mime(), true);
+      // an outage is waited out for up to max_upload_queue minutes (the egress stays ENDING)
+      OutputStore.Stored stored = StorageOutage.waitOut(localName,
+          () -> store.store(local, file.storagePath(), container.mime(), true), Duration.ofMinutes(config.maxUploadQueueMinutes()));
       journal.fileStored(localName, new SpoolJournal.Stored(stored.storagePath(), stored.location(), stored.size(), played,
           store.backupUsed()));
       manifest.addFile(stored.storagePath(), stored.location());

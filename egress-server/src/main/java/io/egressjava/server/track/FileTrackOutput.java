@@ -3,6 +3,7 @@ package io.egressjava.server.track;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.api.storage.StorageOutage;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.plan.EgressPlan;
@@ -16,6 +17,7 @@ import io.egressjava.storage.EgressStorage;
 import io.egressjava.storage.ManifestPublisher;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import livekit.LivekitEgress;
 import livekit.LivekitModels;
@@ -76,7 +78,10 @@ final class FileTrackOutput implements TrackOutput {
     muxer.close();
     long played = MediaDuration.nanos(localFile);
     try (EgressStorage store = storage(file.storage())) {
-      var stored = store.store(localFile, file.storagePath(), file.type().mime(), true);
+      // an outage is waited out for up to max_upload_queue minutes (the egress stays ENDING)
+      var stored = StorageOutage.waitOut(localFile.getFileName().toString(),
+          () -> store.store(localFile, file.storagePath(), file.type().mime(), true),
+          Duration.ofMinutes(config.maxUploadQueueMinutes()));
       journal.fileStored(localFile.getFileName().toString(), new SpoolJournal.Stored(stored.storagePath(),
           stored.location(), stored.size(), Math.max(0, played), store.backupUsed()));
       manifest.addFile(stored.storagePath(), stored.location());

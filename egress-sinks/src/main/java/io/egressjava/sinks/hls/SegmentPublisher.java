@@ -3,6 +3,7 @@ package io.egressjava.sinks.hls;
 import io.egressjava.api.errors.EgressException;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.storage.OutputStore;
+import io.egressjava.api.storage.StorageOutage;
 import io.egressjava.core.naming.OutputNames.SegmentNames;
 import io.egressjava.core.naming.StoragePaths;
 import io.egressjava.core.spool.SpoolJournal;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Storage that fails for a while (after the uploader's own retries: 5xx, 429, timeouts, refused
  * connections) does not fail the output, as it does the reference's: the segment and everything after it wait, on disk, and the upload is tried
- * again with backoff ({@value #FIRST_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms)
+ * again with backoff ({@link StorageOutage}: 1 s doubling to 30 s)
  * while recording goes on — until the queue of {@code max_upload_queue} minutes is full, or, once
  * the recording ended, for as long again. What is still not stored then stays on disk. Storage
  * that refuses the upload for good (denied, no such bucket) fails the output at once.
@@ -38,8 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class SegmentPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentPublisher.class);
   private static final Duration MAIN_PLAYLIST_MAX_AGE = Duration.ofMinutes(1);
-  static final long FIRST_BACKOFF_MS = 1_000;
-  static final long MAX_BACKOFF_MS = 30_000;
 
   /** A finished segment file waiting for upload. */
   private record Segment(Path local, String filename, Instant start, double durationSeconds) {}
@@ -169,43 +168,11 @@ public final class SegmentPublisher implements AutoCloseable {
 
   /**
    * Runs an upload until it succeeds: a storage outage delays the segments, it does not lose them.
-   * Gives up (throws its failure) once the recording has ended and {@code retryAfterEnd} has passed.
+   * Gives up (throws its failure) once the recording has ended and {@code retryAfterEnd} has
+   * passed, or at once when storage refuses for good.
    */
   private <T> T untilStored(String what, java.util.function.Supplier<T> upload) throws InterruptedException {
-    long backoff = FIRST_BACKOFF_MS;
-    int failures = 0;
-    while (true) {
-      try {
-        T result = upload.get();
-        if (failures > 0) {
-          log.info("HLS storage is back: {} stored after {} failed attempt(s)", what, failures);
-        }
-        return result;
-      } catch (EgressException | UncheckedIOException e) {
-        failures++;
-        long left = closing ? giveUpAt - System.nanoTime() : Long.MAX_VALUE;
-        if (left <= 0 || refused(e)) {
-          throw e instanceof EgressException ee ? ee : new EgressException(PsrpcCode.INTERNAL, e.getMessage(), e);
-        }
-        log.warn("HLS upload of {} failed ({}); {} more segment(s) wait on disk; trying again in {} ms", what,
-            e.getMessage(), queue.size(), backoff);
-        Thread.sleep(Math.min(backoff, TimeUnit.NANOSECONDS.toMillis(left) + 1));
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      }
-    }
-  }
-
-  /**
-   * Whether storage refused the upload for good (403 denied, 404 no such bucket, 400): waiting
-   * does not help, and a misconfigured output fails now, as the reference's does.
-   */
-  private static boolean refused(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.egressjava.api.storage.UploadException u) {
-        return !u.retryable();
-      }
-    }
-    return false;
+    return StorageOutage.waitOut(what, upload, () -> closing ? giveUpAt - System.nanoTime() : Long.MAX_VALUE);
   }
 
   private String localName(Path local) {
@@ -240,7 +207,7 @@ public final class SegmentPublisher implements AutoCloseable {
     closing = true;
     try {
       queue.put(END);
-      if (!done.await(retryAfterEnd.toMillis() + MAX_BACKOFF_MS + TimeUnit.MINUTES.toMillis(10), TimeUnit.MILLISECONDS)) {
+      if (!done.await(retryAfterEnd.toMillis() + StorageOutage.MAX_BACKOFF_MS + TimeUnit.MINUTES.toMillis(10), TimeUnit.MILLISECONDS)) {
         throw new EgressException(PsrpcCode.INTERNAL, "segment uploads did not finish");
       }
     } catch (InterruptedException e) {
