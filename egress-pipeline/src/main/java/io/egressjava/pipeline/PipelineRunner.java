@@ -159,8 +159,7 @@ public final class PipelineRunner implements EgressRunner {
       // an outage is waited out for up to max_upload_queue minutes (the egress stays ENDING)
       OutputStore.Stored stored = StorageOutage.waitOut(localName,
           () -> store.store(local, file.storagePath(), container.mime(), true), Duration.ofMinutes(config.maxUploadQueueMinutes()));
-      journal.fileStored(localName, new SpoolJournal.Stored(stored.storagePath(), stored.location(), stored.size(), played,
-          store.backupUsed()));
+      journal.fileStored(localName, SpoolJournal.Stored.of(stored, played));
       manifest.addFile(stored.storagePath(), stored.location());
       long started = nanos(startedAt);
       session.update(b -> {

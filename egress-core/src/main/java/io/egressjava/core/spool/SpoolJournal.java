@@ -1,5 +1,6 @@
 package io.egressjava.core.spool;
 
+import io.egressjava.api.storage.OutputStore;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -75,7 +76,12 @@ public final class SpoolJournal {
   public record SpooledFile(String localName, String storagePath, String mime, long startedAtNanos, Optional<Stored> stored) {}
 
   /** Where a file went: its path in storage, location, size in bytes and playing time. */
-  public record Stored(String storagePath, String location, long size, long durationNanos, boolean backupUsed) {}
+  public record Stored(String storagePath, String location, long size, long durationNanos, boolean backupUsed) {
+    /** What a store answered for a file that plays {@code durationNanos}. */
+    public static Stored of(OutputStore.Stored stored, long durationNanos) {
+      return new Stored(stored.storagePath(), stored.location(), stored.size(), durationNanos, stored.backup());
+    }
+  }
 
   /** An HLS segment the egress wrote: where it starts, how long it plays, and where it was stored if it was. */
   public record SpooledSegment(String localName, long startNanos, double durationSeconds, Optional<String> storagePath,

@@ -125,10 +125,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
         EgressSession session = runner.session();
         SpoolSalvage.Salvaged done = salvage.salvage(session.plan(), workRoot.resolve(runner.egressId()),
             session.info().getStartedAt());
-        return b -> {
-          done.applyTo(b, SpoolSalvage.legacyFileField(session.plan()));
-          SpoolSalvage.describe(b, done);
-        };
+        return b -> done.applyTo(b, session.plan());
       }
     });
   }

@@ -140,8 +140,7 @@ public final class SpoolRecovery implements AutoCloseable {
         long startedAt = base.getStartedAt() > 0 ? base.getStartedAt() : saved.get().plannedAt();
         SpoolSalvage.Salvaged done = salvage.salvage(plan, dir, startedAt);
         EgressInfo.Builder b = base.toBuilder().setStatus(EgressStatus.EGRESS_FAILED).setError(ERROR).setErrorCode(500);
-        done.applyTo(b, SpoolSalvage.legacyFileField(plan));
-        SpoolSalvage.describe(b, done);
+        done.applyTo(b, plan);
         long now = clock.millis() * 1_000_000L;
         long mediaEnd = done.files().stream().mapToLong(f -> f.getEndedAt()).max().orElse(0);
         b.setEndedAt(mediaEnd > 0 ? mediaEnd : now).setUpdatedAt(now);

@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,13 +40,11 @@ public final class SpoolRequest {
     Files.move(tmp, workDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** The request saved in {@code workDir}, if there is one that can be read. */
+  /** The request saved in {@code workDir}, if there is one that can be read (none, or cut short: empty). */
   public static Optional<Saved> read(Path workDir) {
     try (DataInputStream in = new DataInputStream(Files.newInputStream(workDir.resolve(NAME)))) {
       long plannedAt = in.readLong();
       return Optional.of(new Saved(plannedAt, StartEgressRequest.parseFrom(in.readAllBytes())));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }

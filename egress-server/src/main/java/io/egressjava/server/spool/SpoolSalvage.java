@@ -52,11 +52,18 @@ public final class SpoolSalvage {
    * itself), whether backup storage took any, and whether nothing is left that could not be stored.
    */
   public record Salvaged(List<FileInfo> files, Optional<SegmentsInfo> segments, boolean backupUsed, boolean complete) {
-    /** Puts the results into an EgressInfo (as the egress would have at its end). */
-    public void applyTo(EgressInfo.Builder b, boolean legacyFileField) {
+    /**
+     * Puts the results into {@code plan}'s EgressInfo, as the egress would have at its end (the
+     * legacy {@code file} field too for a track egress, which sets it), and says in its details
+     * what was recovered.
+     */
+    public void applyTo(EgressInfo.Builder b, EgressPlan plan) {
+      if (recovered() > 0) {
+        b.setDetails("recorded until its process died; " + recovered() + " output(s) recovered and stored");
+      }
       if (!files.isEmpty()) {
         b.clearFileResults().addAllFileResults(files);
-        if (legacyFileField || b.hasFile()) {
+        if (plan.requestType() == RequestType.TRACK || b.hasFile()) {
           b.setFile(files.get(0));
         }
       }
@@ -183,11 +190,12 @@ public final class SpoolSalvage {
         seconds += seg.durationSeconds();
       }
       main.end();
-      String playlistLocation = storePlaylist(store, workDir, names, names.playlistFilename(), main);
+      // the handler's own copies of the playlists are overwritten, then go with the upload
+      String playlistLocation = main.store(store, workDir.resolve(names.playlistFilename()), names.playlistPath(), true);
       String liveLocation = "";
       if (live != null) {
         live.end();
-        liveLocation = storePlaylist(store, workDir, names, names.livePlaylistFilename(), live);
+        liveLocation = live.store(store, workDir.resolve(names.livePlaylistFilename()), names.livePlaylistPath(), true);
       }
       long started = spooled.get(0).startNanos();
       long played = Math.round(seconds * 1e9);
@@ -225,18 +233,6 @@ public final class SpoolSalvage {
     return Optional.of(new SpoolJournal.SpooledSegment(name, start, nanos / 1e9, Optional.empty(), 0));
   }
 
-  private static String storePlaylist(EgressStorage store, Path workDir, OutputNames.SegmentNames names, String filename,
-      HlsPlaylist playlist) {
-    Path local = workDir.resolve(filename);
-    try {
-      Files.createDirectories(local.getParent());
-      Files.writeString(local, playlist.render());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return store.store(local, StoragePaths.join(names.storageDir(), filename), "application/x-mpegurl", true).location();
-  }
-
   /** Finalizes one file the egress did not get to store, then stores it. */
   private SpoolJournal.Stored store(EgressPlan plan, Path local, SpoolJournal.SpooledFile f) {
     String format = format(local);
@@ -259,7 +255,7 @@ public final class SpoolSalvage {
       var s = store.store(local, f.storagePath(), f.mime(), true);
       log.info("egress {}: recovered {} ({} bytes, {} ms) stored at {}", plan.egressId(), local.getFileName(), s.size(),
           played / 1_000_000, s.location());
-      return new SpoolJournal.Stored(s.storagePath(), s.location(), s.size(), played, store.backupUsed());
+      return SpoolJournal.Stored.of(s, played);
     }
   }
 
@@ -301,15 +297,4 @@ public final class SpoolSalvage {
     };
   }
 
-  /** Whether the legacy {@code file} field of the info carries the file (track egress sets it). */
-  public static boolean legacyFileField(EgressPlan plan) {
-    return plan.requestType() == RequestType.TRACK;
-  }
-
-  /** Marks an info as recovered by the service (details), keeping the error the death gave it. */
-  public static void describe(EgressInfo.Builder b, Salvaged s) {
-    if (s.recovered() > 0) {
-      b.setDetails("recorded until its process died; " + s.recovered() + " output(s) recovered and stored");
-    }
-  }
 }

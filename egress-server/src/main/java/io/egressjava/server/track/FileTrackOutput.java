@@ -82,8 +82,7 @@ final class FileTrackOutput implements TrackOutput {
       var stored = StorageOutage.waitOut(localFile.getFileName().toString(),
           () -> store.store(localFile, file.storagePath(), file.type().mime(), true),
           Duration.ofMinutes(config.maxUploadQueueMinutes()));
-      journal.fileStored(localFile.getFileName().toString(), new SpoolJournal.Stored(stored.storagePath(),
-          stored.location(), stored.size(), Math.max(0, played), store.backupUsed()));
+      journal.fileStored(localFile.getFileName().toString(), SpoolJournal.Stored.of(stored, Math.max(0, played)));
       manifest.addFile(stored.storagePath(), stored.location());
       long started = nanos(startedAt);
       long ended = started + Math.max(0, played);

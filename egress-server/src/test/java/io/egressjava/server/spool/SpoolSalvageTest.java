@@ -160,7 +160,7 @@ class SpoolSalvageTest {
     }
     assertThat(SpoolSalvage.leftovers(work)).isEmpty();
     LivekitEgress.EgressInfo.Builder info = plan.info().toBuilder();
-    done.applyTo(info, false);
+    done.applyTo(info, plan);
     assertThat(info.getSegmentResults(0).getSegmentCount()).isEqualTo(4);
     assertThat(info.getSegmentResults(0).getPlaylistName()).isEqualTo(plan.info().getSegmentResults(0).getPlaylistName());
   }

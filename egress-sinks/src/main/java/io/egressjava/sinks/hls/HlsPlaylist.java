@@ -1,7 +1,13 @@
 package io.egressjava.sinks.hls;
 
+import io.egressjava.api.storage.OutputStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -53,6 +59,20 @@ public final class HlsPlaylist {
 
   public synchronized int size() {
     return entries.size();
+  }
+
+  /**
+   * Writes the playlist as it stands to {@code local} and stores it at {@code storagePath};
+   * returns its location.
+   */
+  public String store(OutputStore store, Path local, String storagePath, boolean deleteLocal) {
+    try {
+      Files.createDirectories(local.getParent());
+      Files.writeString(local, render(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return store.store(local, storagePath, "application/x-mpegurl", deleteLocal).location();
   }
 
   public synchronized String render() {

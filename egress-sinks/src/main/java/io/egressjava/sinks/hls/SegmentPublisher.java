@@ -7,10 +7,6 @@ import io.egressjava.api.storage.StorageOutage;
 import io.egressjava.core.naming.OutputNames.SegmentNames;
 import io.egressjava.core.naming.StoragePaths;
 import io.egressjava.core.spool.SpoolJournal;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * at the end (protocol.md §4.12).
  *
  * <p>Storage that fails for a while (after the uploader's own retries: 5xx, 429, timeouts, refused
- * connections) does not fail the output, as it does the reference's: the segment and everything after it wait, on disk, and the upload is tried
- * again with backoff ({@link StorageOutage}: 1 s doubling to 30 s)
- * while recording goes on — until the queue of {@code max_upload_queue} minutes is full, or, once
- * the recording ended, for as long again. What is still not stored then stays on disk. Storage
+ * connections) does not fail the output, as it does the reference's: the segment and everything
+ * after it wait, on disk, and the upload is tried again with backoff ({@link StorageOutage}: 1 s
+ * doubling to 30 s) while recording goes on — until the queue of {@code max_upload_queue} minutes
+ * is full, or, once the recording ended, for as long again. What is still not stored then stays on disk. Storage
  * that refuses the upload for good (denied, no such bucket) fails the output at once.
  */
 public final class SegmentPublisher implements AutoCloseable {
@@ -180,14 +176,7 @@ public final class SegmentPublisher implements AutoCloseable {
   }
 
   private String publish(HlsPlaylist playlist, String filename) {
-    Path local = localDir.resolve(filename);
-    try {
-      Files.createDirectories(local.getParent());
-      Files.writeString(local, playlist.render(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return store.store(local, StoragePaths.join(names.storageDir(), filename), "application/x-mpegurl", false).location();
+    return playlist.store(store, localDir.resolve(filename), StoragePaths.join(names.storageDir(), filename), false);
   }
 
   private void throwIfFailed() {
@@ -207,7 +196,8 @@ public final class SegmentPublisher implements AutoCloseable {
     closing = true;
     try {
       queue.put(END);
-      if (!done.await(retryAfterEnd.toMillis() + StorageOutage.MAX_BACKOFF_MS + TimeUnit.MINUTES.toMillis(10), TimeUnit.MILLISECONDS)) {
+      long waitMs = retryAfterEnd.toMillis() + StorageOutage.MAX_BACKOFF_MS + TimeUnit.MINUTES.toMillis(10);
+      if (!done.await(waitMs, TimeUnit.MILLISECONDS)) {
         throw new EgressException(PsrpcCode.INTERNAL, "segment uploads did not finish");
       }
     } catch (InterruptedException e) {

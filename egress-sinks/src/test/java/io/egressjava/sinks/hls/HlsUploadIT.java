@@ -78,6 +78,13 @@ class HlsUploadIT {
     }
   }
 
+  /** Segments of one test, under {@code run}/: seg_NNNNN.ts, index.m3u8 (and live.m3u8). */
+  static OutputNames.SegmentNames names(String run, boolean withLivePlaylist) {
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    return OutputNames.segments(run + "/seg", run + "/index", withLivePlaylist ? run + "/live" : "", "room",
+        Placeholders.forRequest("room", "", 0, now), 0, now);
+  }
+
   Path segment(OutputNames.SegmentNames names, int i) throws Exception {
     Path p = tmp.resolve(names.indexSegment(i));
     Files.createDirectories(p.getParent());
@@ -86,8 +93,7 @@ class HlsUploadIT {
 
   @Test
   void segmentsThenPlaylists() throws Exception {
-    var names = OutputNames.segments("run1/seg", "run1/index", "run1/live", "room",
-        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    var names = names("run1", true);
     StorageConfig conf = store(s3.port());
     EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
     Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
@@ -112,8 +118,7 @@ class HlsUploadIT {
   /** Storage gone for a while: the segments wait on disk, in order, and none is lost or skipped. */
   @Test
   void anOutageDelaysSegmentsAndLosesNone() throws Exception {
-    var names = OutputNames.segments("run3/seg", "run3/index", "", "room",
-        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    var names = names("run3", false);
     StorageConfig conf = store(proxied);
     EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
     Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
@@ -145,8 +150,7 @@ class HlsUploadIT {
   /** Storage that refuses for good (a wrong secret: 403) fails the output at once, as the reference's does. */
   @Test
   void storageThatRefusesFailsAtOnce() throws Exception {
-    var names = OutputNames.segments("run4/seg", "run4/index", "", "room",
-        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    var names = names("run4", false);
     StorageConfig conf = new StorageConfig("", false, new StorageConfig.S3(S3ProxyServer.ACCESS_KEY, "not-the-secret", "", "",
         "", "us-east-1", "http://127.0.0.1:" + s3.port(), "hls", true, null, 2, Duration.ofMillis(100), Duration.ofMillis(50),
         Map.of(), "", ""));
@@ -163,8 +167,7 @@ class HlsUploadIT {
   /** Storage that stays away after the recording ended: given up after the retry budget, the segment kept. */
   @Test
   void aSegmentThatCannotBeStoredNeverEntersThePlaylist() throws Exception {
-    var names = OutputNames.segments("run2/seg", "run2/index", "", "room",
-        Placeholders.forRequest("room", "", 0, ZonedDateTime.now(ZoneOffset.UTC)), 0, ZonedDateTime.now(ZoneOffset.UTC));
+    var names = names("run2", false);
     StorageConfig conf = store(proxied);
     EgressStorage storage = new EgressStorage(conf, Uploaders.create(conf, tmp), null, null);
     SegmentPublisher pub = new SegmentPublisher(storage, names, 4, tmp, 60, Duration.ofSeconds(3), Clock.systemUTC());
