@@ -94,7 +94,11 @@ final class RuntimeCheck {
         out.println("FAILED  " + c.name() + ": " + t);
       }
     }
-    io.egressjava.core.files.FileTrees.delete(dir);
+    try {
+      io.egressjava.core.files.FileTrees.delete(dir);
+    } catch (IOException e) {
+      out.println("(its scratch directory is left: " + e.getMessage() + ")");
+    }
     out.println(failed.isEmpty() ? "runtime check passed" : "runtime check failed: " + String.join(", ", failed));
     return failed.isEmpty() ? 0 : 1;
   }

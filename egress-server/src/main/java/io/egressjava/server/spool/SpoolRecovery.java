@@ -155,7 +155,11 @@ public final class SpoolRecovery implements AutoCloseable {
           end.getError().isEmpty() ? "" : ": " + end.getError(), end.getFileResultsCount());
       List<Path> left = SpoolSalvage.leftovers(dir);
       if (complete && left.isEmpty()) {
-        FileTrees.delete(dir);
+        try {
+          FileTrees.delete(dir);
+        } catch (IOException e) {
+          log.warn("egress {}: cannot remove {}: {}", end.getEgressId(), dir, e.getMessage());
+        }
       } else {
         log.warn("egress {}: what could not be stored is kept in {}: {}", end.getEgressId(), dir, left);
       }

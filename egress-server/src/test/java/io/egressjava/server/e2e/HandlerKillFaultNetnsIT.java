@@ -120,7 +120,7 @@ class HandlerKillFaultNetnsIT {
       // the spool is empty: everything was stored
       Path spool = tmp.resolve("server/tmp/egress-java");
       for (EgressInfo e : started.values()) {
-        assertThat(spool.resolve(e.getEgressId())).as("spool of %s", e.getEgressId()).doesNotExist();
+        Shipped.awaitSpoolGone(spool, e.getEgressId());
       }
     }
   }

@@ -113,7 +113,7 @@ class ServiceKillFaultNetnsIT {
         // nothing left behind: no spool, no process of the first run
         Path spool = dir.resolve("tmp/egress-java");
         for (EgressInfo e : started.values()) {
-          assertThat(spool.resolve(e.getEgressId())).as("spool of %s", e.getEgressId()).doesNotExist();
+          Shipped.awaitSpoolGone(spool, e.getEgressId());
         }
         for (ProcessHandle h : handlers) {
           h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -13,6 +13,7 @@ import io.egressjava.testrig.Ports;
 import io.livekit.server.EgressServiceClient;
 import io.livekit.server.RoomServiceClient;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,16 @@ final class Shipped {
       activeAt.put(e.getEgressId(), watch.firstSeen(e.getEgressId(), EgressStatus.EGRESS_ACTIVE));
     }
     return activeAt;
+  }
+
+  /**
+   * Waits (up to 10 s) for the egress's spool directory to go: the service deletes it once the
+   * handler has closed the egress's link, which is after the final update livekit-server lists
+   * (the journal keeps that update until it is sent), so the directory can outlive it briefly.
+   */
+  static void awaitSpoolGone(Path spool, String egressId) {
+    Path dir = spool.resolve(egressId);
+    Ports.await(Duration.ofSeconds(10), "the spool of " + egressId + " to be deleted: " + dir, () -> !Files.exists(dir));
   }
 
   /** Prints the rows of a fault test's table (fault, egress, outcome, media kept vs recorded, bytes stored). */

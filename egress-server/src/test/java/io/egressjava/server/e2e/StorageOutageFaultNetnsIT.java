@@ -129,7 +129,7 @@ class StorageOutageFaultNetnsIT {
               fault, end.getStatus().name().substring(7), mp4Seconds, recorded, file.getSize())));
       assertThat(listed).as("seconds of HLS listed, of %.1f recorded", recorded).isGreaterThan(recorded - 2.5);
       assertThat(mp4Seconds).as("seconds of MP4, of %.1f recorded", recorded).isGreaterThan(recorded - 2.0);
-      assertThat(tmp.resolve("server/tmp/egress-java").resolve(id)).as("spool").doesNotExist();
+      Shipped.awaitSpoolGone(tmp.resolve("server/tmp/egress-java"), id);
       Shipped.awaitStatus(watch, id, Duration.ofSeconds(1), "complete", s -> s == EgressStatus.EGRESS_COMPLETE);
     }
   }
