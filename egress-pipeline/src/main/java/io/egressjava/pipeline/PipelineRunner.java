@@ -81,6 +81,7 @@ public final class PipelineRunner implements EgressRunner {
   private final Manifest manifest = new Manifest();
   /** What this egress wrote and stored, for whoever finishes it if this process dies. */
   private final SpoolJournal journal;
+  private final Receiver receiver = new Receiver();
 
   /**
    * @param workDir where outputs are written before upload (the egress's temp directory)
@@ -122,7 +123,7 @@ public final class PipelineRunner implements EgressRunner {
     addStreams();
     addImages();
     scheduleSessionLimit();
-    source.start(new Receiver());
+    source.start(receiver);
   }
 
   /**
@@ -504,8 +505,14 @@ public final class PipelineRunner implements EgressRunner {
     synchronized (graphLock) {
       try {
         if (hasPending) { // the last picture gets its own slot
-          emit(frameRate.decide(pendingSeconds, pendingSeconds + 1.0 / plan.encoding().framerate()));
+          double end = pendingSeconds + 1.0 / plan.encoding().framerate();
+          emit(frameRate.decide(pendingSeconds, end));
           hasPending = false;
+          if (graph.audioEncoder() != null) {
+            // no more sound will come: a silent input's track runs to the last picture, not to
+            // the source's lateness allowance before it
+            receiver.writeSilence(audioTimeline.silenceOwed(end, 0));
+          }
         }
         graph.close();
         if (scaler != null) {
@@ -543,7 +550,7 @@ public final class PipelineRunner implements EgressRunner {
       limits.close();
     }
     if (failure == null && limits != null && limits.reached()) {
-      session.limitReached(b -> b.setManifestLocation(location));
+      session.limitReached(limits.error(), b -> b.setManifestLocation(location));
     } else if (failure != null) {
       PsrpcException error = failure;
       session.fail(error, b -> b.setManifestLocation(location));

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,15 @@ public final class IceAgent {
   private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final long CHECK_INTERVAL_NANOS = 50_000_000L;
   private static final long KEEPALIVE_NANOS = 2_000_000_000L;
-  private static final int MAX_CHECKS = 200; // 10 s of checks per candidate
+  private static final int FAST_CHECKS = 200; // 10 s of checks per candidate
+  /**
+   * After the fast checks, a pair is still checked this often until one is selected: an ICE restart
+   * during a network outage must come through once the network is back, not wait for the server's
+   * next restart 15 s later (the remote agent may have stopped checking by then).
+   */
+  private static final long SLOW_CHECK_INTERVAL_NANOS = 500_000_000L;
+  /** Transactions remembered for their answers; older ones (unanswered in an outage) are forgotten. */
+  private static final int MAX_PENDING = 256;
 
   /** Sends one datagram to an address. */
   public interface Sender {
@@ -53,7 +60,12 @@ public final class IceAgent {
   private final String localPassword = random(24);
   private final long tieBreaker = RANDOM.nextLong();
   private final List<Check> checks = new CopyOnWriteArrayList<>();
-  private final Map<String, Check> pending = new ConcurrentHashMap<>();
+  private final Map<String, Check> pending = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Check> eldest) {
+      return size() > MAX_PENDING;
+    }
+  });
   private final CompletableFuture<InetSocketAddress> selectedFuture = new CompletableFuture<>();
   private volatile String remoteUfrag;
   private volatile String remotePassword;
@@ -170,7 +182,8 @@ public final class IceAgent {
       return;
     }
     for (Check c : checks) {
-      if (c.sent < MAX_CHECKS && nowNanos - c.lastSentNanos >= CHECK_INTERVAL_NANOS) {
+      long interval = c.sent < FAST_CHECKS ? CHECK_INTERVAL_NANOS : SLOW_CHECK_INTERVAL_NANOS;
+      if (nowNanos - c.lastSentNanos >= interval) {
         sendCheck(c, controlling && c.succeeded, nowNanos);
       }
     }

@@ -10,6 +10,7 @@ import io.egressjava.media.ffmpeg.VideoDecoder;
 import io.egressjava.pipeline.MediaSource;
 import io.egressjava.source.room.rtp.EncodedFrame;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
+import io.egressjava.source.room.webrtc.TrackReceiver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -313,7 +314,7 @@ public final class RoomMediaSource implements MediaSource {
 
   private void place(TrackState s, EncodedFrame frame, long arrivalNanos) {
     int rebases = s.clock.rebases();
-    double seconds = s.clock.seconds(frame.rtpTimestamp(), arrivalNanos, originNanos);
+    double seconds = s.clock.seconds(frame.rtpTimestamp(), arrivalNanos, originNanos, frame.delayed());
     if (s.clock.rebases() != rebases) {
       log.info("{}: {} {} re-anchored at its arrival ({} s): its RTP time paused or jumped", plan.egressId(),
           s.pick.track().getType(), s.pick.track().getSid(), String.format(java.util.Locale.ROOT, "%.3f", seconds));
@@ -443,10 +444,17 @@ public final class RoomMediaSource implements MediaSource {
     return 0.005;
   }
 
-  /** A mix comes up to {@link #MIX_WAIT_SECONDS} behind real time, on a 20 ms tick. */
+  /**
+   * A mix comes up to {@link #MIX_WAIT_SECONDS} behind real time, on a 20 ms tick. A track's own
+   * sound may come as late as its receiver holds packets back behind a gap: after a network outage
+   * the pictures come back at once (their gap is retransmitted), while the sound after the gap
+   * waits for its NACKs; with less, the sound behind the outage was filled with silence and then
+   * dropped as late, a second more lost than the outage took.
+   */
   @Override
   public double audioLatenessSeconds() {
-    return selection.mixesAudio() ? MIX_WAIT_SECONDS + 0.5 : MediaSource.super.audioLatenessSeconds();
+    return selection.mixesAudio() ? MIX_WAIT_SECONDS + 0.5
+        : TrackReceiver.LONGEST_HOLD_SECONDS + MediaSource.super.audioLatenessSeconds();
   }
 
   @Override

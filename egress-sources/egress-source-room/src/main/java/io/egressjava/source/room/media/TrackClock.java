@@ -90,6 +90,15 @@ final class TrackClock {
 
   /** Seconds since {@code originNanos} for a frame with this RTP timestamp arriving now. */
   synchronized double seconds(long rtpTimestamp, long arrivalNanos, long originNanos) {
+    return seconds(rtpTimestamp, arrivalNanos, originNanos, false);
+  }
+
+  /**
+   * As {@link #seconds(long, long, long)}; a frame the network {@code delayed} (retransmitted, or
+   * held back behind a gap: after an outage, seconds of them) is placed by its RTP time however
+   * late it comes: its lateness is not the sender's clock pausing.
+   */
+  synchronized double seconds(long rtpTimestamp, long arrivalNanos, long originNanos, boolean delayed) {
     if (baseArrivalNanos == Long.MIN_VALUE) {
       anchor(rtpTimestamp, arrivalNanos);
     }
@@ -109,7 +118,7 @@ final class TrackClock {
       baseArrivalNanos = Math.min(baseArrivalNanos, onTime);
     }
     double byRtp = (baseArrivalNanos - arrivalNanos) / 1e9 + (double) lastUnwrapped / clockRate;
-    if (byRtp < -MAX_BEHIND_SECONDS) {
+    if (byRtp < -MAX_BEHIND_SECONDS && !delayed) {
       // the sender's RTP clock paused (a muted pion track sends nothing and resumes where it stopped):
       // start again from this frame's arrival, so a pause stays a pause in the recording
       baseArrivalNanos = arrivalNanos;

@@ -78,6 +78,8 @@ public final class RoomSubscriber implements AutoCloseable {
   private volatile OfferedStreams streams = OfferedStreams.of(SessionDescription.parse(""));
   private static final int RESUME_ATTEMPTS = 10;
   private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(5);
+  /** The server's last leave asked for a resume (LeaveRequest action RESUME). */
+  private volatile boolean resumeAsked;
   private volatile SignalClient signal;
   private volatile String wsUrl;
   private volatile String token;
@@ -151,7 +153,8 @@ public final class RoomSubscriber implements AutoCloseable {
   /**
    * When the socket drops, resume (webrtc-receive.md §1.7–1.8): media keeps flowing meanwhile, since
    * the server keeps a participant whose peer connection is up. Up to 10 tries, n² × 300 ms apart
-   * as the Go SDK does.
+   * as the Go SDK does; the first at once when the server itself asked for the resume (it is up, and
+   * media waits for the ICE restart that follows: after a network outage, every 300 ms is lost).
    */
   private void watch(SignalClient client) {
     client.closedFuture().thenRunAsync(() -> {
@@ -161,7 +164,12 @@ public final class RoomSubscriber implements AutoCloseable {
       log.warn("signal connection to {} dropped; resuming", wsUrl);
       for (int attempt = 1; attempt <= RESUME_ATTEMPTS && !closed; attempt++) {
         try {
-          Thread.sleep(Math.min(attempt * attempt * 300L, 10_000L));
+          long until = System.nanoTime() + Math.min(attempt * attempt * 300L, 10_000L) * 1_000_000L;
+          // the server's leave may be read just after its socket closed
+          while (System.nanoTime() < until && !(attempt == 1 && resumeAsked)) {
+            Thread.sleep(10);
+          }
+          resumeAsked = false;
           if (removed) {
             return; // the socket closed because the server removed us: nothing to resume
           }
@@ -282,7 +290,9 @@ public final class RoomSubscriber implements AutoCloseable {
       case LEAVE -> {
         LivekitRtc.LeaveRequest leave = r.getLeave();
         log.info("server asked us to leave: {} ({})", leave.getReason(), leave.getAction());
-        if (leave.getAction() != LivekitRtc.LeaveRequest.Action.RESUME) {
+        if (leave.getAction() == LivekitRtc.LeaveRequest.Action.RESUME) {
+          resumeAsked = true;
+        } else {
           removed = true;
           listener.onDisconnected(leave.getReason().name());
         }

@@ -43,6 +43,8 @@ public final class TrackReceiver {
    * comes costs it.
    */
   private static final long REORDER_WAIT_NANOS = 300_000_000L;
+  /** The longest a packet is held back behind a gap: what a consumer must allow for it to come late. */
+  public static final double LONGEST_HOLD_SECONDS = REORDER_WAIT_NANOS * (double) ReorderBuffer.AWAITED_WAIT_FACTOR / 1e9;
   /**
    * The SFU starts a down track on a key frame and asks the publisher for one itself, so we do not
    * send a PLI at the start: LiveKit ignores NACKs after a PLI until the next key frame
@@ -71,6 +73,11 @@ public final class TrackReceiver {
   private volatile long frames;
   private volatile long keyFrames;
   private volatile long plis;
+  /** A retransmission came since the last release: what is released next was held for it. */
+  private boolean networkDelay;
+  /** While a release pushes packets that came late because of the network. */
+  private boolean emittingDelayed;
+  private int lastReleased = -1;
 
   TrackReceiver(OfferedStreams.Stream stream, long rtcpSsrc, Consumer<byte[]> rtcpOut, Consumer<Frame> out) {
     this.stream = stream;
@@ -101,7 +108,11 @@ public final class TrackReceiver {
     if (packets++ == 0) {
       firstPacketNanos = nowNanos;
     }
+    long recoveredBefore = nacks.recovered();
     nacks.onPacket(p.sequence(), nowNanos);
+    if (isRtx || nacks.recovered() != recoveredBefore) {
+      networkDelay = true; // what is released next came late because of the network
+    }
     if (reorder.push(p, nowNanos)) {
       release(reorder.pollInOrder()); // gaps are given up only once the socket is drained
     }
@@ -123,13 +134,32 @@ public final class TrackReceiver {
     }
   }
 
-  /** In sequence order; padding-only packets go in too (they advance the sequence, add nothing). */
+  /**
+   * In sequence order; padding-only packets go in too (they advance the sequence, add nothing).
+   * Frames completed from packets after a gap (filled by retransmission, or given up) or held back
+   * behind one are marked {@link EncodedFrame#delayed}: a clock must not take their lateness for
+   * the sender's.
+   */
   private void release(List<RtpPacket> ready) {
-    for (RtpPacket p : ready) {
-      Depacketizer d = depacketizer(p.payloadType());
-      if (d != null) {
-        d.push(p);
+    if (ready.isEmpty()) {
+      return;
+    }
+    boolean afterGap = lastReleased >= 0 && ready.get(0).sequence() != ((lastReleased + 1) & 0xFFFF);
+    emittingDelayed = networkDelay || afterGap;
+    networkDelay = false;
+    try {
+      for (RtpPacket p : ready) {
+        if (lastReleased >= 0 && p.sequence() != ((lastReleased + 1) & 0xFFFF)) {
+          emittingDelayed = true;
+        }
+        lastReleased = p.sequence();
+        Depacketizer d = depacketizer(p.payloadType());
+        if (d != null) {
+          d.push(p);
+        }
       }
+    } finally {
+      emittingDelayed = false;
     }
   }
 
@@ -145,7 +175,7 @@ public final class TrackReceiver {
         if (f.keyFrame()) {
           keyFrames++;
         }
-        out.accept(new Frame(codec, f));
+        out.accept(new Frame(codec, emittingDelayed ? f.asDelayed() : f));
       };
       depacketizer = switch (c) {
         case "opus" -> new OpusDepacketizer(sink);

@@ -134,4 +134,23 @@ class TrackClockTest {
     }
     assertThat(c.seconds(56 * 960L, 1_120 * ms, 0)).as("first frame after the catch-up").isCloseTo(1.12, within(1e-9));
   }
+
+  /**
+   * A network outage of 5 s: the frames after it were held back for the NACKs of the gap and come
+   * a second late (marked delayed). They keep their RTP place, so the gap in the recording is the
+   * outage's, not a second more; undelayed, the same lateness is taken for a paused sender.
+   */
+  @Test
+  void framesTheNetworkDelayedKeepTheirPlace() {
+    TrackClock c = new TrackClock(48_000);
+    long ms = 1_000_000L;
+    c.seconds(0, 0, 0);
+    c.seconds(960, 20 * ms, 0);
+    // 20 ms to 5.02 s lost; the frame of 5.04 s is released at 6.04 s with those after it
+    assertThat(c.seconds(252 * 960L, 6_040 * ms, 0, true)).isCloseTo(5.04, within(1e-9));
+    assertThat(c.seconds(253 * 960L, 6_041 * ms, 0, true)).isCloseTo(5.06, within(1e-9));
+    assertThat(c.rebases()).isZero();
+    assertThat(c.seconds(254 * 960L, 6_042 * ms, 0)).as("undelayed, the same lateness is a pause").isCloseTo(6.042, within(1e-9));
+    assertThat(c.rebases()).isEqualTo(1);
+  }
 }

@@ -92,6 +92,7 @@ class TrackReceiverTest {
     assertThat(frames).hasSize(9);
     assertThat(receiver.lost()).isEqualTo(1);
     assertThat(receiver.nacksSent()).isEqualTo(5);
+    assertThat(frames.subList(4, 9)).as("held behind the gap").allMatch(EncodedFrame::delayed);
   }
 
   /**
@@ -110,6 +111,11 @@ class TrackReceiverTest {
     receiver.onDrained(410 * MS);
     assertThat(frames).hasSize(10);
     assertThat(receiver.lost()).isZero();
+    // the network made 5 late, and 6 to 10 waited for it: a clock must not take that for the sender's
+    assertThat(frames.stream().map(EncodedFrame::delayed).toList())
+        .containsExactly(false, false, false, false, true, true, true, true, true, true);
+    receive(11, 420 * MS);
+    assertThat(frames.get(10).delayed()).as("on time again").isFalse();
   }
 
   /** A gap still asked for holds the rest at most four times the wait, however the NACKs go. */
