@@ -30,6 +30,9 @@ import java.util.Map;
  *     ({@code <tmp_dir>/<egress id>}) — the spool: what a process that died had recorded is found
  *     and finished from here, also after a restart, so on Kubernetes it belongs on a volume that
  *     outlives the pod's containers (default: {@code egress-java} in the JVM's temp directory)
+ * @param tmpDirMinFreeMb {@code tmp_dir_min_free_mb} (egress-java): when the spool's file system has
+ *     less free than this, the egress with the most in the spool ends LIMIT_REACHED with what it
+ *     recorded, so the others go on and its own files can still be finalized (0: never)
  */
 public record EgressConfig(
     String apiKey,
@@ -68,7 +71,8 @@ public record EgressConfig(
     boolean mixRoomCompositeAudio,
     int egressesPerHandler,
     int trackEgressesPerHandler,
-    Path tmpDir) {
+    Path tmpDir,
+    long tmpDirMinFreeMb) {
 
   /**
    * Whether room composites render with the built-in templates (no {@code template_base}): those

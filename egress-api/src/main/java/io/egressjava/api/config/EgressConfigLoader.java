@@ -188,7 +188,11 @@ public final class EgressConfigLoader {
         root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"),
         atLeastOne(root, "egresses_per_handler", 10),
         atLeastOne(root, "track_egresses_per_handler", 25),
-        tmpDir(root));
+        tmpDir(root),
+        root.longValue("tmp_dir_min_free_mb", 256));
+    if (config.tmpDirMinFreeMb() < 0) {
+      throw root.invalid("tmp_dir_min_free_mb", "expected 0 or more, got " + config.tmpDirMinFreeMb());
+    }
 
     // accepted by the reference, no effect here
     root.ignore("latency_overrides");

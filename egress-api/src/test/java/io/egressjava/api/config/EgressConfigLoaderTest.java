@@ -187,6 +187,8 @@ class EgressConfigLoaderTest {
     assertThat(load("tmp_dir: /var/spool/egress").config().tmpDir()).isEqualTo(java.nio.file.Path.of("/var/spool/egress"));
     assertThat(load("health_port: 1").config().tmpDir())
         .isEqualTo(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "egress-java"));
+    assertThat(load("health_port: 1").config().tmpDirMinFreeMb()).isEqualTo(256);
+    assertThat(load("tmp_dir_min_free_mb: 0").config().tmpDirMinFreeMb()).isZero();
   }
 
   @ParameterizedTest
@@ -205,6 +207,7 @@ class EgressConfigLoaderTest {
       'storage: {s3: {bucket: a}, azure: {container_name: b}}' | config key 'storage': only one of s3, gcp, azure, alioss may be set, found s3, azure
       'storage: {s3: {max_retry_delay: soon}}'        | config key 'storage.s3.max_retry_delay': expected a duration such as 90m, 1h30m or 500ms, got "soon"
       tmp_dir: spool                                  | config key 'tmp_dir': expected an absolute path, got 'spool'
+      'tmp_dir_min_free_mb: -1'                       | config key 'tmp_dir_min_free_mb': expected 0 or more, got -1
       'backup: {gcp: {bucket: x}}'                    | ok
       """)
   void badValuesFailNamingTheKey(String yaml, String message) {

@@ -172,6 +172,14 @@ public final class EgressSession {
 
   /** A session limit ended the egress; outputs are still finalized. */
   public void limitReached(Consumer<EgressInfo.Builder> results) {
+    limitReached(SESSION_LIMIT, results);
+  }
+
+  /**
+   * A limit ended the egress, with {@code error} saying which when it is not one of the
+   * reference's session limits (e.g. the spool's disk).
+   */
+  public void limitReached(String error, Consumer<EgressInfo.Builder> results) {
     if (failPending(results)) {
       return;
     }
@@ -184,7 +192,7 @@ public final class EgressSession {
         b.setStatus(EgressStatus.EGRESS_ABORTED).setError("Session limit reached before start signal")
             .setErrorCode(PsrpcCode.FAILED_PRECONDITION.httpStatus());
       } else {
-        b.setStatus(EgressStatus.EGRESS_LIMIT_REACHED).setError(SESSION_LIMIT).setErrorCode(413);
+        b.setStatus(EgressStatus.EGRESS_LIMIT_REACHED).setError(error).setErrorCode(413);
       }
       b.setDetails("End reason: " + SESSION_LIMIT).setEndedAt(nanos());
       return true;

@@ -29,6 +29,8 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes encoded streams into a file container (mp4, ogg, webm, mp3). MP4 is written fragmented
@@ -36,6 +38,7 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * fragment; {@link #close()} rewrites it as a regular MP4 with the index first (fast start).
  */
 public final class FileMuxer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FileMuxer.class);
   private final String target;
   private final Path path;
   private final String format;
@@ -270,7 +273,12 @@ public final class FileMuxer implements AutoCloseable {
       avformat_free_context(context);
     }
     if (headerWritten && path != null && format.equals("mp4")) {
-      Remux.rewrite(path, "mp4", startSeconds);
+      try {
+        Remux.rewrite(path, "mp4", startSeconds);
+      } catch (RuntimeException e) {
+        // e.g. no room on the disk for the copy: the fragmented file plays as it is, and is kept
+        log.warn("{}: fast-start rewrite failed ({}); the fragmented MP4 is kept as written", path, e.getMessage());
+      }
     }
   }
 }

@@ -298,6 +298,17 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   /** Retires every handler: each exits once the egresses it runs have ended. */
   @Override
   public void close() {
+    // an egress that has ended still closes its link, and only then is its spool removed: a drain
+    // that exits right after the last final update would leave every spool behind (bounded wait)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     List<HandlerHost> all;
     synchronized (this) {
       closed = true;

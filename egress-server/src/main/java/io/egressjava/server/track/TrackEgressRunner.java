@@ -340,7 +340,7 @@ public final class TrackEgressRunner implements EgressRunner {
     if (failure != null) {
       session.fail(failure, b -> { });
     } else if (l != null && l.reached()) {
-      session.limitReached(b -> { });
+      session.limitReached(l.error(), b -> { });
     } else {
       session.complete(b -> { });
     }

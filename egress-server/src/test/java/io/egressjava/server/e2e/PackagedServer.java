@@ -18,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  * egress-server as operators start it: {@code java -jar target/egress-server.jar --config
  * config.yaml}, its libraries from {@code target/lib} (the jar's manifest class path, never the
  * test class path), each egress in a handler process. The log goes to {@code target/e2e/<name>.log}.
+ *
+ * <p>Closing it checks that nothing is left behind (the reliability issue's bar for every test
+ * that runs it): no PulseAudio sink of an egress that has ended, no process that names the
+ * server's directory once the service has exited (handlers, Chrome, Xvfb, the PulseAudio daemon,
+ * which detaches from it), and no egress directory in the spool. Not after {@link #killService}:
+ * the restart that follows a crash owns what it left.
  */
 final class PackagedServer implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -30,6 +36,9 @@ final class PackagedServer implements AutoCloseable {
   private final Path log;
   private final int healthPort;
   private final Path tmp;
+  private final Path dir;
+  private final Path spool;
+  private boolean killed;
 
   /**
    * @param storage the config's {@code storage:} section (YAML lines under it), or "" for local
@@ -44,6 +53,9 @@ final class PackagedServer implements AutoCloseable {
   PackagedServer(String name, LiveKitRig rig, String wsUrl, Path dir, String storage, String extra) throws IOException {
     this.healthPort = Ports.free();
     this.tmp = Files.createDirectories(dir.resolve("tmp"));
+    this.dir = dir.toAbsolutePath();
+    java.util.regex.Matcher tmpDir = java.util.regex.Pattern.compile("(?m)^tmp_dir: (\\S+)$").matcher(extra);
+    this.spool = tmpDir.find() ? Path.of(tmpDir.group(1)) : tmp.resolve("egress-java");
     String config = String.join("\n",
         "api_key: " + LiveKitServer.API_KEY,
         "api_secret: " + LiveKitServer.API_SECRET,
@@ -105,6 +117,7 @@ final class PackagedServer implements AutoCloseable {
 
   /** SIGKILL of the service alone: its handlers are left running, as a crash of the service leaves them. */
   void killService() throws InterruptedException {
+    killed = true;
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
@@ -113,6 +126,7 @@ final class PackagedServer implements AutoCloseable {
   @Override
   public void close() {
     List<ProcessHandle> started = process.descendants().toList();
+    List<String> sinks = killed ? List.of() : sinksOfEndedEgresses();
     process.destroy();
     try {
       if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -122,6 +136,91 @@ final class PackagedServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    started.forEach(ProcessHandle::destroyForcibly); // a handler that outlived its service is a test failure elsewhere
+    if (killed) {
+      started.forEach(ProcessHandle::destroyForcibly);
+      return;
+    }
+    List<String> processes = new java.util.ArrayList<>();
+    try {
+      Ports.await(Duration.ofSeconds(10), "", () -> leftBehind().isEmpty());
+    } catch (RuntimeException e) {
+      for (ProcessHandle p : leftBehind()) {
+        processes.add(p.pid() + " " + p.info().command().orElse("?"));
+        p.destroyForcibly();
+      }
+    }
+    started.forEach(ProcessHandle::destroyForcibly);
+    List<String> dirs = egressDirsInSpool();
+    if (!sinks.isEmpty() || !processes.isEmpty() || !dirs.isEmpty()) {
+      throw new AssertionError("left behind by " + log + ": sinks of ended egresses " + sinks
+          + ", processes after the service exited " + processes + ", egress directories in " + spool + " " + dirs);
+    }
+  }
+
+  /** Processes of any parent whose command line or environment names the server's directory. */
+  private List<ProcessHandle> leftBehind() {
+    byte[] mark = (dir + "/").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid() && p.isAlive())
+        .filter(p -> contains(read("/proc/" + p.pid() + "/cmdline"), mark) || contains(read("/proc/" + p.pid() + "/environ"), mark))
+        .toList();
+  }
+
+  private static byte[] read(String file) {
+    try {
+      return Files.readAllBytes(Path.of(file));
+    } catch (IOException e) {
+      return new byte[0]; // gone meanwhile
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private List<String> egressDirsInSpool() {
+    try (var dirs = Files.list(spool)) {
+      return dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("EG_")).sorted().toList();
+    } catch (IOException e) {
+      return List.of(); // no spool: nothing recorded
+    }
+  }
+
+  /** PulseAudio sinks the egresses made whose egress has ended (its spool directory is gone). */
+  private List<String> sinksOfEndedEgresses() {
+    List<Path> sockets;
+    try (var files = Files.walk(spool, 6)) {
+      sockets = files.filter(f -> f.endsWith(Path.of("pulse", "native"))).toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of();
+    }
+    List<String> left = new java.util.ArrayList<>();
+    for (Path socket : sockets) {
+      try {
+        Process p = new ProcessBuilder("pactl", "--server=unix:" + socket, "list", "short", "sinks").redirectErrorStream(true)
+            .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        for (String line : out.split("\n")) {
+          String[] f = line.split("\t");
+          if (f.length > 1 && f[1].startsWith("egressjava_EG_") && !Files.exists(spool.resolve(f[1].substring("egressjava_".length())))) {
+            left.add(f[1]);
+          }
+        }
+      } catch (IOException e) {
+        return List.of(); // no pactl: no PulseAudio either
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return left;
   }
 }
