@@ -82,6 +82,11 @@ public final class LiveKitServer implements AutoCloseable {
     return this;
   }
 
+  /** SIGKILL (a crash); {@link #start} brings it back on the same ports and Redis. */
+  public void kill() {
+    process.kill();
+  }
+
   /** The server's single UDP port for WebRTC media (rtc.udp_port). */
   public int rtcUdpPort() {
     return rtcUdpPort;

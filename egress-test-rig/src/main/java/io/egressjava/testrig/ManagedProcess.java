@@ -91,6 +91,20 @@ public class ManagedProcess implements AutoCloseable {
     process = null;
   }
 
+  /** SIGKILL, as a crash or an OOM kill ends it. */
+  public synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
   @Override
   public void close() {
     stop();
