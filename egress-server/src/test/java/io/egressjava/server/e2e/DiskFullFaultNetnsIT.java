@@ -1,12 +1,10 @@
 package io.egressjava.server.e2e;
 
-import static io.egressjava.server.e2e.Shipped.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.PythonPublisher;
 import io.livekit.server.EgressServiceClient;
-import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressStatus;
 import org.junit.jupiter.api.Test;
@@ -47,12 +44,12 @@ class DiskFullFaultNetnsIT {
               "640x360");
           StatusWatch watch = new StatusWatch(client, room)) {
         Map<String, String> tracks = Shipped.awaitTracks(rig, room, 2).get("alice");
-        EgressInfo first = start(client, room, tracks, tmp.resolve("out/first.mp4"));
+        EgressInfo first = Shipped.startTrackCompositeMp4(client, room, tracks, tmp.resolve("out/first.mp4"));
         watch.note(first);
         Shipped.awaitActive(watch, first.getEgressId());
         long firstActive = watch.firstSeen(first.getEgressId(), EgressStatus.EGRESS_ACTIVE);
         Thread.sleep(8_000); // the first one holds the most: 8 s more of the same
-        EgressInfo second = start(client, room, tracks, tmp.resolve("out/second.mp4"));
+        EgressInfo second = Shipped.startTrackCompositeMp4(client, room, tracks, tmp.resolve("out/second.mp4"));
         watch.note(second);
         Shipped.awaitActive(watch, second.getEgressId());
         long secondActive = watch.firstSeen(second.getEgressId(), EgressStatus.EGRESS_ACTIVE);
@@ -107,12 +104,6 @@ class DiskFullFaultNetnsIT {
     }
   }
 
-  private static EgressInfo start(EgressServiceClient client, String room, Map<String, String> tracks, Path out)
-      throws IOException {
-    return ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(out.toString())
-        .build(), tracks.get("audio/opus"), tracks.get("video/vp8"), null, LivekitEgress.EncodingOptions.newBuilder()
-        .setWidth(640).setHeight(360).setFramerate(25).setVideoBitrate(800).build()).execute());
-  }
 
   private static void mountTmpfs(Path dir, int megabytes) throws Exception {
     run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString());

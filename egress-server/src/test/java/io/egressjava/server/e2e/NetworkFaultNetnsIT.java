@@ -1,6 +1,5 @@
 package io.egressjava.server.e2e;
 
-import static io.egressjava.server.e2e.Shipped.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.egressjava.media.ffmpeg.SyncAnalyzer;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressStatus;
 import org.junit.jupiter.api.Test;
@@ -81,10 +79,7 @@ class NetworkFaultNetnsIT {
         StatusWatch watch = new StatusWatch(client, room)) {
       Map<String, String> tracks = Shipped.awaitTracks(rig, room, 2).get("alice");
       Path out = tmp.resolve("out/" + room + ".mp4");
-      EgressInfo started = ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
-          .setFilepath(out.toString()).build(), tracks.get("audio/opus"), tracks.get("video/vp8"), null,
-          LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25).setVideoBitrate(800).build())
-          .execute());
+      EgressInfo started = Shipped.startTrackCompositeMp4(client, room, tracks, out);
       String id = started.getEgressId();
       watch.note(started);
       Shipped.awaitActive(watch, id);

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressStatus;
 import livekit.LivekitModels;
@@ -109,6 +110,17 @@ final class Shipped {
   static void awaitSpoolGone(Path spool, String egressId) {
     Path dir = spool.resolve(egressId);
     Ports.await(Duration.ofSeconds(10), "the spool of " + egressId + " to be deleted: " + dir, () -> !Files.exists(dir));
+  }
+
+  /**
+   * A track composite of a publisher's {@code audio/opus} and {@code video/vp8} tracks to a local
+   * MP4 (640x360, 25 fps, 800 kbps), as the fault tests record it.
+   */
+  static EgressInfo startTrackCompositeMp4(EgressServiceClient client, String room, Map<String, String> tracks, Path out)
+      throws IOException {
+    return ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(out.toString())
+        .build(), tracks.get("audio/opus"), tracks.get("video/vp8"), null, LivekitEgress.EncodingOptions.newBuilder()
+        .setWidth(640).setHeight(360).setFramerate(25).setVideoBitrate(800).build()).execute());
   }
 
   /** Prints the rows of a fault test's table (fault, egress, outcome, media kept vs recorded, bytes stored). */
