@@ -61,6 +61,20 @@ class ShippedRoomCompositeNetnsIT {
   }
 
   /**
+   * Starts a publisher once those already in the room have joined, more than a second later: the
+   * grid orders tiles by join time, which livekit-server gives in whole seconds (as the reference's
+   * templates do); two publishers started together often joined in the same second, and then the
+   * page's own order decided which tile was whose (a clean-clone run measured alice's beeps against
+   * bob's flashes: -341 ms "offset").
+   */
+  private static PythonPublisher startAfterInTheNextSecond(LiveKitRig rig, String room, String identity, String... args)
+      throws Exception {
+    Shipped.awaitTracks(rig, room, 2);
+    Thread.sleep(1_100);
+    return PythonPublisher.start(rig.livekit(), room, identity, args);
+  }
+
+  /**
    * Grid, then speaker (UpdateLayout), to MP4 on the request's own S3, HLS on the config's Azure,
    * RTMP switched from one URL to another (UpdateStream) and JPEG thumbnails; the room's sound is
    * the two publishers' beeps, each on its own tile's flash, one beep a second.
@@ -74,7 +88,7 @@ class ShippedRoomCompositeNetnsIT {
     EgressServiceClient client = Shipped.egressClient(rig);
     try (NginxRtmpServer rtmp = new NginxRtmpServer().start();
         PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "1000");
-        PythonPublisher bob = PythonPublisher.start(rig.livekit(), room, "bob", "--beep-hz", "440");
+        PythonPublisher bob = startAfterInTheNextSecond(rig, room, "bob", "--beep-hz", "440");
         StatusWatch watch = new StatusWatch(client, room)) {
       Shipped.awaitTracks(rig, room, 4);
       var outputs = new EncodedOutputs(
