@@ -45,14 +45,10 @@ class DiskFullFaultNetnsIT {
           StatusWatch watch = new StatusWatch(client, room)) {
         Map<String, String> tracks = Shipped.awaitTracks(rig, room, 2).get("alice");
         EgressInfo first = Shipped.startTrackCompositeMp4(client, room, tracks, tmp.resolve("out/first.mp4"));
-        watch.note(first);
-        Shipped.awaitActive(watch, first.getEgressId());
-        long firstActive = watch.firstSeen(first.getEgressId(), EgressStatus.EGRESS_ACTIVE);
+        long firstActive = Shipped.awaitAllActive(watch, List.of(first)).get(first.getEgressId());
         Thread.sleep(8_000); // the first one holds the most: 8 s more of the same
         EgressInfo second = Shipped.startTrackCompositeMp4(client, room, tracks, tmp.resolve("out/second.mp4"));
-        watch.note(second);
-        Shipped.awaitActive(watch, second.getEgressId());
-        long secondActive = watch.firstSeen(second.getEgressId(), EgressStatus.EGRESS_ACTIVE);
+        long secondActive = Shipped.awaitAllActive(watch, List.of(second)).get(second.getEgressId());
         Thread.sleep(2_000);
 
         // the test pattern compresses to a few tens of kbps whatever the bitrate asked: a quarter MB

@@ -40,9 +40,7 @@ class LiveKitRestartFaultNetnsIT {
       Path out = tmp.resolve("out/" + room + ".mp4");
       EgressInfo started = Shipped.startTrackCompositeMp4(client, room, tracks, out);
       String id = started.getEgressId();
-      watch.note(started);
-      Shipped.awaitActive(watch, id);
-      long activeAt = watch.firstSeen(id, EgressStatus.EGRESS_ACTIVE);
+      long activeAt = Shipped.awaitAllActive(watch, List.of(started)).get(id);
       Thread.sleep(8_000);
       rig.livekit().kill();
       long killedAt = System.nanoTime();

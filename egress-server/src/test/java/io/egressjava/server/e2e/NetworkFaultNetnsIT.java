@@ -81,9 +81,7 @@ class NetworkFaultNetnsIT {
       Path out = tmp.resolve("out/" + room + ".mp4");
       EgressInfo started = Shipped.startTrackCompositeMp4(client, room, tracks, out);
       String id = started.getEgressId();
-      watch.note(started);
-      Shipped.awaitActive(watch, id);
-      long activeAt = watch.firstSeen(id, EgressStatus.EGRESS_ACTIVE);
+      long activeAt = Shipped.awaitAllActive(watch, List.of(started)).get(id);
       Thread.sleep(BEFORE_S * 1000L);
       List<ProcessHandle> handlers = server.descendants().stream()
           .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream().anyMatch(a -> a.endsWith("HandlerMain")))

@@ -142,15 +142,14 @@ public final class TrackReceiver {
    */
   private void release(List<RtpPacket> ready) {
     if (ready.isEmpty()) {
-      return;
+      return; // nothing released: a retransmission's mark waits for what it held back
     }
-    boolean afterGap = lastReleased >= 0 && ready.get(0).sequence() != ((lastReleased + 1) & 0xFFFF);
-    emittingDelayed = networkDelay || afterGap;
+    emittingDelayed = networkDelay;
     networkDelay = false;
     try {
       for (RtpPacket p : ready) {
         if (lastReleased >= 0 && p.sequence() != ((lastReleased + 1) & 0xFFFF)) {
-          emittingDelayed = true;
+          emittingDelayed = true; // after a gap given up
         }
         lastReleased = p.sequence();
         Depacketizer d = depacketizer(p.payloadType());
