@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import livekit.LivekitEgress;
@@ -82,6 +83,7 @@ public final class PipelineRunner implements EgressRunner {
   /** What this egress wrote and stored, for whoever finishes it if this process dies. */
   private final SpoolJournal journal;
   private final Receiver receiver = new Receiver();
+  private final LateAudioLog lateAudio = new LateAudioLog();
 
   /**
    * @param workDir where outputs are written before upload (the egress's temp directory)
@@ -368,8 +370,29 @@ public final class PipelineRunner implements EgressRunner {
     }
   }
 
+  private static String seconds(long samples) {
+    return String.format(Locale.ROOT, "%.2f", samples / (double) AudioTimeline.RATE);
+  }
+
   private static long nanos(Instant t) {
     return t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /**
+   * Warns when sound comes for a place the timeline already filled (its input was later than the
+   * source's allowance): the first time, then at most every 10 s of the egress, so a source that
+   * keeps losing its sound is seen in the log, not only as a silent file.
+   */
+  private final class LateAudioLog {
+    private double lastWarned = Double.NEGATIVE_INFINITY;
+
+    void note(double chunkSeconds, double timelineSeconds) {
+      if (timelineSeconds - lastWarned >= 10) {
+        lastWarned = timelineSeconds;
+        log.warn("{}: audio for {} s came after the timeline passed it ({} s): the late part is dropped", plan.egressId(),
+            String.format(Locale.ROOT, "%.2f", chunkSeconds), String.format(Locale.ROOT, "%.2f", timelineSeconds));
+      }
+    }
   }
 
   /** Feeds the graph from the source thread. */
@@ -408,6 +431,9 @@ public final class PipelineRunner implements EgressRunner {
         }
         markStarted();
         AudioTimeline.Placement place = audioTimeline.place(length, seconds);
+        if (place.offset() > 0) {
+          lateAudio.note(seconds, audioTimeline.seconds());
+        }
         writeSilence(place.silenceSamples());
         if (place.length() > 0) {
           byte[] chunk = place.offset() == 0 ? pcm : java.util.Arrays.copyOfRange(pcm, place.offset(), place.offset() + place.length());
@@ -513,6 +539,10 @@ public final class PipelineRunner implements EgressRunner {
             // the source's lateness allowance before it
             receiver.writeSilence(audioTimeline.silenceOwed(end, 0));
           }
+        }
+        if (graph.audioEncoder() != null) {
+          log.info("{}: audio {} s, of it {} s silence filled in; {} s came too late and were dropped", plan.egressId(),
+              seconds(audioTimeline.written()), seconds(audioTimeline.silenceWritten()), seconds(audioTimeline.dropped()));
         }
         graph.close();
         if (scaler != null) {

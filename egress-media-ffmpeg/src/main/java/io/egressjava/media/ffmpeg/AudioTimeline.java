@@ -21,6 +21,8 @@ public final class AudioTimeline {
   }
 
   private long written;
+  private long silence;
+  private long dropped;
 
   public AudioTimeline() {
     this(DEFAULT_TOLERANCE_SECONDS);
@@ -52,11 +54,13 @@ public final class AudioTimeline {
     long gap = start - written;
     if (gap > tolerance) {
       written += gap + samples;
+      silence += gap;
       return new Placement((int) gap, 0, length);
     }
     if (-gap > tolerance) {
       long skip = Math.min(samples, -gap);
       written += samples - skip;
+      dropped += skip;
       return new Placement(0, (int) (skip * BYTES_PER_SAMPLE), (int) ((samples - skip) * BYTES_PER_SAMPLE));
     }
     written += samples;
@@ -74,7 +78,18 @@ public final class AudioTimeline {
     }
     int owed = (int) (due - written);
     written = due;
+    silence += owed;
     return owed;
+  }
+
+  /** Samples of silence written so far (gaps before chunks, and what {@link #silenceOwed} filled). */
+  public long silenceWritten() {
+    return silence;
+  }
+
+  /** Samples of audio trimmed because they came for a place already written (too late). */
+  public long dropped() {
+    return dropped;
   }
 
   public static int bytes(int samples) {

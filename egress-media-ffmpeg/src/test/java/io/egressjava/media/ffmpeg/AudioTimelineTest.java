@@ -32,6 +32,8 @@ class AudioTimelineTest {
     assertThat(p.silenceSamples()).isEqualTo(24_000);
     assertThat(p.length()).isEqualTo(TEN_MS);
     assertThat(t.seconds()).isEqualTo(0.520);
+    assertThat(t.silenceWritten()).isEqualTo(24_000);
+    assertThat(t.dropped()).isZero();
   }
 
   @Test
@@ -42,6 +44,8 @@ class AudioTimelineTest {
     assertThat(p).isEqualTo(new AudioTimeline.Placement(0, 2400 * 4, 2400 * 4));
     assertThat(t.place(TEN_MS, 0.5).isEmpty()).isTrue();
     assertThat(t.seconds()).isEqualTo(1.05);
+    assertThat(t.silenceWritten()).isEqualTo(48_000);
+    assertThat(t.dropped()).isEqualTo(2400 + 480);
   }
 
   @Test

@@ -110,6 +110,15 @@ final class PackagedServer implements AutoCloseable {
     return log;
   }
 
+  /** The log lines naming an egress (its handler's lines included): what a failed check prints beside its figures. */
+  String logOf(String egressId) {
+    try (var lines = Files.lines(log)) {
+      return String.join("\n", lines.filter(l -> l.contains(egressId)).toList());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
   /** Processes started by the service (handlers, and theirs: Chrome, Xvfb) that are still running. */
   List<ProcessHandle> descendants() {
     return process.descendants().filter(ProcessHandle::isAlive).toList();

@@ -213,10 +213,20 @@ final class Shipped {
    * flash and beep (pairs see the offset only modulo the 1 s period).
    */
   static void assertInSync(Sync s) {
+    assertInSync(s, "");
+  }
+
+  /** As {@link #assertInSync(Sync)}; {@code context} (e.g. the egress's log lines) goes into a failure's message. */
+  static void assertInSync(Sync s, String context) {
     System.out.println("A/V sync: " + s);
-    assertThat(s.firstPairs()).as("pairs in the first window").isGreaterThanOrEqualTo(3);
-    assertThat(Math.abs(s.firstMean())).as("|mean beep - flash|, first window: %s", s).isLessThanOrEqualTo(SYNC_BAR);
-    assertThat(Math.abs(s.lastMean())).as("|mean beep - flash|, last window: %s", s).isLessThanOrEqualTo(SYNC_BAR);
+    assertThat(s.firstPairs()).as("pairs in the first window; flashes at %s s, beeps at %s s%n%s", times(s.result().flashes()),
+        times(s.result().beeps()), context).isGreaterThanOrEqualTo(3);
+    assertThat(Math.abs(s.firstMean())).as("|mean beep - flash|, first window: %s%n%s", s, context).isLessThanOrEqualTo(SYNC_BAR);
+    assertThat(Math.abs(s.lastMean())).as("|mean beep - flash|, last window: %s%n%s", s, context).isLessThanOrEqualTo(SYNC_BAR);
+  }
+
+  private static String times(List<Double> seconds) {
+    return seconds.stream().map(t -> String.format(Locale.ROOT, "%.2f", t)).toList().toString();
   }
 
   /**

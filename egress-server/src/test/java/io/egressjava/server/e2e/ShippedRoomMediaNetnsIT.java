@@ -129,7 +129,7 @@ class ShippedRoomMediaNetnsIT {
       assertThat(codec(mp4, "audio")).isEqualTo("aac");
       assertReportedDuration(done.getFileResults(0).getDuration(), mp4);
       assertThat(Probe.frozenLeadIn(Probe.frameHashes(mp4))).as("frames repeating the first").isLessThanOrEqualTo(2);
-      Shipped.assertInSync(Shipped.sync(mp4, null, 1000, 30));
+      Shipped.assertInSync(Shipped.sync(mp4, null, 1000, 30), server.logOf(id));
       rtmp.stop();
       for (int i = 0; i < 2; i++) {
         Path flv = rtmp.recording(i == 0 ? "one" : "two");
