@@ -32,7 +32,7 @@ import redis.clients.jedis.params.SetParams;
  * goes away. Queue subscriptions take psrpc's lock ({@code SET base64(sha256(payload)) n EX 5 NX})
  * so that only one process handles each message.
  */
-public final class RedisBus implements AutoCloseable {
+public final class RedisBus implements MessageBus {
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
   private static final long QUEUE_LOCK_SECONDS = 5;
   private static final int POOL_SIZE = 8;
@@ -44,17 +44,6 @@ public final class RedisBus implements AutoCloseable {
       return colon < 0 ? new Endpoint(address, 6379, "", "", 0, false)
           : new Endpoint(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), "", "", 0, false);
     }
-  }
-
-  /** Receives payloads of one subscription, on a pooled thread. */
-  public interface Listener {
-    void onMessage(byte[] payload);
-  }
-
-  /** A subscription; closing it unsubscribes the channel when nobody else listens to it. */
-  public interface Subscription extends AutoCloseable {
-    @Override
-    void close();
   }
 
   private record Sub(Listener listener, boolean queue) {}
@@ -109,6 +98,7 @@ public final class RedisBus implements AutoCloseable {
     withReconnect(commands::ping);
   }
 
+  @Override
   public void publish(String channel, byte[] payload) {
     withReconnect(() -> commands.publish(channel.getBytes(StandardCharsets.UTF_8), payload));
   }
@@ -147,6 +137,7 @@ public final class RedisBus implements AutoCloseable {
    * Waits until Redis has confirmed the subscription of every channel (a PUBLISH before that is
    * lost for this process); false when the timeout passed first.
    */
+  @Override
   public boolean awaitSubscribed(java.util.Collection<String> channels, java.time.Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
@@ -165,6 +156,8 @@ public final class RedisBus implements AutoCloseable {
     return ps != null && ps.active.containsAll(subscriptions.keySet());
   }
 
+  /** Closing the subscription unsubscribes the channel when nobody else in this process listens to it. */
+  @Override
   public Subscription subscribe(String channel, boolean queue, Listener listener) {
     Sub sub = new Sub(listener, queue);
     synchronized (connectionLock) {

@@ -50,15 +50,15 @@ public final class RpcClient implements AutoCloseable {
     final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
   }
 
-  private final RedisBus bus;
+  private final MessageBus bus;
   private final String service;
   private final String clientId = PsrpcIds.clientId();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-  private final RedisBus.Subscription resSub;
-  private final RedisBus.Subscription claimSub;
+  private final MessageBus.Subscription resSub;
+  private final MessageBus.Subscription claimSub;
   private volatile boolean listening;
 
-  public RpcClient(RedisBus bus, String service) {
+  public RpcClient(MessageBus bus, String service) {
     this.bus = bus;
     this.service = service;
     this.resSub = bus.subscribe(ChannelNames.response(service, clientId), false, this::onResponse);

@@ -53,12 +53,12 @@ public final class RpcServer implements AutoCloseable {
     void close();
   }
 
-  private final RedisBus bus;
+  private final MessageBus bus;
   private final String service;
   private final String serverId = PsrpcIds.serverId();
   private final ExecutorService handlers;
 
-  public RpcServer(RedisBus bus, String service) {
+  public RpcServer(MessageBus bus, String service) {
     this.bus = bus;
     this.service = service;
     AtomicInteger n = new AtomicInteger();
@@ -76,7 +76,7 @@ public final class RpcServer implements AutoCloseable {
   public <Q extends Message> Registration register(MethodSpec spec, String topic, Parser<Q> parser,
       Affinity<Q> affinity, Handler<Q> handler) {
     Map<String, CompletableFuture<ClaimResponse>> claims = new ConcurrentHashMap<>();
-    RedisBus.Subscription claimSub = null;
+    MessageBus.Subscription claimSub = null;
     if (spec.requireClaim()) {
       claimSub = bus.subscribe(ChannelNames.claimResponse(service, spec.method(), topic), false, payload -> {
         try {
@@ -94,9 +94,9 @@ public final class RpcServer implements AutoCloseable {
         }
       });
     }
-    RedisBus.Subscription requestSub = bus.subscribe(ChannelNames.request(service, spec.method(), topic), spec.queue(),
+    MessageBus.Subscription requestSub = bus.subscribe(ChannelNames.request(service, spec.method(), topic), spec.queue(),
         payload -> onRequest(spec, payload, parser, affinity, handler, claims));
-    RedisBus.Subscription claimSubscription = claimSub;
+    MessageBus.Subscription claimSubscription = claimSub;
     List<String> channels = spec.requireClaim()
         ? List.of(ChannelNames.request(service, spec.method(), topic), ChannelNames.claimResponse(service, spec.method(), topic))
         : List.of(ChannelNames.request(service, spec.method(), topic));

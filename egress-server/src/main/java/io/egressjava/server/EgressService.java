@@ -11,7 +11,7 @@ import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
-import io.egressjava.psrpc.RedisBus;
+import io.egressjava.psrpc.MessageBus;
 import io.egressjava.psrpc.RpcClient;
 import io.egressjava.psrpc.RpcServer;
 import java.time.Clock;
@@ -69,11 +69,11 @@ public final class EgressService implements AutoCloseable {
     }
   }
 
-  public EgressService(EgressConfig config, RedisBus bus, RunnerFactory runners, Clock clock) {
+  public EgressService(EgressConfig config, MessageBus bus, RunnerFactory runners, Clock clock) {
     this(config, bus, runners, clock, Admission.machineCpu());
   }
 
-  public EgressService(EgressConfig config, RedisBus bus, RunnerFactory runners, Clock clock, double totalCpu) {
+  public EgressService(EgressConfig config, MessageBus bus, RunnerFactory runners, Clock clock, double totalCpu) {
     this.config = config;
     this.runners = runners;
     this.clock = clock;

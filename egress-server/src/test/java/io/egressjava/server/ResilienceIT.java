@@ -14,6 +14,7 @@ import io.egressjava.api.psrpc.Msg;
 import io.egressjava.api.psrpc.Request;
 import io.egressjava.api.psrpc.Response;
 import io.egressjava.psrpc.ChannelNames;
+import io.egressjava.psrpc.MessageBus;
 import io.egressjava.psrpc.RedisBus;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.Ports;
@@ -86,7 +87,7 @@ class ResilienceIT {
       // a real Request whose payload is not a StartEgressRequest gets malformed_request back
       String clientId = "CLI_malformed001";
       CompletableFuture<Response> answer = new CompletableFuture<>();
-      try (RedisBus.Subscription sub = attacker.subscribe(ChannelNames.response(EgressRpc.EGRESS_INTERNAL, clientId), false,
+      try (MessageBus.Subscription sub = attacker.subscribe(ChannelNames.response(EgressRpc.EGRESS_INTERNAL, clientId), false,
           payload -> {
             try {
               answer.complete(Response.parseFrom(Msg.parseFrom(payload).getValue()));
