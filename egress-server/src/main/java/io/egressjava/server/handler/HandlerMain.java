@@ -34,6 +34,8 @@ public final class HandlerMain {
   static final String ENV_WORK_ROOT = "EGRESS_HANDLER_WORK_ROOT";
 
   private static final Logger log = LoggerFactory.getLogger(HandlerMain.class);
+  /** How long a handler stays idle before it collects: a burst's next request usually comes sooner. */
+  static final long COMPACT_AFTER_IDLE_MS = 2_000;
 
   private final EgressConfig config;
   private final MediaRunners runners;
@@ -111,6 +113,33 @@ public final class HandlerMain {
   private synchronized void finished() {
     running--;
     notifyAll();
+    if (running == 0) {
+      compactWhenStillIdle();
+    }
+  }
+
+  /**
+   * A handler that ran a burst keeps the heap the burst grew: the serial collector gives memory back
+   * only after a full collection, and an idle handler does not collect. The service keeps idle
+   * handlers for the next request, so one that is still idle a moment later collects once (tens of ms
+   * on a heap this small); the native heap is then trimmed by {@code TrimNativeHeapInterval}.
+   */
+  private void compactWhenStillIdle() {
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(COMPACT_AFTER_IDLE_MS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      synchronized (this) {
+        if (running > 0) {
+          return;
+        }
+      }
+      System.gc();
+    }, "compact-when-idle");
+    t.setDaemon(true);
+    t.start();
   }
 
   private synchronized void awaitIdle() throws InterruptedException {
