@@ -30,6 +30,15 @@ public interface MediaSource {
     /** The source ended by itself (room closed, END_RECORDING). */
     void ended();
 
+    /**
+     * Another instance owns this egress now (livekit-server replaced our participant, reason
+     * DUPLICATE_IDENTITY, as when it dispatched the egress twice): stop without storing or
+     * reporting anything, as the reference does. A source that cannot tell ends instead.
+     */
+    default void relinquished() {
+      ended();
+    }
+
     /** The source failed. */
     void failed(RuntimeException error);
   }

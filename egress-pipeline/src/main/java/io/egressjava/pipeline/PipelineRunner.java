@@ -471,6 +471,14 @@ public final class PipelineRunner implements EgressRunner {
     }
 
     @Override
+    public void relinquished() {
+      if (!stopping.compareAndSet(false, true)) {
+        return;
+      }
+      new Thread(PipelineRunner.this::abandon, "egress-relinquish-" + plan.egressId()).start();
+    }
+
+    @Override
     public void failed(RuntimeException error) {
       finish(error instanceof PsrpcException p ? p : new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(error.getMessage())));
     }
@@ -521,6 +529,29 @@ public final class PipelineRunner implements EgressRunner {
     }
     Thread t = new Thread(() -> finish(null), "egress-finish-" + plan.egressId());
     t.start();
+  }
+
+  /**
+   * Stops the source and closes the outputs (streams disconnect) without storing or reporting them:
+   * another instance records this egress now. The service deletes what was written here with the
+   * work directory, as the reference deletes its temp directory.
+   */
+  private void abandon() {
+    source.stop();
+    synchronized (graphLock) {
+      try {
+        graph.close();
+        if (scaler != null) {
+          scaler.close();
+        }
+      } catch (RuntimeException e) {
+        log.debug("{}: closing abandoned outputs: {}", plan.egressId(), e.getMessage());
+      }
+    }
+    if (limits != null) {
+      limits.close();
+    }
+    session.relinquish();
   }
 
   /** Stops the source, finalizes and stores every output, then completes (or fails) the session. */

@@ -208,6 +208,43 @@ class RoomMediaNetnsIT {
     }
   }
 
+  /**
+   * livekit-server replaces the egress participant when another instance joins as it (a request it
+   * dispatched twice): a participant egress gives the recording up as a track egress does, with no
+   * final update, no stored file and its capacity freed.
+   */
+  @Test
+  void participantEgressGivesUpToADuplicateIdentity(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "participant-duplicate";
+    ItSupport.createRoom(rig, room);
+    try (ItSupport.MediaService s = service(rig, tmp);
+        FilePublisher pub = FilePublisher.start(rig.livekit(), room, "erin", false, media.resolve("vp8.ivf"),
+            media.resolve("440.ogg"))) {
+      EgressServiceClient client = egressClient(rig);
+      tracks(rig, room, 2);
+      Path out = tmp.resolve("out/erin.mp4");
+      EgressInfo started = ok(client.startParticipantEgress(room, "erin", new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(out.toString()).build(), null, null, null), false, null,
+          small()).execute());
+      ItSupport.awaitStatus(client, room, started.getEgressId(), Duration.ofSeconds(40), "recording",
+          st -> st == EgressStatus.EGRESS_ACTIVE);
+      String token = io.egressjava.core.plan.EgressToken.mint(LiveKitServer.API_KEY, LiveKitServer.API_SECRET,
+          started.getEgressId(), room, java.time.Instant.now());
+      try (var other = io.egressjava.source.room.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
+          (trackSid, codec, frame) -> { }, null, Duration.ofSeconds(10))) {
+        for (int i = 0; i < 100 && !s.service().running().isEmpty(); i++) {
+          Thread.sleep(100);
+        }
+        assertThat(s.service().running()).as("our instance gave the egress up").isEmpty();
+        assertThat(s.service().results()).containsEntry(new EgressService.Outcome("participant", "duplicate_identity"), 1L);
+        Thread.sleep(1000);
+        assertThat(ItSupport.listed(client, room, started.getEgressId()).orElseThrow().getStatus())
+            .as("no final update from the instance that gave up").isEqualTo(EgressStatus.EGRESS_ACTIVE);
+        assertThat(out).as("nothing stored by the instance that gave up").doesNotExist();
+      }
+    }
+  }
+
   @Test
   void participantScreenShareRecordsTheShare(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "participant-screen";

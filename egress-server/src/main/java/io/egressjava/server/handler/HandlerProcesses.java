@@ -266,8 +266,10 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     BrowserEnvironment.reapHandler(MediaRunners.sharedBrowserDir(workRoot), MediaRunners.handlerBrowserDir(workRoot, id),
         id);
     Path work = workRoot.resolve(id);
-    boolean completed = !runner.handlerLost()
-        && runner.session().status() == livekit.LivekitEgress.EgressStatus.EGRESS_COMPLETE;
+    // a relinquished egress belongs to the instance that replaced it: what it wrote here must not
+    // be kept, or a restart's spool recovery would report it over that instance's result
+    boolean completed = !runner.handlerLost() && (runner.session().relinquished()
+        || runner.session().status() == livekit.LivekitEgress.EgressStatus.EGRESS_COMPLETE);
     List<Path> left = completed ? List.of() : SpoolSalvage.leftovers(work);
     if (!left.isEmpty()) {
       // recorded and not stored (storage refused it, or an output the salvage does not finish):

@@ -93,6 +93,45 @@ class ShippedRoomMediaNetnsIT {
   }
 
   /**
+   * Another instance joins as the egress (livekit-server dispatched it twice): the packaged server's
+   * handler gives the participant egress up without a final update, and the service deletes what it
+   * wrote (the server's close fails the test on a spool left behind).
+   */
+  @Test
+  void participantGivesUpToADuplicateIdentity(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    server(rig, tmp.resolve("server"));
+    String room = "shipped-duplicate";
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    try (PythonPublisher frank = PythonPublisher.start(rig.livekit(), room, "frank");
+        StatusWatch watch = new StatusWatch(client, room)) {
+      Shipped.awaitTracks(rig, room, 2);
+      var outputs = new EncodedOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("dup/{publisher_identity}.mp4").build(),
+          null, null, null);
+      EgressInfo started = ok(client.startParticipantEgress(room, "frank", outputs, false, null,
+          LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(30).build()).execute());
+      String id = started.getEgressId();
+      watch.note(started);
+      Shipped.awaitActive(watch, id);
+      String token = io.egressjava.core.plan.EgressToken.mint(io.egressjava.testrig.LiveKitServer.API_KEY,
+          io.egressjava.testrig.LiveKitServer.API_SECRET, id, room, java.time.Instant.now());
+      try (var other = io.egressjava.source.room.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
+          (trackSid, codec, frame) -> { }, null, java.time.Duration.ofSeconds(10))) {
+        io.egressjava.testrig.Ports.await(java.time.Duration.ofSeconds(15), "the service to let " + id + " go",
+            () -> server.logOf(id).contains("egress " + id + " finished"));
+        assertThat(server.logOf(id)).contains("another instance joined as this egress");
+        Thread.sleep(1000);
+        assertThat(ok(client.listEgress(room).execute())).filteredOn(i -> i.getEgressId().equals(id))
+            .extracting(EgressInfo::getStatus).as("no final update from the instance that gave up")
+            .containsExactly(LivekitEgress.EgressStatus.EGRESS_ACTIVE);
+        assertThat(watch.statuses(id)).doesNotContain(LivekitEgress.EgressStatus.EGRESS_COMPLETE,
+            LivekitEgress.EgressStatus.EGRESS_FAILED);
+        watch.forget(id); // livekit-server keeps it ACTIVE; the instance that took it over was this test's subscriber
+      }
+    }
+  }
+
+  /**
    * A track composite (VP8 camera + microphone) to MP4 on the request's S3 and RTMP, with a second
    * RTMP URL added by UpdateStream and the first removed; its first picture is not held frozen.
    */

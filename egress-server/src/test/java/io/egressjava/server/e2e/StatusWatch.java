@@ -19,6 +19,7 @@ final class StatusWatch implements AutoCloseable {
   private final String room;
   private final Map<String, List<EgressStatus>> seen = new ConcurrentHashMap<>();
   private final Map<String, EgressInfo> last = new ConcurrentHashMap<>();
+  private final java.util.Set<String> forgotten = ConcurrentHashMap.newKeySet();
   /** When each egress was first seen in each status (System.nanoTime). */
   private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Thread poller;
@@ -52,6 +53,9 @@ final class StatusWatch implements AutoCloseable {
 
   /** Also records infos the test got from other calls (start, stop, update answers). */
   void note(EgressInfo i) {
+    if (forgotten.contains(i.getEgressId())) {
+      return;
+    }
     EgressInfo before = last.get(i.getEgressId());
     if (before != null && i.getUpdatedAt() < before.getUpdatedAt()) {
       return; // an answer the test looks at only now (the start's), older than what was listed since
@@ -72,6 +76,15 @@ final class StatusWatch implements AutoCloseable {
   }
 
   /** The egress as last listed. */
+  /**
+   * Not stopped at close: an egress no instance owns any more (given up to a duplicate identity),
+   * whose StopEgress nobody would answer.
+   */
+  void forget(String egressId) {
+    forgotten.add(egressId);
+    last.remove(egressId);
+  }
+
   EgressInfo info(String egressId) {
     return last.get(egressId);
   }

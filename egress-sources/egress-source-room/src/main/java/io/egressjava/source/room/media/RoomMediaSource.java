@@ -234,6 +234,13 @@ public final class RoomMediaSource implements MediaSource {
 
     @Override
     public void onDisconnected(String reason) {
+      if (reason.equals(livekit.LivekitModels.DisconnectReason.DUPLICATE_IDENTITY.name())) {
+        log.info("{}: another instance joined as this egress; giving it up", plan.egressId());
+        if (!stopped) {
+          receiver.relinquished();
+        }
+        return;
+      }
       sourceEnded();
     }
 
