@@ -30,6 +30,7 @@ public final class Admission {
   private final double totalCpu;
   private final LongSupplier nanoClock;
   private final Map<String, Reservation> reserved = new HashMap<>();
+  private boolean soleInstance;
   private double memoryUsedGb;
 
   /** What an egress is expected to cost: cores, and GB of memory (0: none counted). */
@@ -198,11 +199,19 @@ public final class Admission {
     return reserved.size();
   }
 
-  /** −1: cannot accept (no claim); 0.5: idle; 1.0: already busy and can take it. */
+  /**
+   * −1: cannot accept (no claim); 0.5: idle, so that an instance already busy gets it (the
+   * reference's rule), unless this is the only instance; 1.0: busy and can take it.
+   */
   public synchronized float affinity(Cost cost, boolean shuttingDown) {
     if (shuttingDown || !canAccept(cost)) {
       return -1f;
     }
-    return reserved.isEmpty() ? 0.5f : 1.0f;
+    return reserved.isEmpty() && !soleInstance ? 0.5f : 1.0f;
+  }
+
+  /** Whether no other egress instance shares this Redis (see {@link PeerWatch}). */
+  public synchronized void soleInstance(boolean sole) {
+    this.soleInstance = sole;
   }
 }

@@ -44,6 +44,7 @@ public final class EgressService implements AutoCloseable {
   private final RpcServer internal;
   private final RpcServer handler;
   private final RpcClient io;
+  private final PeerWatch peers;
   private final Map<String, Active> active = new ConcurrentHashMap<>();
   private final Map<Outcome, Long> results = new ConcurrentHashMap<>();
 
@@ -82,6 +83,7 @@ public final class EgressService implements AutoCloseable {
     this.io = new RpcClient(bus, EgressRpc.IO_INFO);
     this.internal = new RpcServer(bus, EgressRpc.EGRESS_INTERNAL);
     this.handler = new RpcServer(bus, EgressRpc.EGRESS_HANDLER);
+    this.peers = new PeerWatch(bus, admission::soleInstance);
   }
 
   /** Registers ListActiveEgress and StartEgress: from now on this instance takes work. */
@@ -91,6 +93,7 @@ public final class EgressService implements AutoCloseable {
     startRegistration = internal.register(EgressRpc.START_EGRESS, config.clusterId(), StartEgressRequest.parser(),
         req -> admission.affinity(admission.cost(req), shuttingDown || active.containsKey(req.getEgressId())),
         (req, ctx) -> startEgress(req));
+    peers.start(); // after ListActiveEgress is registered: this instance answers its own question
     return this;
   }
 
@@ -263,6 +266,7 @@ public final class EgressService implements AutoCloseable {
 
   @Override
   public void close() {
+    peers.close();
     drain(Duration.ZERO);
     if (listRegistration != null) {
       listRegistration.close();

@@ -35,6 +35,16 @@ class AdmissionTest {
   }
 
   @Test
+  void theOnlyInstanceClaimsFullyEvenWhenIdleButNeverBeyondItsCapacity() {
+    admission.soleInstance(true);
+    assertThat(admission.affinity(Admission.Cost.cpu(1), false)).isEqualTo(1.0f);
+    assertThat(admission.affinity(Admission.Cost.cpu(100), false)).isEqualTo(-1f);
+    assertThat(admission.affinity(Admission.Cost.cpu(1), true)).as("shutting down").isEqualTo(-1f);
+    admission.soleInstance(false);
+    assertThat(admission.affinity(Admission.Cost.cpu(1), false)).isEqualTo(0.5f);
+  }
+
+  @Test
   void reservationHoldsFifteenSecondsThenMeasuredUseCounts() {
     admission.tryReserve("EG_a", Admission.Cost.cpu(1.0));
     admission.measured("EG_a", 0.2);

@@ -1,0 +1,69 @@
+package io.egressjava.server;
+
+import io.egressjava.api.rpc.ListActiveEgressRequest;
+import io.egressjava.api.rpc.ListActiveEgressResponse;
+import io.egressjava.psrpc.MessageBus;
+import io.egressjava.psrpc.RpcClient;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells whether this is the only egress instance on its Redis, by asking every instance's
+ * ListActiveEgress (this one answers too) now and every {@link #INTERVAL}. The reference claims an
+ * idle instance's StartEgress with affinity 0.5 so that an instance already busy gets it; with no
+ * other instance that only costs the request livekit-server's 500 ms wait for a better claim.
+ */
+final class PeerWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerWatch.class);
+  static final Duration INTERVAL = Duration.ofSeconds(5);
+  /** How long answers are collected: every instance answers from memory, within milliseconds. */
+  static final Duration ANSWERS = Duration.ofMillis(300);
+
+  private final RpcClient internal;
+  private final Consumer<Boolean> onChange;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "peer-watch");
+    t.setDaemon(true);
+    return t;
+  });
+  private Boolean alone;
+
+  /** @param onChange told whether this instance is alone, at the first answer and on every change */
+  PeerWatch(MessageBus bus, Consumer<Boolean> onChange) {
+    this.internal = new RpcClient(bus, EgressRpc.EGRESS_INTERNAL);
+    this.onChange = onChange;
+  }
+
+  void start() {
+    timer.scheduleWithFixedDelay(this::check, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Asks once; no answer (not even this instance's) counts as not alone. */
+  void check() {
+    boolean now;
+    try {
+      now = internal.callMulti(EgressRpc.LIST_ACTIVE_EGRESS, "", ListActiveEgressRequest.getDefaultInstance(),
+          ListActiveEgressResponse.parser(), RpcClient.CallOptions.multi(ANSWERS)).size() == 1;
+    } catch (RuntimeException e) {
+      log.debug("peer check failed: {}", e.getMessage());
+      now = false;
+    }
+    if (alone == null || alone != now) {
+      alone = now;
+      log.info(now ? "no other egress instance answers on this Redis: an idle instance claims with affinity 1.0"
+          : "other egress instances answer on this Redis: an idle instance claims with affinity 0.5, as the reference");
+      onChange.accept(now);
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    internal.close();
+  }
+}
