@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Tells whether this is the only egress instance on its Redis, by asking every instance's
  * ListActiveEgress (this one answers too) now and every {@link #INTERVAL}. The reference claims an
  * idle instance's StartEgress with affinity 0.5 so that an instance already busy gets it; with no
- * other instance that only costs the request livekit-server's 500 ms wait for a better claim.
+ * other instance that only costs the request livekit-server's 500 ms wait for a better claim. An
+ * instance is alone from its second check on (one {@link #INTERVAL} after it started).
  */
 final class PeerWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerWatch.class);
@@ -32,6 +33,7 @@ final class PeerWatch implements AutoCloseable {
     return t;
   });
   private Boolean alone;
+  private boolean lastAnswer;
 
   /** @param onChange told whether this instance is alone, at the first answer and on every change */
   PeerWatch(MessageBus bus, Consumer<Boolean> onChange) {
@@ -43,16 +45,22 @@ final class PeerWatch implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::check, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Asks once; no answer (not even this instance's) counts as not alone. */
+  /**
+   * Asks once; no answer (not even this instance's) counts as not alone. Alone only when the answer
+   * before said so too: instances started together (a cluster's rollout) each answer alone at first,
+   * and one taking every idle request fully would undo the reference's "busy before idle".
+   */
   void check() {
-    boolean now;
+    boolean answer;
     try {
-      now = internal.callMulti(EgressRpc.LIST_ACTIVE_EGRESS, "", ListActiveEgressRequest.getDefaultInstance(),
+      answer = internal.callMulti(EgressRpc.LIST_ACTIVE_EGRESS, "", ListActiveEgressRequest.getDefaultInstance(),
           ListActiveEgressResponse.parser(), RpcClient.CallOptions.multi(ANSWERS)).size() == 1;
     } catch (RuntimeException e) {
       log.debug("peer check failed: {}", e.getMessage());
-      now = false;
+      answer = false;
     }
+    boolean now = answer && lastAnswer;
+    lastAnswer = answer;
     if (alone == null || alone != now) {
       alone = now;
       log.info(now ? "no other egress instance answers on this Redis: an idle instance claims with affinity 1.0"

@@ -25,15 +25,20 @@ class PeerWatchTest {
     List<Boolean> told = new CopyOnWriteArrayList<>();
     try (LocalBus bus = new LocalBus(); RpcServer self = instance(bus); PeerWatch watch = new PeerWatch(bus, told::add)) {
       watch.check();
-      assertThat(told).containsExactly(true);
+      assertThat(told).as("one answer alone is not enough: peers started together see only themselves")
+          .containsExactly(false);
       watch.check();
-      assertThat(told).as("told on changes only").containsExactly(true);
+      assertThat(told).containsExactly(false, true);
+      watch.check();
+      assertThat(told).as("told on changes only").containsExactly(false, true);
       try (RpcServer other = instance(bus)) {
         watch.check();
-        assertThat(told).containsExactly(true, false);
+        assertThat(told).containsExactly(false, true, false);
       }
       watch.check();
-      assertThat(told).containsExactly(true, false, true);
+      assertThat(told).as("the peer left: alone again after two answers").containsExactly(false, true, false);
+      watch.check();
+      assertThat(told).containsExactly(false, true, false, true);
     }
   }
 
