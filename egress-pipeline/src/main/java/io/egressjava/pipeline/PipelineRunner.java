@@ -83,7 +83,8 @@ public final class PipelineRunner implements EgressRunner {
   /** What this egress wrote and stored, for whoever finishes it if this process dies. */
   private final SpoolJournal journal;
   private final Receiver receiver = new Receiver();
-  private final LateAudioLog lateAudio = new LateAudioLog();
+  /** Where on the timeline late audio was last warned about (see {@link #warnLateAudio}). */
+  private double lateAudioWarnedAt = Double.NEGATIVE_INFINITY;
 
   /**
    * @param workDir where outputs are written before upload (the egress's temp directory)
@@ -371,7 +372,11 @@ public final class PipelineRunner implements EgressRunner {
   }
 
   private static String seconds(long samples) {
-    return String.format(Locale.ROOT, "%.2f", samples / (double) AudioTimeline.RATE);
+    return seconds(samples / (double) AudioTimeline.RATE);
+  }
+
+  private static String seconds(double seconds) {
+    return String.format(Locale.ROOT, "%.2f", seconds);
   }
 
   private static long nanos(Instant t) {
@@ -381,17 +386,14 @@ public final class PipelineRunner implements EgressRunner {
   /**
    * Warns when sound comes for a place the timeline already filled (its input was later than the
    * source's allowance): the first time, then at most every 10 s of the egress, so a source that
-   * keeps losing its sound is seen in the log, not only as a silent file.
+   * keeps losing its sound is seen in the log, not only as a silent file. Graph lock held.
    */
-  private final class LateAudioLog {
-    private double lastWarned = Double.NEGATIVE_INFINITY;
-
-    void note(double chunkSeconds, double timelineSeconds) {
-      if (timelineSeconds - lastWarned >= 10) {
-        lastWarned = timelineSeconds;
-        log.warn("{}: audio for {} s came after the timeline passed it ({} s): the late part is dropped", plan.egressId(),
-            String.format(Locale.ROOT, "%.2f", chunkSeconds), String.format(Locale.ROOT, "%.2f", timelineSeconds));
-      }
+  private void warnLateAudio(double chunkSeconds) {
+    double timeline = audioTimeline.seconds();
+    if (timeline - lateAudioWarnedAt >= 10) {
+      lateAudioWarnedAt = timeline;
+      log.warn("{}: audio for {} s came after the timeline passed it ({} s): the late part is dropped", plan.egressId(),
+          seconds(chunkSeconds), seconds(timeline));
     }
   }
 
@@ -432,7 +434,7 @@ public final class PipelineRunner implements EgressRunner {
         markStarted();
         AudioTimeline.Placement place = audioTimeline.place(length, seconds);
         if (place.offset() > 0) {
-          lateAudio.note(seconds, audioTimeline.seconds());
+          warnLateAudio(seconds);
         }
         writeSilence(place.silenceSamples());
         if (place.length() > 0) {
@@ -540,10 +542,7 @@ public final class PipelineRunner implements EgressRunner {
     source.stop();
     synchronized (graphLock) {
       try {
-        graph.close();
-        if (scaler != null) {
-          scaler.close();
-        }
+        closeGraph();
       } catch (RuntimeException e) {
         log.debug("{}: closing abandoned outputs: {}", plan.egressId(), e.getMessage());
       }
@@ -552,6 +551,14 @@ public final class PipelineRunner implements EgressRunner {
       limits.close();
     }
     session.relinquish();
+  }
+
+  /** Closes the graph (its outputs finalized on disk) and the scaler. Graph lock held. */
+  private void closeGraph() {
+    graph.close();
+    if (scaler != null) {
+      scaler.close();
+    }
   }
 
   /** Stops the source, finalizes and stores every output, then completes (or fails) the session. */
@@ -573,12 +580,9 @@ public final class PipelineRunner implements EgressRunner {
         }
         if (graph.audioEncoder() != null) {
           log.info("{}: audio {} s, of it {} s silence filled in; {} s came too late and were dropped", plan.egressId(),
-              seconds(audioTimeline.written()), seconds(audioTimeline.silenceWritten()), seconds(audioTimeline.dropped()));
+              seconds(audioTimeline.seconds()), seconds(audioTimeline.silenceWritten()), seconds(audioTimeline.dropped()));
         }
-        graph.close();
-        if (scaler != null) {
-          scaler.close();
-        }
+        closeGraph();
       } catch (RuntimeException e) {
         failure = new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage()));
       }

@@ -200,21 +200,23 @@ public final class TrackEgressRunner implements EgressRunner {
     @Override
     public void onDisconnected(String reason) {
       log.info("{}: left the room: {}", plan.egressId(), reason);
-      if (reason.equals(livekit.LivekitModels.DisconnectReason.DUPLICATE_IDENTITY.name())) {
-        // another instance joined as this egress and owns it now: stop without reporting
-        finishing.set(true);
-        closeRoom();
-        closeLimits();
-        TrackOutput o = output;
-        if (o != null) {
-          synchronized (outputLock) {
-            o.abandon();
-          }
-        }
-        session.relinquish();
-        return;
-      }
       sourceClosed();
+    }
+
+    @Override
+    public void onReplaced() {
+      log.info("{}: another instance joined as this egress; giving it up", plan.egressId());
+      // it owns the egress now: stop without reporting
+      finishing.set(true);
+      closeRoom();
+      closeLimits();
+      TrackOutput o = output;
+      if (o != null) {
+        synchronized (outputLock) {
+          o.abandon();
+        }
+      }
+      session.relinquish();
     }
 
     @Override

@@ -234,14 +234,15 @@ public final class RoomMediaSource implements MediaSource {
 
     @Override
     public void onDisconnected(String reason) {
-      if (reason.equals(livekit.LivekitModels.DisconnectReason.DUPLICATE_IDENTITY.name())) {
-        log.info("{}: another instance joined as this egress; giving it up", plan.egressId());
-        if (!stopped) {
-          receiver.relinquished();
-        }
-        return;
-      }
       sourceEnded();
+    }
+
+    @Override
+    public void onReplaced() {
+      log.info("{}: another instance joined as this egress; giving it up", plan.egressId());
+      if (!stopped) {
+        receiver.relinquished();
+      }
     }
 
     @Override

@@ -60,6 +60,14 @@ public final class RoomSubscriber implements AutoCloseable {
     /** The server removed us (room closed or deleted, participant removed, server shutdown). */
     default void onDisconnected(String reason) {}
 
+    /**
+     * Another participant joined with our identity and the server removed us (DUPLICATE_IDENTITY:
+     * for an egress, livekit-server dispatched it twice and the other instance owns it now).
+     */
+    default void onReplaced() {
+      onDisconnected(LivekitModels.DisconnectReason.DUPLICATE_IDENTITY.name());
+    }
+
     /** The signalling connection dropped and every resume failed. */
     default void onConnectionLost(String reason) {}
 
@@ -294,7 +302,11 @@ public final class RoomSubscriber implements AutoCloseable {
           resumeAsked = true;
         } else {
           removed = true;
-          listener.onDisconnected(leave.getReason().name());
+          if (leave.getReason() == LivekitModels.DisconnectReason.DUPLICATE_IDENTITY) {
+            listener.onReplaced();
+          } else {
+            listener.onDisconnected(leave.getReason().name());
+          }
         }
       }
       case SUBSCRIPTION_RESPONSE -> listener.onSubscriptionFailed(r.getSubscriptionResponse().getTrackSid(),
