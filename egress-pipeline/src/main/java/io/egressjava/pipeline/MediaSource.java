@@ -1,10 +1,13 @@
 package io.egressjava.pipeline;
 
+import io.egressjava.core.media.EncodedFrame;
+import io.egressjava.core.media.EncodedStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
- * Where raw media comes from (the room's decoded tracks, a browser capture, a test pattern). A
- * source pushes pictures and sound into the {@link Receiver} from its own thread.
+ * Where media comes from. A raw source (the room's decoded tracks, a browser capture, a test
+ * pattern) pushes pictures and sound; an encoded source (one track, as received) first names its
+ * stream, then pushes its frames. Either pushes into the {@link Receiver} from its own thread.
  */
 public interface MediaSource {
 
@@ -18,6 +21,22 @@ public interface MediaSource {
      * (gaps are filled with silence, overlaps trimmed).
      */
     void audio(byte[] pcm, int length, double seconds);
+
+    /**
+     * An encoded source found its stream: the outputs open for it. Throws PsrpcException when the
+     * plan's outputs cannot take it (the source then fails with that error).
+     */
+    default void encodedStream(EncodedStream stream) {
+      throw new UnsupportedOperationException("this receiver takes raw media only");
+    }
+
+    /** A whole frame of the encoded stream; {@code pts} in its clock rate's units since the first frame. */
+    default void encoded(EncodedFrame frame, long pts) {
+      throw new UnsupportedOperationException("this receiver takes raw media only");
+    }
+
+    /** The publisher muted or unmuted the source's track (websocket outputs tell their clients). */
+    default void muted(boolean muted) {}
 
     /**
      * Media has arrived and is being recorded from its first packet, though its first frames may

@@ -63,6 +63,13 @@ public final class SplitSource implements MediaSource {
     }
 
     @Override
+    public void relinquished() {
+      if (over.compareAndSet(false, true)) {
+        target.relinquished();
+      }
+    }
+
+    @Override
     public void failed(RuntimeException error) {
       if (over.compareAndSet(false, true)) {
         target.failed(error);

@@ -5,8 +5,8 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.plan.EgressPlan;
-import io.egressjava.server.track.TrackEgressRunner;
 import io.egressjava.source.room.media.RoomMediaSource;
+import io.egressjava.source.room.media.TrackSource;
 import io.egressjava.pipeline.MediaSource;
 import io.egressjava.pipeline.PipelineRunner;
 import io.egressjava.pipeline.SplitSource;
@@ -22,10 +22,9 @@ import livekit.LivekitEgress.EgressSourceType;
 
 /**
  * The runners that really record: pages rendered by Chrome (web egress, and room composites whose
- * template is reachable) go through {@link BrowserSource} into the media pipeline; track egress
- * joins the room over WebRTC and writes the track as received ({@link TrackEgressRunner}); track
- * composite, participant and audio-only room composite decode the room's tracks
- * ({@link RoomMediaSource}) into the same pipeline.
+ * template is reachable) go through {@link BrowserSource}; track egress takes the track as received
+ * ({@link TrackSource}); track composite, participant and audio-only room composite decode the
+ * room's tracks ({@link RoomMediaSource}). Every one of them runs in the same {@link PipelineRunner}.
  */
 public final class MediaRunners implements RunnerFactory, AutoCloseable {
   private final EgressConfig config;
@@ -71,7 +70,7 @@ public final class MediaRunners implements RunnerFactory, AutoCloseable {
       return new PipelineRunner(config, pageSource(plan), workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
     if (plan.passthrough()) { // track egress, or v2 media without transcoding: written as received
-      return new TrackEgressRunner(config, workRoot.resolve(plan.egressId()), Path.of("/"), clock, null);
+      return new PipelineRunner(config, new TrackSource(plan, null), workRoot.resolve(plan.egressId()), Path.of("/"), clock);
     }
     return switch (plan.requestType()) {
       case TRACK_COMPOSITE, PARTICIPANT, ROOM_COMPOSITE, TEMPLATE, MEDIA -> new PipelineRunner(config, new RoomMediaSource(plan, null),

@@ -192,7 +192,7 @@ public final class FileMuxer implements AutoCloseable {
     }
     byte[] data = new byte[packet.size()];
     packet.data().get(data);
-    byte[] sets = H264Parameters.annexBParameterSets(data);
+    byte[] sets = H264Extradata.of(data);
     org.bytedeco.javacpp.BytePointer extradata = new org.bytedeco.javacpp.BytePointer(
         org.bytedeco.ffmpeg.global.avutil.av_mallocz(sets.length + Packets.PADDING)).capacity(sets.length + Packets.PADDING);
     extradata.put(sets, 0, sets.length);

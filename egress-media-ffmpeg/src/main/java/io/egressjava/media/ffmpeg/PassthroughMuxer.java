@@ -16,6 +16,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
+import io.egressjava.core.media.H264SpsSize;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import java.nio.ByteBuffer;
@@ -133,7 +134,7 @@ public final class PassthroughMuxer implements AutoCloseable {
       if (size != null) {
         f = new TrackFormat(f.codec(), f.clockRate(), size[0], size[1], f.channels());
       }
-      addTrack(f, f.codec() == MediaCodec.H264 ? H264Parameters.annexBParameterSets(frame) : Av1Parameters.sequenceHeader(frame));
+      addTrack(f, f.codec() == MediaCodec.H264 ? H264Extradata.of(frame) : Av1Parameters.sequenceHeader(frame));
       pendingVideo = null;
     }
     Packets.fill(packet, frame);

@@ -1,5 +1,6 @@
 package io.egressjava.media.ffmpeg;
 
+import io.egressjava.core.media.H264Parameters;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;

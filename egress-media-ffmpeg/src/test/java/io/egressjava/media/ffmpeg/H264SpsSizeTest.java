@@ -2,6 +2,7 @@ package io.egressjava.media.ffmpeg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.egressjava.core.media.H264SpsSize;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.egressjava.media.ffmpeg.AudioDecoder;
 import io.egressjava.media.ffmpeg.AudioMixer;
 import io.egressjava.media.ffmpeg.VideoDecoder;
 import io.egressjava.pipeline.MediaSource;
-import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
 import io.egressjava.source.room.webrtc.TrackReceiver;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.egressjava.source.room.rtp;
 
+import io.egressjava.core.media.EncodedFrame;
 import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
 

@@ -3,7 +3,7 @@ package io.egressjava.source.room.webrtc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.egressjava.source.room.dtls.DtlsCertificate;
-import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.source.room.rtp.RtcpParser;
 import io.egressjava.source.room.rtp.RtcpRecord;
 import io.egressjava.source.room.sdp.AnswerBuilder;

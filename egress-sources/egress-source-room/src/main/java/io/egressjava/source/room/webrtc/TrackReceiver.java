@@ -3,7 +3,7 @@ package io.egressjava.source.room.webrtc;
 import io.egressjava.source.room.rtp.AbsCaptureTime;
 import io.egressjava.source.room.rtp.Av1Depacketizer;
 import io.egressjava.source.room.rtp.Depacketizer;
-import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.source.room.rtp.H264Depacketizer;
 import io.egressjava.source.room.rtp.NackTracker;
 import io.egressjava.source.room.rtp.OpusDepacketizer;

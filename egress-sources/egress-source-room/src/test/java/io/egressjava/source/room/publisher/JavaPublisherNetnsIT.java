@@ -3,7 +3,7 @@ package io.egressjava.source.room.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.egressjava.core.plan.EgressToken;
-import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;

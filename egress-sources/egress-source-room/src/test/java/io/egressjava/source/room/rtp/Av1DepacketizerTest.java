@@ -1,5 +1,6 @@
 package io.egressjava.source.room.rtp;
 
+import io.egressjava.core.media.EncodedFrame;
 import static io.egressjava.source.room.rtp.DepacketizerTest.depacketize;
 import static io.egressjava.source.room.rtp.DepacketizerTest.encode;
 import static io.egressjava.source.room.rtp.DepacketizerTest.packetize;

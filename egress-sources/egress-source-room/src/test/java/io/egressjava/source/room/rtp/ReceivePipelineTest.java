@@ -1,5 +1,6 @@
 package io.egressjava.source.room.rtp;
 
+import io.egressjava.core.media.EncodedFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.egressjava.media.ffmpeg.PacketReader;

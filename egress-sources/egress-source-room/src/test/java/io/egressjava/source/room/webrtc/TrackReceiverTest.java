@@ -2,7 +2,7 @@ package io.egressjava.source.room.webrtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.egressjava.source.room.rtp.EncodedFrame;
+import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.source.room.sdp.OfferedStreams;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,22 +1,13 @@
-package io.egressjava.media.ffmpeg;
+package io.egressjava.core.media;
 
 import java.io.ByteArrayOutputStream;
 
 /** Finds H.264 parameter sets (SPS, PPS) in an Annex B access unit. */
-final class H264Parameters {
+public final class H264Parameters {
   private H264Parameters() {}
 
-  /** The SPS and PPS NAL units of {@code accessUnit}, each with a 4-byte start code. */
-  static byte[] annexBParameterSets(byte[] accessUnit) {
-    byte[] sets = parameterSetsOrNull(accessUnit);
-    if (sets == null) {
-      throw new MediaException("H.264 key frame without SPS/PPS: cannot start an MP4");
-    }
-    return sets;
-  }
-
-  /** Like {@link #annexBParameterSets}, but null when the access unit carries none. */
-  static byte[] parameterSetsOrNull(byte[] accessUnit) {
+  /** The SPS and PPS NAL units of {@code accessUnit}, each with a 4-byte start code; null when it carries none. */
+  public static byte[] parameterSetsOrNull(byte[] accessUnit) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int i = nextStart(accessUnit, 0);
     while (i >= 0) {

@@ -1,4 +1,4 @@
-package io.egressjava.source.room.rtp;
+package io.egressjava.core.media;
 
 /**
  * A whole encoded frame as the publisher's encoder produced it, with its RTP timestamp.

@@ -1,18 +1,16 @@
-package io.egressjava.server.track;
+package io.egressjava.core.media;
 
 import io.egressjava.core.plan.MediaCodec;
-import io.egressjava.media.ffmpeg.H264SpsSize;
-import io.egressjava.source.room.rtp.EncodedFrame;
 
 /**
  * Picture size from a key frame's own header (VP8: RFC 6386 §9.1; VP9: the uncompressed header;
  * H.264: the SPS). Containers want it before the first frame, and publishers often announce none.
  */
-final class FrameSize {
+public final class FrameSize {
   private FrameSize() {}
 
   /** {width, height}, or null when {@code frame} is not a key frame whose header we can read. */
-  static int[] of(MediaCodec codec, EncodedFrame frame) {
+  public static int[] of(MediaCodec codec, EncodedFrame frame) {
     if (!frame.keyFrame()) {
       return null;
     }

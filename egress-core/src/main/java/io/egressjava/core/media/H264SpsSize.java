@@ -1,4 +1,4 @@
-package io.egressjava.media.ffmpeg;
+package io.egressjava.core.media;
 
 /**
  * The picture size an H.264 SPS declares (ITU-T H.264 §7.3.2.1.1), for containers that need it

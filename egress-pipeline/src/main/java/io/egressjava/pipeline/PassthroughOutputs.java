@@ -1,0 +1,153 @@
+package io.egressjava.pipeline;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.media.EncodedFrame;
+import io.egressjava.core.media.EncodedStream;
+import io.egressjava.core.media.FrameSize;
+import io.egressjava.core.naming.OutputNames;
+import io.egressjava.core.naming.Placeholders;
+import io.egressjava.core.naming.StoragePaths;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.MediaCodec;
+import io.egressjava.core.plan.OutputType;
+import io.egressjava.core.plan.PlannedOutputs;
+import io.egressjava.media.ffmpeg.AudioDecoder;
+import io.egressjava.media.ffmpeg.MediaDuration;
+import io.egressjava.media.ffmpeg.PassthroughMuxer;
+import io.egressjava.sinks.file.FileResult;
+import io.egressjava.sinks.websocket.WebSocketOutputs;
+import io.egressjava.storage.EgressStorage;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The outputs of an egress that keeps its media as received (track egress): a file in the
+ * container for the codec, written without a decoder or encoder; or, for websockets, the audio
+ * decoded to PCM. They open once the source has named its stream, and the file at its first frame.
+ */
+final class PassthroughOutputs {
+  private final EgressContext ctx;
+  private final List<Runnable> finishers;
+  private EncodedStream stream;
+  private PlannedOutputs.FileOutput file;
+  private PassthroughMuxer muxer;
+  private int muxTrack;
+  private FileResult fileResult;
+  private long fileStartedNanos;
+  private AudioDecoder decoder;
+  private WebSocketOutputs websockets;
+  private long frames;
+
+  /** @param finishers where the outputs' finishers go (run after {@link #close}) */
+  PassthroughOutputs(EgressContext ctx, List<Runnable> finishers) {
+    this.ctx = ctx;
+    this.finishers = finishers;
+  }
+
+  /** Opens the plan's output for {@code stream}; throws PsrpcException when it cannot take the codec. */
+  void open(EncodedStream stream) {
+    this.stream = stream;
+    EgressPlan plan = ctx.plan();
+    MediaCodec codec = stream.codec();
+    OutputType container = OutputType.forTrackCodec(codec);
+    if (container == null) {
+      throw new PsrpcException(PsrpcCode.INVALID_ARGUMENT,
+          "track " + stream.trackId() + " has unsupported codec " + stream.mimeType());
+    }
+    if (plan.file() != null) {
+      if (codec == MediaCodec.PCMU || codec == MediaCodec.PCMA) {
+        throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "track egress of " + stream.mimeType()
+            + " to a file needs transcoding to Opus, which this build does not do yet");
+      }
+      file = nameFile(plan.file(), container);
+      finishers.add(this::storeFile);
+    } else if (plan.stream() != null) {
+      if (!codec.isAudio()) {
+        throw new PsrpcException(PsrpcCode.INVALID_ARGUMENT, "format websocket incompatible with codec " + stream.mimeType());
+      }
+      websockets = new WebSocketOutputs(plan.stream().targets(), ctx.session(), ctx.clock());
+      decoder = new AudioDecoder(codec, 2);
+      finishers.add(websockets::finish);
+    }
+  }
+
+  /** Placeholders known only now ({track_id}, {track_type}, …) and the extension of the container. */
+  private PlannedOutputs.FileOutput nameFile(PlannedOutputs.FileOutput planned, OutputType container) {
+    Placeholders values = ctx.plan().naming().placeholders();
+    for (var e : stream.names().entrySet()) {
+      values = values.with(e.getKey(), e.getValue());
+    }
+    String path = OutputNames.filePath(planned.template(), stream.trackId(), values, container.extension(),
+        ctx.plan().retryCount(), ctx.clock().instant().atZone(ctx.clock().getZone()));
+    return planned.withType(container, path);
+  }
+
+  /** One frame, in arrival order. */
+  void write(EncodedFrame frame, long pts) {
+    if (file != null) {
+      if (muxer == null) {
+        openFile(frame);
+      }
+      muxer.write(muxTrack, frame.data(), pts, frame.keyFrame());
+    }
+    if (decoder != null) {
+      decoder.decode(frame.data(), websockets::write);
+    }
+    frames++;
+  }
+
+  private void openFile(EncodedFrame first) {
+    Path local = ctx.workDir().resolve(StoragePaths.base(file.storagePath()));
+    MediaCodec codec = stream.codec();
+    muxer = new PassthroughMuxer(local, codec);
+    int[] size = FrameSize.of(codec, first);
+    muxTrack = muxer.addTrack(codec == MediaCodec.OPUS
+        ? PassthroughMuxer.TrackFormat.opus(2)
+        : PassthroughMuxer.TrackFormat.video(codec, size != null ? size[0] : stream.width(),
+            size != null ? size[1] : stream.height()));
+    fileStartedNanos = ctx.nowNanos();
+    ctx.manifest().set("started_at", fileStartedNanos);
+    fileResult = new FileResult(local, file.storagePath(), file.type().mime(), ctx.journal(), fileStartedNanos);
+  }
+
+  void muted(boolean muted) {
+    if (websockets != null) {
+      websockets.muted(muted);
+    }
+  }
+
+  /** Frames taken so far. */
+  long frames() {
+    return frames;
+  }
+
+  /** Finalizes the file on disk and releases the decoder; the finishers store and report. */
+  void close() {
+    if (muxer != null) {
+      muxer.close();
+    }
+    if (decoder != null) {
+      decoder.close();
+      decoder = null;
+    }
+  }
+
+  /** Closes everything without storing or reporting (another instance owns the egress). */
+  void abandon() {
+    close();
+    if (websockets != null) {
+      websockets.close();
+    }
+  }
+
+  private void storeFile() {
+    if (fileResult == null) {
+      return; // no frame came: nothing was written
+    }
+    try (EgressStorage store = ctx.storage(file.storage())) {
+      fileResult.store(store, ctx.maxUploadQueue(), fileStartedNanos, MediaDuration.nanos(fileResult.local()),
+          ctx.manifest(), ctx.session());
+    }
+  }
+}
