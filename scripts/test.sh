@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 mvn -B -ntp install "$@"
-scripts/netns.sh mvn -o -B -ntp verify -pl egress-sources/egress-source-room,egress-server,examples -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+scripts/netns.sh mvn -o -B -ntp verify -pl egress-sources/egress-source-room,egress-server,examples,examples-embedded -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='*NetnsIT' -Dfailsafe.failIfNoSpecifiedTests=false -Denforcer.skip "$@"

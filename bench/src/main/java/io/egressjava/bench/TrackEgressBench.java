@@ -7,7 +7,7 @@ import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.psrpc.RedisBus;
 import io.egressjava.server.EgressService;
-import io.egressjava.server.MediaRunners;
+import io.egressjava.embedded.MediaRunners;
 import io.egressjava.testrig.FilePublisher;
 import io.egressjava.testrig.LiveKitServer;
 import io.egressjava.testrig.Ports;

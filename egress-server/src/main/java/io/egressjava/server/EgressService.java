@@ -1,5 +1,6 @@
 package io.egressjava.server;
 
+import io.egressjava.embedded.RunnerFactory;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.errors.EgressErrors;
 import io.egressjava.api.errors.PsrpcCode;

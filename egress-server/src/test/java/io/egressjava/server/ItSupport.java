@@ -1,5 +1,6 @@
 package io.egressjava.server;
 
+import io.egressjava.embedded.MediaRunners;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.egressjava.api.config.EgressConfig;

@@ -1,5 +1,6 @@
 package io.egressjava.server;
 
+import io.egressjava.embedded.MediaRunners;
 import static io.egressjava.server.ItSupport.bus;
 import static io.egressjava.server.ItSupport.config;
 import static io.egressjava.server.ItSupport.egressClient;

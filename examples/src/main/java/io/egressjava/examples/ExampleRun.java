@@ -3,7 +3,7 @@ package io.egressjava.examples;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
 import io.egressjava.api.rpc.StartEgressRequest;
-import io.egressjava.server.EmbeddedEgress;
+import io.egressjava.embedded.EmbeddedEgress;
 import java.time.Duration;
 import java.util.Map;
 import livekit.LivekitEgress;

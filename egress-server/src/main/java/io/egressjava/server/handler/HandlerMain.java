@@ -4,7 +4,7 @@ import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
-import io.egressjava.server.MediaRunners;
+import io.egressjava.embedded.MediaRunners;
 import io.egressjava.server.handler.HandlerLink.Kind;
 import io.egressjava.server.logging.LogSetup;
 import java.io.IOException;

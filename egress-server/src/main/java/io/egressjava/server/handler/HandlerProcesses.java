@@ -1,13 +1,14 @@
 package io.egressjava.server.handler;
 
+import io.egressjava.source.browser.BrowserSources;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.files.FileTrees;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
-import io.egressjava.server.MediaRunners;
-import io.egressjava.server.RunnerFactory;
+import io.egressjava.embedded.MediaRunners;
+import io.egressjava.embedded.RunnerFactory;
 import io.egressjava.server.spool.SpoolSalvage;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.TemplateServer;
@@ -263,7 +264,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     if (h.capacity() == 1) {
       retire(h); // a browser egress's process serves once
     }
-    BrowserEnvironment.reapHandler(MediaRunners.sharedBrowserDir(workRoot), MediaRunners.handlerBrowserDir(workRoot, id),
+    BrowserEnvironment.reapHandler(BrowserSources.sharedDir(workRoot), BrowserSources.handlerDir(workRoot, id),
         id);
     Path work = workRoot.resolve(id);
     // a relinquished egress belongs to the instance that replaced it: what it wrote here must not
@@ -284,7 +285,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   /** The node's PulseAudio and the template site, started with the first browser egress. */
   private synchronized void sharedBrowser() {
     if (browser == null) {
-      browser = BrowserEnvironment.create(MediaRunners.sharedBrowserDir(workRoot));
+      browser = BrowserEnvironment.create(BrowserSources.sharedDir(workRoot));
       templates = TemplateServer.start(config.templatePort());
     }
   }

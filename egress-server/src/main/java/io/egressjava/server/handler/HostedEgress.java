@@ -6,7 +6,7 @@ import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.spool.SpoolJournal;
-import io.egressjava.server.RunnerFactory;
+import io.egressjava.embedded.RunnerFactory;
 import io.egressjava.server.handler.HandlerLink.Frame;
 import io.egressjava.server.handler.HandlerLink.Kind;
 import io.egressjava.server.spool.SpoolOwner;

@@ -1,4 +1,4 @@
-package io.egressjava.server;
+package io.egressjava.embedded;
 
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.lifecycle.EgressRunner;
