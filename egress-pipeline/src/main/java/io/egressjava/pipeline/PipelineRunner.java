@@ -1,5 +1,7 @@
 package io.egressjava.pipeline;
 
+import io.egressjava.core.media.Picture;
+import io.egressjava.core.media.MediaSource;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.EgressErrors;
@@ -29,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import livekit.LivekitEgress.EgressInfo;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,13 +186,13 @@ public final class PipelineRunner implements EgressRunner {
   /** Feeds the graph from the source thread. */
   private final class Receiver implements MediaSource.Receiver {
     @Override
-    public void video(AVFrame frame, double seconds) {
+    public void video(Picture picture, double seconds) {
       synchronized (graphLock) {
         if (stopping.get() || raw == null || !raw.takesVideo()) {
           return;
         }
         markStarted();
-        raw.video(frame, seconds);
+        raw.video(picture, seconds);
       }
     }
 

@@ -1,5 +1,7 @@
 package io.egressjava.pipeline;
 
+import io.egressjava.core.media.Picture;
+import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.media.ffmpeg.AudioDecoder;
 import io.egressjava.media.ffmpeg.AudioTimeline;
@@ -53,11 +55,11 @@ final class RawFeed {
   }
 
   /** A picture at {@code seconds}: it is encoded once the next one says which slots it gets. */
-  void video(AVFrame frame, double seconds) {
+  void video(Picture picture, double seconds) {
     if (hasPending) {
       emit(frameRate.decide(pendingSeconds, seconds));
     }
-    scaler.fit(frame);
+    scaler.fit(picture);
     pendingSeconds = seconds;
     hasPending = true;
     if (graph.audioEncoder() != null) {

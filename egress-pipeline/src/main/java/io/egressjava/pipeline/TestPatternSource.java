@@ -1,5 +1,7 @@
 package io.egressjava.pipeline;
 
+import io.egressjava.media.ffmpeg.AvPicture;
+import io.egressjava.core.media.MediaSource;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
@@ -76,7 +78,7 @@ public final class TestPatternSource implements MediaSource {
         frame.data(2).position(0).limit((long) frame.linesize(2) * height / 2).fill(128);
         double t = (double) i / fps;
         if (t < videoStallFrom || t >= videoStallUntil) {
-          receiver.video(frame, t);
+          receiver.video(AvPicture.of(frame), t);
         }
         long until = (long) (i + 1) * 48_000 / fps;
         int n = (int) (until - samples);

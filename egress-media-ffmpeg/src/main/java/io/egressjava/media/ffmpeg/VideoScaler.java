@@ -68,6 +68,11 @@ public final class VideoScaler implements AutoCloseable {
     return held;
   }
 
+  /** Scales a source's picture into the output frame and returns it (valid until the next call). */
+  public AVFrame fit(io.egressjava.core.media.Picture in) {
+    return AvPicture.withFrame(in, this::fit);
+  }
+
   /** Scales {@code in} into the output frame and returns it (valid until the next call). */
   public AVFrame fit(AVFrame in) {
     Ffmpeg.check(av_frame_make_writable(output), "av_frame_make_writable");

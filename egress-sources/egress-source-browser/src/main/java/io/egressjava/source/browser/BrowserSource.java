@@ -1,10 +1,11 @@
 package io.egressjava.source.browser;
 
+import io.egressjava.media.ffmpeg.AvPicture;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.media.ffmpeg.DeviceCapture;
-import io.egressjava.pipeline.MediaSource;
+import io.egressjava.core.media.MediaSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class BrowserSource implements MediaSource {
       capture.start(now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, new DeviceCapture.Sink() {
         @Override
         public void picture(AVFrame frame, double seconds) {
-          receiver.video(frame, seconds);
+          receiver.video(AvPicture.of(frame), seconds);
         }
 
         @Override

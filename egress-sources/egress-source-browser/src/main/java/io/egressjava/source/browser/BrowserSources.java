@@ -1,9 +1,9 @@
 package io.egressjava.source.browser;
 
 import io.egressjava.core.plan.EgressPlan;
-import io.egressjava.pipeline.MediaSource;
-import io.egressjava.pipeline.SourceProvider;
-import io.egressjava.pipeline.SplitSource;
+import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.media.SourceProvider;
+import io.egressjava.core.media.SplitSource;
 import io.egressjava.source.room.media.RoomMediaSource;
 import java.nio.file.Path;
 import java.util.Map;

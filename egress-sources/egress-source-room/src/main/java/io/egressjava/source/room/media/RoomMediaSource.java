@@ -1,5 +1,6 @@
 package io.egressjava.source.room.media;
 
+import io.egressjava.media.ffmpeg.AvPicture;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.plan.EgressPlan;
@@ -7,7 +8,7 @@ import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.media.ffmpeg.AudioDecoder;
 import io.egressjava.media.ffmpeg.AudioMixer;
 import io.egressjava.media.ffmpeg.VideoDecoder;
-import io.egressjava.pipeline.MediaSource;
+import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
 import io.egressjava.source.room.webrtc.TrackReceiver;
@@ -334,7 +335,7 @@ public final class RoomMediaSource implements MediaSource {
         }
         s.video = new VideoDecoder(s.codec);
       }
-      s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(picture, seconds));
+      s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(AvPicture.of(picture), seconds));
     } else if (selection.mixesAudio()) {
       mix(s, frame, seconds);
     } else {

@@ -1,8 +1,8 @@
 package io.egressjava.source.room.media;
 
 import io.egressjava.core.plan.EgressPlan;
-import io.egressjava.pipeline.MediaSource;
-import io.egressjava.pipeline.SourceProvider;
+import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.media.SourceProvider;
 import livekit.LivekitEgress.EgressSourceType;
 
 /**

@@ -8,7 +8,7 @@ import io.egressjava.core.media.EncodedStream;
 import io.egressjava.core.naming.Placeholders;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
-import io.egressjava.pipeline.MediaSource;
+import io.egressjava.core.media.MediaSource;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
 import java.io.IOException;
 import java.net.InetAddress;

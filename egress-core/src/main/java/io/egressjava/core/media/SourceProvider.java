@@ -1,4 +1,4 @@
-package io.egressjava.pipeline;
+package io.egressjava.core.media;
 
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.core.plan.EgressPlan;

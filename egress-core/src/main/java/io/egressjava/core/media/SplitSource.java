@@ -1,7 +1,6 @@
-package io.egressjava.pipeline;
+package io.egressjava.core.media;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
  * Pictures from one source and sound from another, on one egress clock — a room composite's layout
@@ -35,9 +34,9 @@ public final class SplitSource implements MediaSource {
     }
 
     @Override
-    public void video(AVFrame frame, double seconds) {
+    public void video(Picture picture, double seconds) {
       if (forPictures) {
-        target.video(frame, seconds);
+        target.video(picture, seconds);
       }
     }
 

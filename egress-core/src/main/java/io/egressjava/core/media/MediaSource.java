@@ -1,8 +1,5 @@
-package io.egressjava.pipeline;
+package io.egressjava.core.media;
 
-import io.egressjava.core.media.EncodedFrame;
-import io.egressjava.core.media.EncodedStream;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
  * Where media comes from. A raw source (the room's decoded tracks, a browser capture, a test
@@ -13,8 +10,8 @@ public interface MediaSource {
 
   /** What a source pushes into. */
   interface Receiver {
-    /** A picture (I420, any size) at {@code seconds} on the egress clock; valid during the call. */
-    void video(AVFrame frame, double seconds);
+    /** A picture (any size) at {@code seconds} on the egress clock; valid during the call. */
+    void video(Picture picture, double seconds);
 
     /**
      * PCM s16le 48 kHz stereo interleaved, its first sample at {@code seconds} on the egress clock
