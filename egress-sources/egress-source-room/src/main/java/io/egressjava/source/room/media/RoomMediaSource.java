@@ -79,22 +79,6 @@ public final class RoomMediaSource implements MediaSource {
 
   private record Arrived(TrackState track, EncodedFrame frame, long arrivalNanos) {}
 
-  /** One subscribed track: its decoder and clock. */
-  private static final class TrackState {
-    final TrackSelection.Pick pick;
-    final MediaCodec codec;
-    final TrackClock clock;
-    final DelayGlide delay = new DelayGlide();
-    VideoDecoder video;
-    AudioDecoder audio;
-
-    TrackState(TrackSelection.Pick pick, MediaCodec codec) {
-      this.pick = pick;
-      this.codec = codec;
-      this.clock = new TrackClock(pick.video() ? 90_000 : 48_000);
-    }
-  }
-
   /** @param localAddress where to receive media (ICE host candidate); null = routed towards the server */
   public RoomMediaSource(EgressPlan plan, InetAddress localAddress) {
     this(plan, plan.token(), localAddress);
@@ -226,7 +210,7 @@ public final class RoomMediaSource implements MediaSource {
       log.info("{}: {} {} ({})", plan.egressId(), s.pick.track().getType(), trackSid, reason);
       mixer.removeInput(trackSid);
       synchronized (pushLock) {
-        close(s);
+        s.close();
       }
       if (selection.endsWithItsTracks() && tracks.isEmpty()) {
         sourceEnded();
@@ -483,19 +467,8 @@ public final class RoomMediaSource implements MediaSource {
       r.close();
     }
     synchronized (pushLock) {
-      tracks.values().forEach(RoomMediaSource::close);
+      tracks.values().forEach(TrackState::close);
       tracks.clear();
-    }
-  }
-
-  private static void close(TrackState s) {
-    if (s.video != null) {
-      s.video.close();
-      s.video = null;
-    }
-    if (s.audio != null) {
-      s.audio.close();
-      s.audio = null;
     }
   }
 }
