@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A hidden, subscribe-only participant: signalling (join, answer every subscriber offer, trickle,
- * subscriptions by track SID), the {@link PeerTransport} and one {@link TrackReceiver} per
- * incoming stream, which turns RTP into whole encoded frames. Listener calls come from the
+ * subscriptions by track SID, resume), the room's state and events ({@link RoomRoster}), the
+ * {@link PeerTransport} and one {@link TrackReceiver} per incoming stream, which turns RTP into
+ * whole encoded frames. Listener calls come from the
  * transport's reader thread (frames) and the signalling thread (track and room events).
  */
 public final class RoomSubscriber implements AutoCloseable {
@@ -79,20 +80,16 @@ public final class RoomSubscriber implements AutoCloseable {
   private final PeerTransport transport;
   private final long rtcpSsrc = new java.security.SecureRandom().nextInt() & 0xFFFFFFFFL;
   private final Map<Long, TrackReceiver> receivers = new ConcurrentHashMap<>();
-  private final Map<String, LivekitModels.ParticipantInfo> participantsBySid = new ConcurrentHashMap<>();
-  private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+  private final RoomRoster roster;
   private final AtomicLong answerVersion = new AtomicLong(1);
   private final ScheduledFuture<?> rtcpTimer;
   private volatile OfferedStreams streams = OfferedStreams.of(SessionDescription.parse(""));
   private static final int RESUME_ATTEMPTS = 10;
   private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(5);
-  /** The server's last leave asked for a resume (LeaveRequest action RESUME). */
-  private volatile boolean resumeAsked;
   private volatile SignalClient signal;
   private volatile String wsUrl;
   private volatile String token;
   private volatile String participantSid;
-  private volatile boolean removed;
   private volatile int resumes;
   /** Connections being opened: closing releases their waiting messages. */
   private final Set<java.util.concurrent.CompletableFuture<Void>> gates = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -107,6 +104,7 @@ public final class RoomSubscriber implements AutoCloseable {
 
   private RoomSubscriber(Listener listener, InetAddress localAddress) {
     this.listener = listener;
+    this.roster = new RoomRoster(listener);
     this.transport = new PeerTransport("subscriber", localAddress, new PeerTransport.Listener() {
       @Override
       public void onRtp(byte[] packet, int length) {
@@ -166,7 +164,7 @@ public final class RoomSubscriber implements AutoCloseable {
    */
   private void watch(SignalClient client) {
     client.closedFuture().thenRunAsync(() -> {
-      if (closed || removed) {
+      if (closed || roster.removed()) {
         return;
       }
       log.warn("signal connection to {} dropped; resuming", wsUrl);
@@ -174,11 +172,11 @@ public final class RoomSubscriber implements AutoCloseable {
         try {
           long until = System.nanoTime() + Math.min(attempt * attempt * 300L, 10_000L) * 1_000_000L;
           // the server's leave may be read just after its socket closed
-          while (System.nanoTime() < until && !(attempt == 1 && resumeAsked)) {
+          while (System.nanoTime() < until && !(attempt == 1 && roster.resumeAsked())) {
             Thread.sleep(10);
           }
-          resumeAsked = false;
-          if (removed) {
+          roster.takeResumeAsked();
+          if (roster.removed()) {
             return; // the socket closed because the server removed us: nothing to resume
           }
           SignalClient resumed = install(l -> SignalClient.resume(wsUrl, token, participantSid, l, RESUME_TIMEOUT));
@@ -215,22 +213,15 @@ public final class RoomSubscriber implements AutoCloseable {
 
   /** The participant publishing {@code trackSid} and the track, as last announced. */
   public Optional<Map.Entry<LivekitModels.ParticipantInfo, LivekitModels.TrackInfo>> findTrack(String trackSid) {
-    for (LivekitModels.ParticipantInfo p : participantsBySid.values()) {
-      for (LivekitModels.TrackInfo t : p.getTracksList()) {
-        if (t.getSid().equals(trackSid)) {
-          return Optional.of(Map.entry(p, t));
-        }
-      }
-    }
-    return Optional.empty();
+    return roster.findTrack(trackSid);
   }
 
   public List<LivekitModels.ParticipantInfo> participants() {
-    return List.copyOf(participantsBySid.values());
+    return roster.participants();
   }
 
   public void subscribe(String... trackSids) {
-    subscribed.addAll(List.of(trackSids));
+    roster.subscribed(List.of(trackSids));
     signal.send(SignalRequest.newBuilder().setSubscription(LivekitRtc.UpdateSubscription.newBuilder()
         .setSubscribe(true).addAllTrackSids(List.of(trackSids))).build());
   }
@@ -283,64 +274,17 @@ public final class RoomSubscriber implements AutoCloseable {
   }
 
   private void onSignal(SignalResponse r) {
+    if (roster.onSignal(r)) {
+      return;
+    }
     switch (r.getMessageCase()) {
-      case JOIN -> r.getJoin().getOtherParticipantsList().forEach(p -> {
-        participantsBySid.put(p.getSid(), p);
-        listener.onParticipant(p);
-      });
       case OFFER -> answer(r.getOffer());
       case TRICKLE -> {
         if (r.getTrickle().getTarget() == LivekitRtc.SignalTarget.SUBSCRIBER) {
           addCandidate(r.getTrickle().getCandidateInit());
         }
       }
-      case UPDATE -> r.getUpdate().getParticipantsList().forEach(this::onParticipant);
-      case LEAVE -> {
-        LivekitRtc.LeaveRequest leave = r.getLeave();
-        log.info("server asked us to leave: {} ({})", leave.getReason(), leave.getAction());
-        if (leave.getAction() == LivekitRtc.LeaveRequest.Action.RESUME) {
-          resumeAsked = true;
-        } else {
-          removed = true;
-          if (leave.getReason() == LivekitModels.DisconnectReason.DUPLICATE_IDENTITY) {
-            listener.onReplaced();
-          } else {
-            listener.onDisconnected(leave.getReason().name());
-          }
-        }
-      }
-      case SUBSCRIPTION_RESPONSE -> listener.onSubscriptionFailed(r.getSubscriptionResponse().getTrackSid(),
-          r.getSubscriptionResponse().getErr().name());
       default -> log.trace("signal {}", r.getMessageCase());
-    }
-  }
-
-  private void onParticipant(LivekitModels.ParticipantInfo p) {
-    LivekitModels.ParticipantInfo previous = participantsBySid.get(p.getSid());
-    if (previous != null && previous.getVersion() > p.getVersion()) {
-      return; // an older update overtaken by a newer one
-    }
-    listener.onParticipant(p);
-    if (p.getState() == LivekitModels.ParticipantInfo.State.DISCONNECTED) {
-      participantsBySid.remove(p.getSid());
-      if (previous != null) {
-        previous.getTracksList().stream().map(LivekitModels.TrackInfo::getSid).filter(subscribed::contains)
-            .forEach(sid -> listener.onTrackEnded(sid, "participant left"));
-      }
-      return;
-    }
-    participantsBySid.put(p.getSid(), p);
-    if (previous != null) {
-      for (LivekitModels.TrackInfo t : p.getTracksList()) {
-        previous.getTracksList().stream().filter(o -> o.getSid().equals(t.getSid()) && o.getMuted() != t.getMuted())
-            .filter(o -> subscribed.contains(o.getSid()))
-            .forEach(o -> listener.onTrackMuted(t.getSid(), t.getMuted()));
-      }
-      Set<String> now = new java.util.HashSet<>();
-      p.getTracksList().forEach(t -> now.add(t.getSid()));
-      previous.getTracksList().stream().map(LivekitModels.TrackInfo::getSid)
-          .filter(sid -> subscribed.contains(sid) && !now.contains(sid))
-          .forEach(sid -> listener.onTrackEnded(sid, "track unpublished"));
     }
   }
 
@@ -399,7 +343,7 @@ public final class RoomSubscriber implements AutoCloseable {
     }
     long mediaSsrc = stream.mediaSsrc();
     OfferedStreams.Stream media = stream.rtx() ? streams.get(mediaSsrc) : stream;
-    if (media == null || !subscribed.contains(media.trackSid())) {
+    if (media == null || !roster.isSubscribed(media.trackSid())) {
       return;
     }
     TrackReceiver receiver = receivers.get(mediaSsrc);
