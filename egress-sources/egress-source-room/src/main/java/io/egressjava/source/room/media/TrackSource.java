@@ -9,6 +9,7 @@ import io.egressjava.core.naming.Placeholders;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.media.MediaSource;
+import io.egressjava.source.room.webrtc.RoomConnection;
 import io.egressjava.source.room.webrtc.RoomSubscriber;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,14 +29,16 @@ import org.slf4j.LoggerFactory;
 public final class TrackSource implements MediaSource {
   private static final Logger log = LoggerFactory.getLogger(TrackSource.class);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
-  private static final Duration TRACK_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration TRACK_TIMEOUT = Duration.ofSeconds(10);
 
   private final EgressPlan plan;
   private final String trackId;
   private final InetAddress localAddress;
+  private final RoomConnection.Joiner joiner;
+  private final Duration trackTimeout;
   private final Object lock = new Object();
   private Receiver receiver;
-  private volatile RoomSubscriber room;
+  private volatile RoomConnection room;
   private volatile boolean stopped;
   private MediaCodec codec;
   private final RtpTime time = new RtpTime();
@@ -45,9 +48,16 @@ public final class TrackSource implements MediaSource {
 
   /** @param localAddress where to receive media (ICE host candidate); null = routed towards the server */
   public TrackSource(EgressPlan plan, InetAddress localAddress) {
+    this(plan, localAddress, RoomConnection.WEBRTC, TRACK_TIMEOUT);
+  }
+
+  /** @param trackTimeout how long the track may take to appear in the room before NOT_FOUND */
+  TrackSource(EgressPlan plan, InetAddress localAddress, RoomConnection.Joiner joiner, Duration trackTimeout) {
     this.plan = plan;
     this.trackId = plan.source().trackId();
     this.localAddress = localAddress;
+    this.joiner = joiner;
+    this.trackTimeout = trackTimeout;
   }
 
   @Override
@@ -61,7 +71,7 @@ public final class TrackSource implements MediaSource {
 
   private void run() {
     try {
-      room = RoomSubscriber.join(plan.wsUrl(), plan.token(), new Events(), localAddress, JOIN_TIMEOUT);
+      room = joiner.join(plan.wsUrl(), plan.token(), new Events(), localAddress, JOIN_TIMEOUT);
       joinedNanos = System.nanoTime();
       if (stopped) {
         room.close();
@@ -90,7 +100,7 @@ public final class TrackSource implements MediaSource {
   }
 
   private Map.Entry<LivekitModels.ParticipantInfo, LivekitModels.TrackInfo> awaitTrack() {
-    long deadline = System.nanoTime() + TRACK_TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + trackTimeout.toNanos();
     while (System.nanoTime() < deadline && !stopped) {
       var found = room.findTrack(trackId);
       if (found.isPresent()) {
@@ -191,7 +201,7 @@ public final class TrackSource implements MediaSource {
   }
 
   private void closeRoom() {
-    RoomSubscriber r = room;
+    RoomConnection r = room;
     if (r != null) {
       r.close();
     }

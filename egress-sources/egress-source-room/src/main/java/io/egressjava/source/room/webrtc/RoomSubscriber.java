@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * whole encoded frames. Listener calls come from the
  * transport's reader thread (frames) and the signalling thread (track and room events).
  */
-public final class RoomSubscriber implements AutoCloseable {
+public final class RoomSubscriber implements RoomConnection {
   private static final Logger log = LoggerFactory.getLogger(RoomSubscriber.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Video codecs we depacketize (H.265 is not: its publishers get SE_CODEC_UNSUPPORTED). */
@@ -211,15 +211,17 @@ public final class RoomSubscriber implements AutoCloseable {
     return signal.joinResponse();
   }
 
-  /** The participant publishing {@code trackSid} and the track, as last announced. */
+  @Override
   public Optional<Map.Entry<LivekitModels.ParticipantInfo, LivekitModels.TrackInfo>> findTrack(String trackSid) {
     return roster.findTrack(trackSid);
   }
 
+  @Override
   public List<LivekitModels.ParticipantInfo> participants() {
     return roster.participants();
   }
 
+  @Override
   public void subscribe(String... trackSids) {
     roster.subscribed(List.of(trackSids));
     signal.send(SignalRequest.newBuilder().setSubscription(LivekitRtc.UpdateSubscription.newBuilder()
