@@ -11,7 +11,7 @@ import io.egressjava.media.ffmpeg.Ffmpeg;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
- * A synthetic source in real time: a moving bar pattern with a frame counter's worth of change each
+ * A synthetic source, in real time or (for tests, see {@link #unpaced}) as fast as it can: a moving bar pattern with a frame counter's worth of change each
  * frame, a white flash and a 1 kHz beep together once a second (for A/V sync checks), otherwise a
  * quiet 440 Hz tone. Used by examples, the demo and tests.
  */
@@ -25,6 +25,9 @@ public final class TestPatternSource implements MediaSource {
   private double videoStallUntil = -1;
   private double audioStallFrom = -1;
   private double audioStallUntil = -1;
+  /** Unpaced: how much media to push before holding; negative = real time, without end. */
+  private double unpacedSeconds = -1;
+  private final java.util.concurrent.CompletableFuture<Void> pushed = new java.util.concurrent.CompletableFuture<>();
 
   public TestPatternSource(int width, int height, int fps) {
     this.width = width;
@@ -46,6 +49,21 @@ public final class TestPatternSource implements MediaSource {
     return this;
   }
 
+  /**
+   * Pushes {@code seconds} of media at once, timestamped as if in real time, then nothing more
+   * until stopped ({@link #pushed} completes then). The pipeline places media by its timestamps, so
+   * a test gets the same recording without waiting for the wall clock.
+   */
+  public TestPatternSource unpaced(double seconds) {
+    unpacedSeconds = seconds;
+    return this;
+  }
+
+  /** Completes when an unpaced source has pushed all its media. */
+  public java.util.concurrent.CompletableFuture<Void> pushed() {
+    return pushed;
+  }
+
   @Override
   public void start(Receiver receiver) {
     running = true;
@@ -65,7 +83,7 @@ public final class TestPatternSource implements MediaSource {
     long start = System.nanoTime();
     long samples = 0;
     try {
-      for (int i = 0; running; i++) {
+      for (int i = 0; running && (unpacedSeconds < 0 || i < unpacedSeconds * fps); i++) {
         boolean flash = i % fps == 0;
         int ls = frame.linesize(0);
         for (int row = 0; row < height; row++) {
@@ -87,13 +105,15 @@ public final class TestPatternSource implements MediaSource {
         }
         samples = until;
         long wait = start + (i + 1) * 1_000_000_000L / fps - System.nanoTime();
-        if (wait > 0) {
+        if (wait > 0 && unpacedSeconds < 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
       }
+      pushed.complete(null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      pushed.completeExceptionally(e);
       receiver.failed(e);
     } finally {
       av_frame_free(frame);

@@ -89,7 +89,7 @@ class AvSyncTest {
         .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(file));
   }
 
-  /** Records the pattern for {@code millis} through the pipeline; returns the storage root. */
+  /** Records {@code millis} of the pattern through the pipeline, unpaced; returns the storage root. */
   private static Path record(Path tmp, LivekitEgress.WebEgressRequest.Builder web, TestPatternSource source, long millis)
       throws Exception {
     Path root = Files.createDirectories(tmp.resolve("storage"));
@@ -99,7 +99,7 @@ class AvSyncTest {
     EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
     PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
     runner.start(plan, session);
-    Thread.sleep(millis);
+    source.unpaced(millis / 1000.0).pushed().get(60, java.util.concurrent.TimeUnit.SECONDS);
     session.ending(EgressSession.STOP_EGRESS_API);
     runner.stop();
     Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);

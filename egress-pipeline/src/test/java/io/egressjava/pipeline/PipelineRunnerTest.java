@@ -41,10 +41,10 @@ class PipelineRunnerTest {
 
     List<EgressInfo> updates = new CopyOnWriteArrayList<>();
     EgressSession session = new EgressSession(plan, Clock.systemUTC(), updates::add);
-    PipelineRunner runner = new PipelineRunner(config, new TestPatternSource(800, 600, 30), tmp.resolve("work"), root,
-        Clock.systemUTC());
+    TestPatternSource source = new TestPatternSource(800, 600, 30).unpaced(5);
+    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
     runner.start(plan, session);
-    Thread.sleep(5_000);
+    source.pushed().get(60, java.util.concurrent.TimeUnit.SECONDS); // 5 s of media, without waiting 5 s
     session.ending(EgressSession.STOP_EGRESS_API);
     runner.stop();
     io.egressjava.testrig.Ports.await(java.time.Duration.ofSeconds(30), "the egress to finish", session::isFinished);

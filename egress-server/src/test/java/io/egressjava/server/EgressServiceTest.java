@@ -173,7 +173,11 @@ class EgressServiceTest {
     start("");
     startEgress(trackRequest("EG_twice"));
     // livekit-server retries a StartEgress it got no answer to: the instance running it must not claim it again
-    assertThatThrownBy(() -> startEgress(trackRequest("EG_twice"))).isInstanceOf(PsrpcException.class)
+    // (nobody claims: the call ends when its affinity wait does, 300 ms here instead of the server's 2 s)
+    RpcClient.CallOptions quickAffinity = new RpcClient.CallOptions(Duration.ofSeconds(5), Duration.ofMillis(300),
+        Duration.ofMillis(100), false, 1.0f, 0.5f);
+    assertThatThrownBy(() -> internal.call(EgressRpc.START_EGRESS, "", trackRequest("EG_twice"), EgressInfo.parser(),
+        quickAffinity)).isInstanceOf(PsrpcException.class)
         .satisfies(e -> assertThat(((PsrpcException) e).code()).isEqualTo(PsrpcCode.UNAVAILABLE));
     assertThat(activeIds()).containsExactly("EG_twice");
   }
