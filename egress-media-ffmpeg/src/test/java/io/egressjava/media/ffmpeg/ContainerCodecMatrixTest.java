@@ -17,6 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * have their own tests.
  */
 class ContainerCodecMatrixTest {
+  /** What each combination is about is the container and codecs: 2 s of 360p are enough to show them. */
+  private static final int SECONDS = 2;
+  private static final Encoding SMALL = new Encoding(640, 360, 24, 30, 1000, 1, "main", 128, 44100);
 
   @ParameterizedTest(name = "{0}: video={1} audio={2}")
   @CsvSource({
@@ -32,17 +35,17 @@ class ContainerCodecMatrixTest {
       throws Exception {
     Path file = tmp.resolve("out." + container);
     MediaCodec audioEncoder = audio.equals("NONE") ? null : MediaCodec.valueOf(audio);
-    FileOutputTest.record(file, container, Encoding.DEFAULT.withKeyFrameInterval(2), audioEncoder, video);
+    FileOutputTest.record(file, container, SMALL, audioEncoder, video, SECONDS);
 
     JsonNode info = Probe.info(file);
-    assertThat(info.get("format").get("duration").asDouble()).isCloseTo(FileOutputTest.SECONDS, within(0.1));
+    assertThat(info.get("format").get("duration").asDouble()).isCloseTo(SECONDS, within(0.1));
     JsonNode v = Probe.stream(info, "video");
     JsonNode a = Probe.stream(info, "audio");
     if (videoCodec == null) {
       assertThat(v).isNull();
     } else {
       assertThat(v.get("codec_name").asText()).isEqualTo(videoCodec);
-      assertThat(Probe.decodedVideoFrames(file)).isEqualTo(FileOutputTest.SECONDS * 30);
+      assertThat(Probe.decodedVideoFrames(file)).isEqualTo(SECONDS * 30);
     }
     if (audioCodec == null) {
       assertThat(a).isNull();

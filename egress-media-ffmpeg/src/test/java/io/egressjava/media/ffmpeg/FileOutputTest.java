@@ -16,6 +16,11 @@ class FileOutputTest {
 
   /** Encodes SECONDS of test video (optional) and tone (optional) into a file. */
   static void record(Path file, String format, Encoding encoding, MediaCodec audioCodec, boolean video) {
+    record(file, format, encoding, audioCodec, video, SECONDS);
+  }
+
+  /** Encodes {@code seconds} of test video (optional) and tone (optional) into a file. */
+  static void record(Path file, String format, Encoding encoding, MediaCodec audioCodec, boolean video, int seconds) {
     try (FileMuxer mux = new FileMuxer(file, format);
         VideoEncoder v = video ? new VideoEncoder(encoding, mux.wantsGlobalHeader(), false) : null;
         AudioEncoder a = audioCodec == null ? null
@@ -24,7 +29,7 @@ class FileOutputTest {
       int as = a == null ? -1 : mux.addStream(a);
       int fps = encoding.framerate();
       long samples = 0;
-      for (int i = 0; i < SECONDS * fps; i++) {
+      for (int i = 0; i < seconds * fps; i++) {
         if (v != null) {
           TestMedia.fillFrame(v.writableFrame(), i);
           v.encode(p -> mux.write(vs, p));
