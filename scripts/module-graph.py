@@ -20,7 +20,7 @@ LAYERS = [
     ("library entry", ["egress-embedded"]),
     ("pipeline", ["egress-pipeline"]),
     ("sources and sinks", ["egress-source-browser", "egress-source-room", "egress-sinks"]),
-    ("storage, media, transport", ["egress-storage", "egress-media-ffmpeg", "egress-psrpc", "egress-templates"]),
+    ("storage, media, transport", ["egress-storage", "egress-media-ffmpeg", "egress-webrtc", "egress-psrpc", "egress-templates"]),
     ("core: plans and SPIs", ["egress-core", "egress-test-rig"]),
     ("api", ["egress-api"]),
 ]

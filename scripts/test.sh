@@ -8,5 +8,5 @@ scripts/setup.sh
 python3 scripts/module-graph.py --check   # dependencies point down the layers (docs/modules.md)
 scripts/file-sizes.sh                     # no source file over 500 lines
 mvn -B -ntp install "$@"
-scripts/netns.sh mvn -o -B -ntp verify -pl egress-sources/egress-source-room,egress-server,examples,examples-embedded -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+scripts/netns.sh mvn -o -B -ntp verify -pl egress-webrtc,egress-sources/egress-source-room,egress-server,examples,examples-embedded -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='*NetnsIT' -Dfailsafe.failIfNoSpecifiedTests=false -Denforcer.skip "$@"

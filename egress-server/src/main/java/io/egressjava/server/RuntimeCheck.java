@@ -9,10 +9,10 @@ import io.egressjava.media.ffmpeg.AudioEncoder;
 import io.egressjava.media.ffmpeg.Ffmpeg;
 import io.egressjava.media.ffmpeg.JpegWriter;
 import io.egressjava.media.ffmpeg.VideoEncoder;
-import io.egressjava.source.room.dtls.DtlsCertificate;
-import io.egressjava.source.room.dtls.SrtpKeys;
-import io.egressjava.source.room.dtls.SrtpProfile;
-import io.egressjava.source.room.srtp.SrtpSession;
+import io.egressjava.webrtc.dtls.DtlsCertificate;
+import io.egressjava.webrtc.dtls.SrtpKeys;
+import io.egressjava.webrtc.dtls.SrtpProfile;
+import io.egressjava.webrtc.srtp.SrtpSession;
 import io.egressjava.storage.AliOssUploader;
 import io.egressjava.storage.AzureUploader;
 import io.egressjava.storage.GcpUploader;
@@ -156,7 +156,7 @@ final class RuntimeCheck {
         s.encryptRtcp(new byte[] {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 1});
       }
     }
-    Class.forName("io.egressjava.source.room.webrtc.RoomSubscriber");
+    Class.forName("io.egressjava.webrtc.RoomSubscriber");
     Class.forName("org.bouncycastle.tls.DTLSClientProtocol");
   }
 }

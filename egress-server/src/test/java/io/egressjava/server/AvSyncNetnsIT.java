@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.media.ffmpeg.SyncAnalyzer;
 import io.egressjava.psrpc.RedisBus;
-import io.egressjava.source.room.publisher.PublisherToken;
+import io.egressjava.webrtc.publisher.PublisherToken;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;
 import io.livekit.server.EgressServiceClient;

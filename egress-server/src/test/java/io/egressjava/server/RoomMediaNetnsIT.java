@@ -231,7 +231,7 @@ class RoomMediaNetnsIT {
           st -> st == EgressStatus.EGRESS_ACTIVE);
       String token = io.egressjava.core.plan.EgressToken.mint(LiveKitServer.API_KEY, LiveKitServer.API_SECRET,
           started.getEgressId(), room, java.time.Instant.now());
-      try (var other = io.egressjava.source.room.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
+      try (var other = io.egressjava.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
           (trackSid, codec, frame) -> { }, null, Duration.ofSeconds(10))) {
         for (int i = 0; i < 100 && !s.service().running().isEmpty(); i++) {
           Thread.sleep(100);

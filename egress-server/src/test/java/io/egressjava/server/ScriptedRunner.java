@@ -5,7 +5,7 @@ import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.StreamUrls;
 import io.egressjava.core.plan.RequestType;
-import io.egressjava.source.room.signal.SignalClient;
+import io.egressjava.webrtc.signal.SignalClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

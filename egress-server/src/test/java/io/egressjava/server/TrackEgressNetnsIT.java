@@ -155,7 +155,7 @@ class TrackEgressNetnsIT {
       ItSupport.awaitStatus(client, room, started.getEgressId(), EgressStatus.EGRESS_ACTIVE);
       String token = io.egressjava.core.plan.EgressToken.mint(LiveKitServer.API_KEY, LiveKitServer.API_SECRET,
           started.getEgressId(), room, java.time.Instant.now());
-      try (var other = io.egressjava.source.room.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
+      try (var other = io.egressjava.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
           (trackSid, codec, frame) -> { }, null, Duration.ofSeconds(10))) {
         for (int i = 0; i < 100 && !service.running().isEmpty(); i++) {
           Thread.sleep(100);

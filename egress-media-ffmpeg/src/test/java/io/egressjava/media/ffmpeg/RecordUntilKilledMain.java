@@ -4,7 +4,7 @@ import io.egressjava.core.plan.Encoding;
 import io.egressjava.core.plan.MediaCodec;
 import java.nio.file.Path;
 
-/** Run by {@link CrashSafeMp4Test} in a child JVM: records test media in real time until killed. */
+/** Run by {@link CrashSafeMp4IT} in a child JVM: records test media in real time until killed. */
 public final class RecordUntilKilledMain {
   private RecordUntilKilledMain() {}
 

@@ -1,8 +1,8 @@
 package io.egressjava.server.handler;
 
 import io.egressjava.media.ffmpeg.Ffmpeg;
-import io.egressjava.source.room.dtls.DtlsCertificate;
-import io.egressjava.source.room.srtp.SrtpSession;
+import io.egressjava.webrtc.dtls.DtlsCertificate;
+import io.egressjava.webrtc.srtp.SrtpSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
 final class HandlerWarmUp {
   private static final Logger log = LoggerFactory.getLogger(HandlerWarmUp.class);
   private static final String[] CLASSES = {
-    "io.egressjava.source.room.webrtc.RoomSubscriber",
-    "io.egressjava.source.room.webrtc.PeerTransport",
-    "io.egressjava.source.room.webrtc.TrackReceiver",
-    "io.egressjava.source.room.ice.IceAgent",
-    "io.egressjava.source.room.dtls.DtlsSrtpClient",
-    "io.egressjava.source.room.signal.SignalClient",
+    "io.egressjava.webrtc.RoomSubscriber",
+    "io.egressjava.webrtc.PeerTransport",
+    "io.egressjava.webrtc.TrackReceiver",
+    "io.egressjava.webrtc.ice.IceAgent",
+    "io.egressjava.webrtc.dtls.DtlsSrtpClient",
+    "io.egressjava.webrtc.signal.SignalClient",
     "io.egressjava.source.room.media.RoomMediaSource",
     "io.egressjava.source.room.media.TrackSource",
     "io.egressjava.pipeline.PassthroughOutputs",

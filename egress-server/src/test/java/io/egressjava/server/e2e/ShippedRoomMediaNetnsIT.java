@@ -115,7 +115,7 @@ class ShippedRoomMediaNetnsIT {
       Shipped.awaitActive(watch, id);
       String token = io.egressjava.core.plan.EgressToken.mint(io.egressjava.testrig.LiveKitServer.API_KEY,
           io.egressjava.testrig.LiveKitServer.API_SECRET, id, room, java.time.Instant.now());
-      try (var other = io.egressjava.source.room.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
+      try (var other = io.egressjava.webrtc.RoomSubscriber.join(rig.livekit().wsUrl(), token,
           (trackSid, codec, frame) -> { }, null, java.time.Duration.ofSeconds(10))) {
         io.egressjava.testrig.Ports.await(java.time.Duration.ofSeconds(15), "the service to let " + id + " go",
             () -> server.logOf(id).contains("egress " + id + " finished"));

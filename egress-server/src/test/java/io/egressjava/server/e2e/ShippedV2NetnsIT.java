@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.util.JsonFormat;
 import io.egressjava.server.BrowserPublisher;
 import io.egressjava.source.browser.TestPages;
-import io.egressjava.source.room.publisher.PublisherToken;
+import io.egressjava.webrtc.publisher.PublisherToken;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;
 import io.egressjava.testrig.PythonPublisher;
