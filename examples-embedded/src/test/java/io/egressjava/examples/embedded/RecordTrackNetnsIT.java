@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedding example on a classpath made of egress-embedded alone (plus test tools): it records
- * a Go-SDK publisher's Opus track from the real livekit-server, and the file holds that sound.
+ * The embedding examples on a classpath made of egress-embedded alone (plus test tools), against
+ * the real livekit-server with a Go-SDK publisher: a track recorded to a file that holds its sound,
+ * and the room receiver handing over every track's frames.
  */
 @ExtendWith(LiveKitRig.class)
 class RecordTrackNetnsIT {
@@ -59,6 +60,28 @@ class RecordTrackNetnsIT {
       assertThat(Probe.stream(info, "audio").get("codec_name").asText()).isEqualTo("opus");
       assertThat(info.get("format").get("duration").asDouble()).isCloseTo(4.0, within(1.5));
       assertThat(Probe.meanVolumeDb(ogg)).as("the sine is in the file").isGreaterThan(-30);
+    }
+  }
+
+  @Test
+  void theRoomReceiverHandsOverEveryTracksFrames(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Path video = tmp.resolve("v.ivf");
+    Path audio = tmp.resolve("a.ogg");
+    Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=30",
+        "-t", "60", "-c:v", "libvpx", "-b:v", "600k", "-g", "30", "-deadline", "realtime", "-cpu-used", "8", video.toString()));
+    Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000", "-t", "60", "-ac", "2", "-c:a", "libopus", "-b:a", "48k", audio.toString()));
+    String room = "frames";
+    try (FilePublisher pub = FilePublisher.start(rig.livekit(), room, "alice", false, video, audio)) {
+      audioTrack(rig, room);
+      var counts = RoomFrames.receive(rig.livekit().wsUrl(), LiveKitServer.API_KEY, LiveKitServer.API_SECRET, room,
+          java.time.Duration.ofSeconds(4));
+      assertThat(counts.values()).extracting(RoomFrames.Counts::codec).containsExactlyInAnyOrder("opus", "vp8");
+      for (RoomFrames.Counts c : counts.values()) {
+        // ~3 s after the subscription is up: 20 ms Opus frames, 30 fps VP8 with a key frame every second
+        assertThat(c.frames()).as(c.codec()).isGreaterThan(c.codec().equals("opus") ? 100 : 60);
+        assertThat(c.keyFrames()).as(c.codec()).isGreaterThan(0);
+      }
     }
   }
 
