@@ -1,7 +1,5 @@
 package io.egressjava.pipeline;
 
-import io.egressjava.core.media.Picture;
-import io.egressjava.core.media.MediaSource;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.EgressErrors;
@@ -12,6 +10,8 @@ import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.media.EncodedStream;
+import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.media.Picture;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import livekit.LivekitEgress.EgressInfo;
+import livekit.LivekitEgress.EgressStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +142,7 @@ public final class PipelineRunner implements EgressRunner {
    */
   private void scheduleSessionLimit() {
     limits = LimitWatch.start(plan, config, workDir, () -> {
-      if (session.status() == livekit.LivekitEgress.EgressStatus.EGRESS_STARTING) {
+      if (session.status() == EgressStatus.EGRESS_STARTING) {
         session.limitReached(b -> { });
       } else {
         session.ending(EgressSession.SESSION_LIMIT);
@@ -168,10 +169,6 @@ public final class PipelineRunner implements EgressRunner {
     if (update.error() != null) {
       throw update.error();
     }
-  }
-
-  private static long nanos(Instant t) {
-    return EgressContext.nanos(t);
   }
 
   /** Sound placed on the timeline, to the websocket outputs. Graph lock held. */
@@ -287,7 +284,7 @@ public final class PipelineRunner implements EgressRunner {
   private void markStarted() {
     if (mediaStarted.compareAndSet(false, true)) {
       startedAt = clock.instant();
-      manifest.set("started_at", nanos(startedAt));
+      manifest.set("started_at", ctx.startedNanos());
       session.active();
     }
   }
@@ -369,7 +366,7 @@ public final class PipelineRunner implements EgressRunner {
     if (failure == null && graph != null && !graph.failures().isEmpty() && plan.stream() == null) {
       failure = new PsrpcException(PsrpcCode.INTERNAL, graph.failures().get(0).output() + ": " + graph.failures().get(0).error());
     }
-    manifest.set("ended_at", nanos(clock.instant()));
+    manifest.set("ended_at", ctx.nowNanos());
     String manifestLocation = "";
     try {
       if (plan.manifest() && received) {

@@ -1,7 +1,7 @@
 package io.egressjava.pipeline;
 
-import io.egressjava.core.media.Picture;
 import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.media.Picture;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.media.ffmpeg.AudioDecoder;
 import io.egressjava.media.ffmpeg.AudioTimeline;

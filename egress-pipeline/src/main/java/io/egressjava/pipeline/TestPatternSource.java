@@ -1,19 +1,21 @@
 package io.egressjava.pipeline;
 
-import io.egressjava.media.ffmpeg.AvPicture;
-import io.egressjava.core.media.MediaSource;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 
+import io.egressjava.core.media.MediaSource;
+import io.egressjava.media.ffmpeg.AvPicture;
 import io.egressjava.media.ffmpeg.Ffmpeg;
+import java.util.concurrent.CompletableFuture;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
- * A synthetic source, in real time or (for tests, see {@link #unpaced}) as fast as it can: a moving bar pattern with a frame counter's worth of change each
- * frame, a white flash and a 1 kHz beep together once a second (for A/V sync checks), otherwise a
- * quiet 440 Hz tone. Used by examples, the demo and tests.
+ * A synthetic source, in real time or (for tests, see {@link #unpaced}) as fast as it can: a moving
+ * bar pattern with a frame counter's worth of change each frame, a white flash and a 1 kHz beep
+ * together once a second (for A/V sync checks), otherwise a quiet 440 Hz tone. Used by examples,
+ * the demo and tests.
  */
 public final class TestPatternSource implements MediaSource {
   private final int width;
@@ -27,7 +29,7 @@ public final class TestPatternSource implements MediaSource {
   private double audioStallUntil = -1;
   /** Unpaced: how much media to push before holding; negative = real time, without end. */
   private double unpacedSeconds = -1;
-  private final java.util.concurrent.CompletableFuture<Void> pushed = new java.util.concurrent.CompletableFuture<>();
+  private final CompletableFuture<Void> pushed = new CompletableFuture<>();
 
   public TestPatternSource(int width, int height, int fps) {
     this.width = width;
@@ -60,7 +62,7 @@ public final class TestPatternSource implements MediaSource {
   }
 
   /** Completes when an unpaced source has pushed all its media. */
-  public java.util.concurrent.CompletableFuture<Void> pushed() {
+  public CompletableFuture<Void> pushed() {
     return pushed;
   }
 

@@ -1,6 +1,5 @@
 package io.egressjava.server;
 
-import io.egressjava.embedded.RunnerFactory;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.errors.EgressErrors;
 import io.egressjava.api.errors.PsrpcCode;
@@ -12,6 +11,7 @@ import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
+import io.egressjava.embedded.RunnerFactory;
 import io.egressjava.psrpc.MessageBus;
 import io.egressjava.psrpc.RpcClient;
 import io.egressjava.psrpc.RpcServer;

@@ -1,6 +1,5 @@
 package io.egressjava.server;
 
-import io.egressjava.embedded.MediaRunners;
 import static io.egressjava.server.ItSupport.bus;
 import static io.egressjava.server.ItSupport.config;
 import static io.egressjava.server.ItSupport.egressClient;
@@ -8,11 +7,12 @@ import static io.egressjava.server.ItSupport.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.egressjava.api.config.EgressConfig;
+import io.egressjava.embedded.MediaRunners;
 import io.egressjava.media.ffmpeg.SyncAnalyzer;
 import io.egressjava.psrpc.RedisBus;
-import io.egressjava.webrtc.publisher.PublisherToken;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;
+import io.egressjava.webrtc.publisher.PublisherToken;
 import io.livekit.server.EgressServiceClient;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,10 +1,10 @@
 package io.egressjava.server;
 
-import io.egressjava.embedded.MediaRunners;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.embedded.MediaRunners;
 import io.egressjava.psrpc.RedisBus;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;
@@ -17,8 +17,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import livekit.LivekitEgress.EgressInfo;
-import livekit.LivekitModels;
 import livekit.LivekitEgress.EgressStatus;
+import livekit.LivekitModels;
 import retrofit2.Response;
 
 /** Shared pieces of the control-plane ITs: configs, services, and the Kotlin SDK used as users do. */

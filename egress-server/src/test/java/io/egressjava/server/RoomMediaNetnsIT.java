@@ -1,6 +1,5 @@
 package io.egressjava.server;
 
-import io.egressjava.embedded.MediaRunners;
 import static io.egressjava.server.ItSupport.bus;
 import static io.egressjava.server.ItSupport.config;
 import static io.egressjava.server.ItSupport.egressClient;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.egressjava.api.config.EgressConfig;
+import io.egressjava.embedded.MediaRunners;
 import io.egressjava.media.ffmpeg.Ffmpeg;
 import io.egressjava.media.ffmpeg.Probe;
 import io.egressjava.psrpc.RedisBus;

@@ -1,6 +1,5 @@
 package io.egressjava.server;
 
-import io.egressjava.embedded.MediaRunners;
 import static io.egressjava.server.ItSupport.awaitStatus;
 import static io.egressjava.server.ItSupport.bus;
 import static io.egressjava.server.ItSupport.config;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.egressjava.api.config.EgressConfig;
+import io.egressjava.embedded.MediaRunners;
 import io.egressjava.media.ffmpeg.Probe;
 import io.egressjava.psrpc.RedisBus;
 import io.egressjava.source.browser.TestPages;

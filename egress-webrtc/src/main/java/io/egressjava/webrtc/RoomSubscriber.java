@@ -2,8 +2,8 @@ package io.egressjava.webrtc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.egressjava.webrtc.dtls.DtlsCertificate;
 import io.egressjava.core.media.EncodedFrame;
+import io.egressjava.webrtc.dtls.DtlsCertificate;
 import io.egressjava.webrtc.rtp.RtcpParser;
 import io.egressjava.webrtc.rtp.RtcpRecord;
 import io.egressjava.webrtc.sdp.AnswerBuilder;

@@ -1,9 +1,9 @@
 package io.egressjava.webrtc;
 
+import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.webrtc.rtp.AbsCaptureTime;
 import io.egressjava.webrtc.rtp.Av1Depacketizer;
 import io.egressjava.webrtc.rtp.Depacketizer;
-import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.webrtc.rtp.H264Depacketizer;
 import io.egressjava.webrtc.rtp.NackTracker;
 import io.egressjava.webrtc.rtp.OpusDepacketizer;
@@ -12,8 +12,8 @@ import io.egressjava.webrtc.rtp.ReorderBuffer;
 import io.egressjava.webrtc.rtp.ReportBlock;
 import io.egressjava.webrtc.rtp.RtcpRecord;
 import io.egressjava.webrtc.rtp.RtcpWriter;
-import io.egressjava.webrtc.rtp.RtxUnwrapper;
 import io.egressjava.webrtc.rtp.RtpPacket;
+import io.egressjava.webrtc.rtp.RtxUnwrapper;
 import io.egressjava.webrtc.rtp.Vp8Depacketizer;
 import io.egressjava.webrtc.rtp.Vp9Depacketizer;
 import io.egressjava.webrtc.sdp.OfferedStreams;

@@ -2,10 +2,10 @@ package io.egressjava.webrtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.plan.EgressToken;
 import io.egressjava.media.ffmpeg.Ffmpeg;
 import io.egressjava.media.ffmpeg.Probe;
-import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.testrig.FilePublisher;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;

@@ -1,6 +1,5 @@
 package io.egressjava.core.media;
 
-
 /**
  * Where media comes from. A raw source (the room's decoded tracks, a browser capture, a test
  * pattern) pushes pictures and sound; an encoded source (one track, as received) first names its
@@ -40,8 +39,7 @@ public interface MediaSource {
      * come later (a source that holds its start to settle it): the egress is ACTIVE from now.
      * Sources that hand over frames as they arrive need not call it.
      */
-    default void flowing() {
-    }
+    default void flowing() {}
 
     /** The source ended by itself (room closed, END_RECORDING). */
     void ended();

@@ -78,4 +78,13 @@ public record EgressPlan(
   public boolean hasOutputs() {
     return file != null || segments != null || stream != null || !images.isEmpty();
   }
+
+  /**
+   * Whether a page is rendered for this egress (web egress, a room composite with pictures): not
+   * for an audio-only room composite whose sound the egress mixes from the room's tracks itself.
+   */
+  public boolean rendersPage() {
+    return sourceType == LivekitEgress.EgressSourceType.EGRESS_SOURCE_TYPE_WEB
+        && !(source.mixesRoomAudio() && !video.enabled());
+  }
 }

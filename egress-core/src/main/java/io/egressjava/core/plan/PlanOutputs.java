@@ -1,5 +1,8 @@
 package io.egressjava.core.plan;
 
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.EgressErrors;
@@ -12,9 +15,6 @@ import io.egressjava.core.plan.PlannedOutputs.ImageOutput;
 import io.egressjava.core.plan.PlannedOutputs.ImageSuffix;
 import io.egressjava.core.plan.PlannedOutputs.SegmentOutput;
 import io.egressjava.core.plan.PlannedOutputs.StreamOutput;
-import com.google.protobuf.Descriptors;
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Message;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;

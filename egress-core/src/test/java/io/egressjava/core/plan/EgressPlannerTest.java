@@ -11,7 +11,6 @@ import io.egressjava.api.errors.EgressException;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.rpc.StartEgressRequest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Base64;

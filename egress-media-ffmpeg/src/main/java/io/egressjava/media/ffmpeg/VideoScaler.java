@@ -10,6 +10,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import io.egressjava.core.media.Picture;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.DoublePointer;
@@ -24,6 +25,8 @@ public final class VideoScaler implements AutoCloseable {
   private final int height;
   private final AVFrame output;
   private AVFrame held;
+  /** An application's I420 picture copied into FFmpeg's memory (reused while its size holds). */
+  private AVFrame copied;
   private SwsContext context;
   private int srcW;
   private int srcH;
@@ -37,11 +40,16 @@ public final class VideoScaler implements AutoCloseable {
     Ffmpeg.load();
     this.width = width;
     this.height = height;
-    output = av_frame_alloc();
-    output.format(AV_PIX_FMT_YUV420P);
-    output.width(width);
-    output.height(height);
-    Ffmpeg.check(av_frame_get_buffer(output, 0), "av_frame_get_buffer");
+    output = i420(width, height);
+  }
+
+  private static AVFrame i420(int width, int height) {
+    AVFrame f = av_frame_alloc();
+    f.format(AV_PIX_FMT_YUV420P);
+    f.width(width);
+    f.height(height);
+    Ffmpeg.check(av_frame_get_buffer(f, 0), "av_frame_get_buffer");
+    return f;
   }
 
   /** The last fitted picture (black before the first). */
@@ -52,11 +60,7 @@ public final class VideoScaler implements AutoCloseable {
   /** A copy of the last fitted picture, kept while {@link #fit} takes the next one (what is being shown). */
   public AVFrame hold() {
     if (held == null) {
-      held = av_frame_alloc();
-      held.format(AV_PIX_FMT_YUV420P);
-      held.width(width);
-      held.height(height);
-      Ffmpeg.check(av_frame_get_buffer(held, 0), "av_frame_get_buffer");
+      held = i420(width, height);
     }
     Ffmpeg.check(av_frame_make_writable(held), "av_frame_make_writable");
     Ffmpeg.check(org.bytedeco.ffmpeg.global.avutil.av_frame_copy(held, output), "av_frame_copy");
@@ -68,9 +72,25 @@ public final class VideoScaler implements AutoCloseable {
     return held;
   }
 
-  /** Scales a source's picture into the output frame and returns it (valid until the next call). */
-  public AVFrame fit(io.egressjava.core.media.Picture in) {
-    return AvPicture.withFrame(in, this::fit);
+  /**
+   * Scales a source's picture into the output frame and returns it (valid until the next call): an
+   * FFmpeg frame as it is, an application's I420 arrays copied in first.
+   */
+  public AVFrame fit(Picture in) {
+    if (in instanceof AvPicture av) {
+      return fit(av.frame());
+    }
+    if (!(in instanceof Picture.I420 p)) {
+      throw new IllegalArgumentException("unsupported picture " + in.getClass().getName());
+    }
+    if (copied == null || copied.width() != p.width() || copied.height() != p.height()) {
+      if (copied != null) {
+        av_frame_free(copied);
+      }
+      copied = i420(p.width(), p.height());
+    }
+    AvPicture.copy(p, copied);
+    return fit(copied);
   }
 
   /** Scales {@code in} into the output frame and returns it (valid until the next call). */
@@ -126,6 +146,9 @@ public final class VideoScaler implements AutoCloseable {
     av_frame_free(output);
     if (held != null) {
       av_frame_free(held);
+    }
+    if (copied != null) {
+      av_frame_free(copied);
     }
   }
 }

@@ -1,16 +1,15 @@
 package io.egressjava.server.handler;
 
-import io.egressjava.source.browser.BrowserSources;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.files.FileTrees;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
 import io.egressjava.core.plan.EgressPlan;
-import io.egressjava.embedded.MediaRunners;
 import io.egressjava.embedded.RunnerFactory;
 import io.egressjava.server.spool.SpoolSalvage;
 import io.egressjava.source.browser.BrowserEnvironment;
+import io.egressjava.source.browser.BrowserSources;
 import io.egressjava.source.browser.TemplateServer;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package io.egressjava.webrtc.publisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.egressjava.core.plan.EgressToken;
 import io.egressjava.core.media.EncodedFrame;
-import io.egressjava.webrtc.RoomSubscriber;
+import io.egressjava.core.plan.EgressToken;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;
+import io.egressjava.webrtc.RoomSubscriber;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

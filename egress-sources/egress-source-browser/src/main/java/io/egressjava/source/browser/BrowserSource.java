@@ -1,11 +1,11 @@
 package io.egressjava.source.browser;
 
-import io.egressjava.media.ffmpeg.AvPicture;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
-import io.egressjava.core.plan.EgressPlan;
-import io.egressjava.media.ffmpeg.DeviceCapture;
 import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.media.ffmpeg.AvPicture;
+import io.egressjava.media.ffmpeg.DeviceCapture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,14 +1,13 @@
 package io.egressjava.source.browser;
 
-import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.media.SourceProvider;
 import io.egressjava.core.media.SplitSource;
+import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.source.room.media.RoomMediaSource;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import livekit.LivekitEgress.EgressSourceType;
 
 /**
  * Pages rendered by Chrome: web egress, and room composites on a template. A room composite on the
@@ -39,9 +38,8 @@ public final class BrowserSources implements SourceProvider {
 
   @Override
   public MediaSource create(EgressPlan plan, Context context) {
-    if (plan.sourceType() != EgressSourceType.EGRESS_SOURCE_TYPE_WEB
-        || (plan.source().mixesRoomAudio() && !plan.video().enabled())) {
-      return null; // not a page, or nothing to show
+    if (!plan.rendersPage()) {
+      return null;
     }
     var config = context.config();
     BrowserSource page = new BrowserSource(plan, browser(context, plan.egressId()), config.enableChromeSandbox(),

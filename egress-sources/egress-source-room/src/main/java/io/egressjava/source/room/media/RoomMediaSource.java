@@ -1,15 +1,15 @@
 package io.egressjava.source.room.media;
 
-import io.egressjava.media.ffmpeg.AvPicture;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.media.EncodedFrame;
+import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.media.ffmpeg.AudioDecoder;
 import io.egressjava.media.ffmpeg.AudioMixer;
+import io.egressjava.media.ffmpeg.AvPicture;
 import io.egressjava.media.ffmpeg.VideoDecoder;
-import io.egressjava.core.media.MediaSource;
-import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.webrtc.RoomSubscriber;
 import io.egressjava.webrtc.TrackReceiver;
 import java.io.IOException;

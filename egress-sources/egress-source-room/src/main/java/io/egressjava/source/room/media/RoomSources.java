@@ -1,9 +1,8 @@
 package io.egressjava.source.room.media;
 
-import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.media.SourceProvider;
-import livekit.LivekitEgress.EgressSourceType;
+import io.egressjava.core.plan.EgressPlan;
 
 /**
  * The sources that join the room over WebRTC: a track as received for track egress (and v2 media
@@ -18,9 +17,8 @@ public final class RoomSources implements SourceProvider {
     if (plan.passthrough()) {
       return new TrackSource(plan, null);
     }
-    boolean page = plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB;
-    if (page && !(plan.source().mixesRoomAudio() && !plan.video().enabled())) {
-      return null; // a page to render
+    if (plan.rendersPage()) {
+      return null;
     }
     return switch (plan.requestType()) {
       case TRACK_COMPOSITE, PARTICIPANT, ROOM_COMPOSITE, TEMPLATE, MEDIA -> new RoomMediaSource(plan, null);

@@ -5,10 +5,10 @@ import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.media.BlankFrames;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.media.EncodedStream;
+import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.naming.Placeholders;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
-import io.egressjava.core.media.MediaSource;
 import io.egressjava.webrtc.RoomConnection;
 import io.egressjava.webrtc.RoomSubscriber;
 import java.io.IOException;
@@ -209,11 +209,10 @@ public final class TrackSource implements MediaSource {
 
   @Override
   public void stop() {
-    stopped = true;
-    closeRoom();
-    synchronized (lock) { // a frame being handed over is through
+    synchronized (lock) { // after a frame being handed over: none follows, nor does any event
       stopped = true;
     }
+    closeRoom();
   }
 
   /** RTP time since the first frame, unwrapped across the 32-bit wrap. */

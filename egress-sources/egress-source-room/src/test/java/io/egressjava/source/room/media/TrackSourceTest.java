@@ -85,6 +85,12 @@ class TrackSourceTest {
       closed.complete(null);
     }
 
+    /** Once the source has subscribed, its first packet arrives: the egress is ACTIVE. */
+    void flowing() throws Exception {
+      subscribed.get(10, TimeUnit.SECONDS);
+      listener.onTrackStarted("TR_a");
+    }
+
     /** {@code seconds} of a 440 Hz tone as Opus frames of 20 ms, with their RTP time. */
     void publishTone(double seconds) {
       List<byte[]> packets = new ArrayList<>();
@@ -166,8 +172,7 @@ class TrackSourceTest {
   void givesTheEgressUpWhenAnotherInstanceTakesItsIdentity(@TempDir Path tmp) throws Exception {
     ScriptedRoom room = new ScriptedRoom(true);
     Run run = start(room, TrackSource.TRACK_TIMEOUT, tmp);
-    room.subscribed.get(10, TimeUnit.SECONDS);
-    room.listener.onTrackStarted("TR_a");
+    room.flowing();
     room.publishTone(0.5);
     CompletableFuture<Void> relinquished = new CompletableFuture<>();
     run.session().onRelinquished(() -> relinquished.complete(null));
@@ -207,8 +212,7 @@ class TrackSourceTest {
   void aLostConnectionFailsButKeepsWhatWasRecorded(@TempDir Path tmp) throws Exception {
     ScriptedRoom room = new ScriptedRoom(true);
     Run run = start(room, TrackSource.TRACK_TIMEOUT, tmp);
-    room.subscribed.get(10, TimeUnit.SECONDS);
-    room.listener.onTrackStarted("TR_a");
+    room.flowing();
     room.publishTone(1.0);
     room.listener.onConnectionLost("signal connection lost after 10 resume attempts");
 
