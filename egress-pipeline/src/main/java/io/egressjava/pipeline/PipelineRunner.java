@@ -117,7 +117,8 @@ public final class PipelineRunner implements EgressRunner {
     var e = plan.encoding();
     // raw PCM (websocket) is not encoded: it goes from the source straight to the sockets
     MediaCodec audioCodec = plan.audio().enabled() && plan.audio().codec() != MediaCodec.RAW_AUDIO ? plan.audio().codec() : null;
-    graph = new TranscodeGraph(e, audioCodec, plan.video().enabled(), plan.stream() != null);
+    graph = new TranscodeGraph(e, audioCodec, plan.video().enabled(), plan.stream() != null,
+        config.videoEncoderThreads());
     GraphOutputs.attach(ctx, graph, finishers);
     PlannedOutputs.StreamOutput stream = plan.stream();
     if (stream != null && stream.type() == OutputType.RAW) {

@@ -44,7 +44,13 @@ public final class TranscodeGraph implements AutoCloseable {
 
   /** @param audioCodec null for video-only; {@code withVideo} false for audio-only */
   public TranscodeGraph(Encoding encoding, MediaCodec audioCodec, boolean withVideo, boolean constantBitrate) {
-    this.video = withVideo ? new VideoEncoder(encoding, false, constantBitrate) : null;
+    this(encoding, audioCodec, withVideo, constantBitrate, 0);
+  }
+
+  /** @param videoThreads encoder threads, 0 = {@link VideoEncoder}'s choice from the picture rate */
+  public TranscodeGraph(Encoding encoding, MediaCodec audioCodec, boolean withVideo, boolean constantBitrate,
+      int videoThreads) {
+    this.video = withVideo ? new VideoEncoder(encoding, false, constantBitrate, videoThreads) : null;
     this.audio = audioCodec == null ? null : new AudioEncoder(audioCodec, encoding.audioBitrate(), encoding.audioFrequency(), false);
   }
 
