@@ -2,6 +2,7 @@ package io.egressjava.pipeline;
 
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.lifecycle.PauseMode;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.media.EncodedStream;
 import io.egressjava.core.media.FrameSize;
@@ -38,11 +39,25 @@ final class PassthroughOutputs {
   private AudioDecoder decoder;
   private WebSocketOutputs websockets;
   private long frames;
+  private final PauseTimeline pauses;
+  private final Runnable askKeyFrame;
+  /** Resumed, and the first frame after the pause not written yet (pictures wait for a key frame). */
+  private boolean resuming;
+  /** Subtracted from every pts: the cut spans taken out so far, in the stream's clock units. */
+  private long cut;
+  private long lastPts = -1;
+  private long lastStep;
 
-  /** @param finishers where the outputs' finishers go (run after {@link #close}) */
-  PassthroughOutputs(EgressContext ctx, List<Runnable> finishers) {
+  /**
+   * @param finishers where the outputs' finishers go (run after {@link #close})
+   * @param pauses frames arriving while it is paused are not written
+   * @param askKeyFrame asks the sender for a key frame (pictures resume on one)
+   */
+  PassthroughOutputs(EgressContext ctx, List<Runnable> finishers, PauseTimeline pauses, Runnable askKeyFrame) {
     this.ctx = ctx;
     this.finishers = finishers;
+    this.pauses = pauses;
+    this.askKeyFrame = askKeyFrame;
   }
 
   /** Opens the plan's output for {@code stream}; throws PsrpcException when it cannot take the codec. */
@@ -83,8 +98,35 @@ final class PassthroughOutputs {
     return planned.withType(container, path);
   }
 
-  /** One frame, in arrival order. */
+  /**
+   * One frame, in arrival order. While paused it is dropped (a websocket gets silence for it in gap
+   * mode); after a cut the stream's time runs on from the last frame written, so the file has no
+   * hole; after a gap it keeps its own time. Pictures resume on a key frame.
+   */
   void write(EncodedFrame frame, long pts) {
+    PauseMode paused = pauses.mode();
+    if (paused != null) {
+      if (paused == PauseMode.GAP && decoder != null) {
+        decoder.decode(frame.data(), (pcm, length) -> websockets.write(new byte[length], length));
+      }
+      return;
+    }
+    if (resuming) {
+      if (!stream.codec().isAudio() && !frame.keyFrame()) {
+        askKeyFrame.run();
+        return;
+      }
+      resuming = false;
+      var spans = pauses.spans();
+      if (lastPts >= 0 && spans.get(spans.size() - 1).mode() == PauseMode.CUT) {
+        cut = pts - (lastPts + Math.max(1, lastStep));
+      }
+    }
+    pts -= cut;
+    if (lastPts >= 0) {
+      lastStep = pts - lastPts;
+    }
+    lastPts = pts;
     if (file != null) {
       if (muxer == null) {
         openFile(frame);
@@ -109,6 +151,11 @@ final class PassthroughOutputs {
     fileStartedNanos = ctx.nowNanos();
     ctx.manifest().set("started_at", fileStartedNanos);
     fileResult = new FileResult(local, file.storagePath(), file.type().mime(), ctx.journal(), fileStartedNanos);
+  }
+
+  /** The pause ended: the next frame written continues the stream (see {@link #write}). */
+  void resumed() {
+    resuming = true;
   }
 
   void muted(boolean muted) {

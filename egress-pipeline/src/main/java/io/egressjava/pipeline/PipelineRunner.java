@@ -7,6 +7,7 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.PauseMode;
 import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.media.EncodedStream;
@@ -27,9 +28,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressStatus;
 import org.slf4j.Logger;
@@ -65,6 +69,11 @@ public final class PipelineRunner implements EgressRunner {
   /** Raw media is fitted and encoded here; null when the plan keeps media as received. */
   private TranscodeGraph graph;
   private RawFeed raw;
+  /** Raw media goes through here into {@link #raw}, so that paused spans never reach an encoder. */
+  private PausedFeed rawPaused;
+  private final PauseTimeline pauses = new PauseTimeline();
+  /** Wall-clock [paused, resumed] of each pause, Unix ns (resumed 0 while it lasts), for the manifest. */
+  private final List<long[]> pausedWall = new ArrayList<>();
   /** Encoded media as received goes here; null when the plan transcodes. */
   private PassthroughOutputs passthrough;
   private WebSocketOutputs websockets;
@@ -104,7 +113,8 @@ public final class PipelineRunner implements EgressRunner {
         .set("url", plan.source().webUrl().contains("token=") ? "" : plan.source().webUrl());
     ctx = new EgressContext(config, plan, session, clock, workDir, localRoot, journal, manifest, () -> startedAt);
     if (plan.passthrough()) {
-      passthrough = new PassthroughOutputs(ctx, finishers); // opens once the source names its stream
+      // opens once the source names its stream
+      passthrough = new PassthroughOutputs(ctx, finishers, pauses, source::requestKeyFrame);
     } else {
       startGraph();
     }
@@ -126,6 +136,7 @@ public final class PipelineRunner implements EgressRunner {
       finishers.add(websockets::finish);
     }
     raw = new RawFeed(plan, graph, source, websockets == null ? null : this::toWebsockets);
+    rawPaused = new PausedFeed(pauses, raw, e);
     if (stream != null && stream.type() != OutputType.RAW) {
       streams = new StreamOutputs(ctx, graph, error -> {
         if (!stopping.get()) {
@@ -172,6 +183,60 @@ public final class PipelineRunner implements EgressRunner {
     }
   }
 
+  /**
+   * Pauses at the source's "now": raw media stamped from then on is dropped (cut) or blanked (gap)
+   * whenever it arrives; encoded frames arriving from now on are not written.
+   */
+  @Override
+  public boolean pause(PauseMode mode) {
+    synchronized (graphLock) {
+      if (stopping.get() || !pauses.pause(clockNow(), mode)) {
+        return false;
+      }
+      pausedWall.add(new long[] {ctx.nowNanos(), 0});
+    }
+    log.info("{}: paused ({})", plan.egressId(), mode.label());
+    session.pauseNote("paused (" + mode.label() + ") since "
+        + clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    return true;
+  }
+
+  @Override
+  public boolean resume() {
+    synchronized (graphLock) {
+      if (!pauses.resume(clockNow())) {
+        return false;
+      }
+      pausedWall.get(pausedWall.size() - 1)[1] = ctx.nowNanos();
+      if (passthrough != null) {
+        passthrough.resumed();
+      }
+    }
+    source.requestKeyFrame(); // a picture that decodes from the first frame after the pause
+    log.info("{}: resumed; {}", plan.egressId(), pauseSummary());
+    session.pauseNote(pauseSummary());
+    return true;
+  }
+
+  /** Where "now" is on the media's clock: the source's for raw media, seconds since the start for frames. */
+  private double clockNow() {
+    if (passthrough != null) {
+      return (ctx.nowNanos() - ctx.startedNanos()) / 1e9;
+    }
+    double now = source.clockSeconds();
+    return Double.isNaN(now) ? 0 : now;
+  }
+
+  /** "paused 15.0 s in 1 span (cut)". */
+  private String pauseSummary() {
+    var spans = pauses.spans();
+    double seconds = pauses.pausedSeconds(clockNow());
+    String modes = spans.stream().map(s -> s.mode().label()).distinct()
+        .collect(Collectors.joining(", "));
+    return String.format(Locale.ROOT, "paused %.1f s in %d span%s (%s)", seconds, spans.size(),
+        spans.size() == 1 ? "" : "s", modes);
+  }
+
   /** Sound placed on the timeline, to the websocket outputs. Graph lock held. */
   private void toWebsockets(byte[] pcm, int length) {
     try {
@@ -190,7 +255,7 @@ public final class PipelineRunner implements EgressRunner {
           return;
         }
         markStarted();
-        raw.video(picture, seconds);
+        rawPaused.video(picture, seconds);
       }
     }
 
@@ -206,7 +271,7 @@ public final class PipelineRunner implements EgressRunner {
           return;
         }
         markStarted();
-        raw.audio(pcm, length, seconds);
+        rawPaused.audio(pcm, length, seconds);
       }
     }
 
@@ -368,6 +433,12 @@ public final class PipelineRunner implements EgressRunner {
       failure = new PsrpcException(PsrpcCode.INTERNAL, graph.failures().get(0).output() + ": " + graph.failures().get(0).error());
     }
     manifest.set("ended_at", ctx.nowNanos());
+    synchronized (graphLock) {
+      for (int i = 0; i < pausedWall.size(); i++) {
+        long[] w = pausedWall.get(i);
+        manifest.addPause(w[0], w[1], pauses.spans().get(i).mode().label());
+      }
+    }
     String manifestLocation = "";
     try {
       if (plan.manifest() && received) {

@@ -1,6 +1,8 @@
 package io.egressjava.core.lifecycle;
 
 import io.egressjava.api.errors.EgressErrors;
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.plan.EgressPlan;
 import java.util.List;
 
@@ -16,6 +18,20 @@ public interface EgressRunner {
 
   /** Ends gracefully: finalize and upload outputs, then complete the session. */
   void stop();
+
+  /**
+   * Stops recording until {@link #resume}: media captured from now on never reaches an output
+   * ({@code mode} says whether the span is left out or kept as black and silence). False when
+   * already paused or ending.
+   */
+  default boolean pause(PauseMode mode) {
+    throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "this egress cannot pause");
+  }
+
+  /** Records again from now; false when not paused. */
+  default boolean resume() {
+    throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "this egress cannot pause");
+  }
 
   /** Adds and removes stream URLs while running. */
   default void updateStream(List<String> addUrls, List<String> removeUrls) {

@@ -31,6 +31,8 @@ public final class EgressSession {
   /** Set by {@link #failWhenFinalized}: the end the runner reports becomes this failure. */
   private PsrpcException failure;
   private Runnable onRelinquished = () -> { };
+  /** What pausing adds to the details (see {@link #pauseNote}); kept after whatever else they say. */
+  private String pauseNote = "";
 
   public EgressSession(EgressPlan plan, Clock clock, Consumer<EgressInfo> listener) {
     this.plan = plan;
@@ -226,6 +228,17 @@ public final class EgressSession {
     this.onRelinquished = callback;
   }
 
+  /**
+   * What pausing adds to the details, e.g. "paused (cut) since 12:00:03Z" or "paused 15.0 s in 1
+   * span (cut)"; "" for none. It follows the end reason once there is one.
+   */
+  public void pauseNote(String note) {
+    transition(b -> {
+      pauseNote = note;
+      return true;
+    });
+  }
+
   /** Any other change worth reporting (e.g. stream results); status unchanged. */
   public void update(Consumer<EgressInfo.Builder> change) {
     transition(b -> {
@@ -273,13 +286,29 @@ public final class EgressSession {
   private void transition(Change change) {
     EgressInfo snapshot;
     synchronized (this) {
-      if (!change.apply(info)) {
+      String applied = pauseNote;
+      info.setDetails(withoutNote(info.getDetails(), applied)); // changes see the details without it
+      boolean changed = change.apply(info);
+      info.setDetails(withNote(info.getDetails(), pauseNote));
+      if (!changed && applied.equals(pauseNote)) {
         return;
       }
       info.setUpdatedAt(nanos());
       snapshot = info.build();
     }
     listener.accept(snapshot);
+  }
+
+  private static String withNote(String details, String note) {
+    return note.isEmpty() ? details : details.isEmpty() ? note : details + "; " + note;
+  }
+
+  private static String withoutNote(String details, String note) {
+    if (note.isEmpty() || !details.endsWith(note)) {
+      return details;
+    }
+    String base = details.substring(0, details.length() - note.length());
+    return base.endsWith("; ") ? base.substring(0, base.length() - 2) : base;
   }
 
   /** COMPLETE, FAILED, ABORTED or LIMIT_REACHED: nothing follows. */

@@ -21,6 +21,7 @@ public final class Manifest {
   private final List<String[]> files = new ArrayList<>();
   private final Map<String, List<String[]>> playlists = new LinkedHashMap<>();
   private final List<Object[]> images = new ArrayList<>();
+  private final List<Object[]> pauses = new ArrayList<>();
 
   /** Where the manifest of {@code egressId} goes in a storage directory ("" or ending in '/'). */
   public static String storagePath(String dir, String egressId) {
@@ -44,6 +45,11 @@ public final class Manifest {
   /** @param timestampNanos when the image was taken (Unix ns) */
   public synchronized void addImage(String filename, long timestampNanos, String location) {
     images.add(new Object[] {filename, timestampNanos, location});
+  }
+
+  /** A span the egress was paused (Unix ns; {@code endedAt} 0 while it lasts), "cut" or "gap". */
+  public synchronized void addPause(long startedAt, long endedAt, String mode) {
+    pauses.add(new Object[] {startedAt, endedAt, mode});
   }
 
   public synchronized String toJson() {
@@ -72,6 +78,10 @@ public final class Manifest {
     if (!images.isEmpty()) {
       ArrayNode a = root.putArray("images");
       images.forEach(i -> a.addObject().put("filename", (String) i[0]).put("timestamp", (Long) i[1]).put("location", (String) i[2]));
+    }
+    if (!pauses.isEmpty()) {
+      ArrayNode a = root.putArray("paused");
+      pauses.forEach(p -> a.addObject().put("started_at", (Long) p[0]).put("ended_at", (Long) p[1]).put("mode", (String) p[2]));
     }
     return root.toString();
   }

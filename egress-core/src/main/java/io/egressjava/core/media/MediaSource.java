@@ -78,6 +78,18 @@ public interface MediaSource {
   }
 
   /**
+   * Now on the clock the source stamps its media with, in seconds (what media captured at this
+   * instant is stamped); NaN while the clock has not started. Pausing cuts media at this time, so
+   * that sound and pictures are cut at the same instant however late each arrives.
+   */
+  default double clockSeconds() {
+    return Double.NaN;
+  }
+
+  /** Asks the sender for a key frame soon (an encoded source resuming after a pause). */
+  default void requestKeyFrame() {}
+
+  /**
    * Hands over what the source still holds before it is stopped, while the outputs still take it:
    * a mixer running behind real time pushes the sound it has already been given. Quick; may push.
    */

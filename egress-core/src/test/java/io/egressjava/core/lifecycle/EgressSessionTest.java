@@ -82,4 +82,18 @@ class EgressSessionTest {
     var oom = new io.egressjava.api.errors.PsrpcException(io.egressjava.api.errors.PsrpcCode.PERMISSION_DENIED, "OOM");
     assertThat(s.failWhenFinalized(oom).getStatus()).isEqualTo(EgressStatus.EGRESS_FAILED);
   }
+
+  /** The pause note sits after the end reason, and an end still gets its default reason. */
+  @Test
+  void thePauseNoteFollowsTheEndReason() {
+    EgressSession s = session();
+    s.active();
+    s.pauseNote("paused (cut) since 12:00:03Z");
+    assertThat(s.info().getDetails()).isEqualTo("paused (cut) since 12:00:03Z");
+    s.pauseNote("paused 15.0 s in 1 span (cut)");
+    s.complete(b -> { });
+    assertThat(s.info().getDetails()).isEqualTo("End reason: Source closed; paused 15.0 s in 1 span (cut)");
+    assertThat(reported).extracting(EgressInfo::getDetails).containsExactly("", "paused (cut) since 12:00:03Z",
+        "paused 15.0 s in 1 span (cut)", "End reason: Source closed; paused 15.0 s in 1 span (cut)");
+  }
 }

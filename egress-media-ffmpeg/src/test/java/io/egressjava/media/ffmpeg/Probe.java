@@ -113,4 +113,30 @@ public final class Probe {
     }
     return n;
   }
+
+  /** A decoded picture's time and its mean luma (0–255). */
+  public record Luma(double seconds, double mean) {}
+
+  /** The mean luma of every picture, in order, at its presentation time. */
+  public static List<Luma> lumaPerFrame(Path file) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", file.toString(), "-map", "0:v:0",
+        "-vf", "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-", "-f", "null", "-"), false);
+    Matcher m = Pattern.compile("pts_time:(-?[0-9.]+)\\s+lavfi\\.signalstats\\.YAVG=([0-9.]+)").matcher(out);
+    List<Luma> frames = new ArrayList<>();
+    while (m.find()) {
+      frames.add(new Luma(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))));
+    }
+    return frames;
+  }
+
+  /** Loudest sample (dBFS) of the first audio stream from {@code from} for {@code seconds}. */
+  public static double maxVolumeDb(Path file, double from, double seconds) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-nostats", "-ss", Double.toString(from), "-t",
+        Double.toString(seconds), "-i", file.toString(), "-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-"));
+    Matcher m = Pattern.compile("max_volume: (-?[0-9.]+|-inf) dB").matcher(out);
+    if (!m.find()) {
+      throw new AssertionError("no volumedetect output: " + out);
+    }
+    return m.group(1).equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(m.group(1));
+  }
 }

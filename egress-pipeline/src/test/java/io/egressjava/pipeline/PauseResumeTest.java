@@ -1,0 +1,156 @@
+package io.egressjava.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.egressjava.api.config.EgressConfig;
+import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.PauseMode;
+import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.media.Picture;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.EgressPlanner;
+import io.egressjava.media.ffmpeg.Probe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pause and resume through the runner with media whose every second is recognisable: second n's
+ * pictures have luma 30 + 20n and its sound is a quiet tone, except in the seconds that will be
+ * paused, whose sound is full-scale noise. Pausing at 3 s and resuming at 5 s of 8 s must give 6 s
+ * (cut) or 8 s with black and silence in 3–5 s (gap), and never the noise.
+ */
+class PauseResumeTest {
+  private static final int FPS = 30;
+
+  /** Pushes media synchronously when the test says so; its clock reads what the test sets. */
+  private static final class DrivenSource implements MediaSource {
+    private Receiver receiver;
+    private volatile double now = Double.NaN;
+
+    @Override
+    public void start(Receiver receiver) {
+      this.receiver = receiver;
+    }
+
+    @Override
+    public double clockSeconds() {
+      return now;
+    }
+
+    /** Frames i from..to-1 (1/30 s each) with their sound. */
+    void push(int from, int to, boolean noisy) {
+      int w = 320;
+      int h = 240;
+      byte[] u = new byte[(w / 2) * (h / 2)];
+      Arrays.fill(u, (byte) 128);
+      java.util.Random random = new java.util.Random(1);
+      for (int i = from; i < to; i++) {
+        now = i / (double) FPS;
+        byte[] y = new byte[w * h];
+        Arrays.fill(y, (byte) (30 + 20 * (i / FPS)));
+        receiver.video(Picture.i420(w, h, y, u, u.clone()), now);
+        byte[] pcm = new byte[1600 * 4];
+        for (int s = 0; s < 1600; s++) {
+          short x = noisy ? (short) random.nextInt() : (short) (2000 * Math.sin(2 * Math.PI * 440 * (i * 1600 + s) / 48_000.0));
+          for (int c = 0; c < 2; c++) {
+            pcm[s * 4 + c * 2] = (byte) x;
+            pcm[s * 4 + c * 2 + 1] = (byte) (x >> 8);
+          }
+        }
+        receiver.audio(pcm, pcm.length, now);
+      }
+      now = to / (double) FPS;
+    }
+
+    @Override
+    public void stop() {}
+  }
+
+  private record Recorded(Path mp4, EgressSession session, Path root) {}
+
+  private Recorded record(Path tmp, PauseMode mode) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("storage"));
+    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
+    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
+        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(320).setHeight(240).setFramerate(FPS))
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("paused.mp4"));
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC()).plan(StartEgressRequest.newBuilder()
+        .setEgressId("EG_pause").setWeb(web.setAudioOnly(false)).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), info -> { });
+    DrivenSource source = new DrivenSource();
+    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
+    runner.start(plan, session);
+
+    source.push(0, 3 * FPS, false);
+    assertThat(runner.pause(mode)).isTrue();
+    assertThat(runner.pause(PauseMode.CUT)).as("already paused").isFalse();
+    assertThat(session.info().getDetails()).startsWith("paused (" + mode.label() + ") since ");
+    source.push(3 * FPS, 5 * FPS, true);
+    assertThat(runner.resume()).isTrue();
+    assertThat(runner.resume()).as("not paused").isFalse();
+    source.push(5 * FPS, 8 * FPS, false);
+    runner.stop();
+    io.egressjava.testrig.Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    assertThat(session.info().getStatus()).as(session.info().getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+    return new Recorded(root.resolve("paused.mp4"), session, root);
+  }
+
+  /** Which seconds of the source the pictures come from, by their luma; -1 for black. */
+  private static TreeSet<Integer> secondsShown(Path mp4) throws Exception {
+    TreeSet<Integer> seconds = new TreeSet<>();
+    for (Probe.Luma l : Probe.lumaPerFrame(mp4)) {
+      seconds.add(l.mean() < 20 ? -1 : (int) Math.round((l.mean() - 30) / 20));
+    }
+    return seconds;
+  }
+
+  @Test
+  void cutLeavesThePausedSpanOut(@TempDir Path tmp) throws Exception {
+    Recorded r = record(tmp, PauseMode.CUT);
+    var probed = Probe.info(r.mp4());
+    assertThat(probed.get("format").get("duration").asDouble()).isCloseTo(6.0, within(0.1));
+    assertThat(secondsShown(r.mp4())).containsExactly(0, 1, 2, 5, 6, 7);
+    assertThat(Probe.maxVolumeDb(r.mp4(), 0, 6)).as("the paused noise is not there").isLessThan(-20);
+    assertThat(Probe.meanVolumeDb(r.mp4())).as("the tone is").isGreaterThan(-40);
+    assertThat(r.session().info().getDetails()).isEqualTo("End reason: Source closed; paused 2.0 s in 1 span (cut)");
+    assertThat(r.session().info().getFileResults(0).getDuration()).isCloseTo(6_000_000_000L, within(150_000_000L));
+  }
+
+  @Test
+  void gapKeepsThePausedSpanAsBlackAndSilence(@TempDir Path tmp) throws Exception {
+    Recorded r = record(tmp, PauseMode.GAP);
+    assertThat(Probe.info(r.mp4()).get("format").get("duration").asDouble()).isCloseTo(8.0, within(0.1));
+    assertThat(secondsShown(r.mp4())).containsExactly(-1, 0, 1, 2, 5, 6, 7);
+    for (Probe.Luma l : Probe.lumaPerFrame(r.mp4())) {
+      if (l.seconds() >= 3.05 && l.seconds() < 4.95) {
+        assertThat(l.mean()).as("picture at %.2f s", l.seconds()).isLessThan(20);
+      }
+    }
+    assertThat(Probe.maxVolumeDb(r.mp4(), 3.05, 1.9)).as("silence where it was paused").isLessThan(-60);
+    assertThat(Probe.maxVolumeDb(r.mp4(), 0, 8)).as("never the noise").isLessThan(-20);
+    assertThat(r.session().info().getDetails()).endsWith("paused 2.0 s in 1 span (gap)");
+  }
+
+  @Test
+  void theManifestListsThePause(@TempDir Path tmp) throws Exception {
+    Recorded r = record(tmp, PauseMode.CUT);
+    var json = new ObjectMapper().readTree(Files.readString(r.root().resolve("EG_pause.json")));
+    var pause = json.get("paused").get(0);
+    assertThat(pause.get("mode").asText()).isEqualTo("cut");
+    assertThat(pause.get("ended_at").asLong()).isGreaterThan(pause.get("started_at").asLong());
+    assertThat(pause.get("started_at").asLong()).isGreaterThanOrEqualTo(json.get("started_at").asLong());
+  }
+}
