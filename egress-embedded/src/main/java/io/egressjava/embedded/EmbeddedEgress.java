@@ -4,6 +4,7 @@ import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.PauseMode;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
 import java.nio.file.Path;
@@ -73,6 +74,20 @@ public final class EmbeddedEgress implements AutoCloseable {
     if (info.getStatus() == livekit.LivekitEgress.EgressStatus.EGRESS_ENDING) {
       runner.stop();
     }
+  }
+
+  /**
+   * Stops recording until {@link #resume}: nothing captured meanwhile reaches a file or stream.
+   * {@link PauseMode#CUT} leaves the span out of the outputs; {@link PauseMode#GAP} keeps it as
+   * black pictures and silence. False when already paused or ending.
+   */
+  public boolean pause(PauseMode mode) {
+    return runner.pause(mode);
+  }
+
+  /** Records again; false when not paused. */
+  public boolean resume() {
+    return runner.resume();
   }
 
   /** Waits for the final info (COMPLETE, FAILED, ABORTED or LIMIT_REACHED). */

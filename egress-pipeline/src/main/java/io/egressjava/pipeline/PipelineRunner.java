@@ -7,6 +7,7 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.LayoutControl;
 import io.egressjava.core.lifecycle.PauseMode;
 import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.media.EncodedFrame;
@@ -189,8 +190,9 @@ public final class PipelineRunner implements EgressRunner {
    */
   @Override
   public boolean pause(PauseMode mode) {
+    double at = clockNow(); // not under graphLock: a source may hold its own lock while it waits for ours
     synchronized (graphLock) {
-      if (stopping.get() || !pauses.pause(clockNow(), mode)) {
+      if (stopping.get() || !pauses.pause(at, mode)) {
         return false;
       }
       pausedWall.add(new long[] {ctx.nowNanos(), 0});
@@ -203,8 +205,9 @@ public final class PipelineRunner implements EgressRunner {
 
   @Override
   public boolean resume() {
+    double at = clockNow();
     synchronized (graphLock) {
-      if (!pauses.resume(clockNow())) {
+      if (!pauses.resume(at)) {
         return false;
       }
       pausedWall.get(pausedWall.size() - 1)[1] = ctx.nowNanos();
@@ -316,6 +319,23 @@ public final class PipelineRunner implements EgressRunner {
         } catch (PsrpcException e) {
           writeFailed(e);
         }
+      }
+    }
+
+    /** UpdateLayout's JSON form pauses and resumes (see LayoutControl); a bad value is logged, not fatal. */
+    @Override
+    public void ownMetadata(String metadata) {
+      LayoutControl control;
+      try {
+        control = LayoutControl.fromMetadata(metadata);
+      } catch (IllegalArgumentException e) {
+        log.warn("{}: UpdateLayout ignored: {}", plan.egressId(), e.getMessage());
+        return;
+      }
+      if (Boolean.TRUE.equals(control.paused())) {
+        pause(control.pauseMode());
+      } else if (Boolean.FALSE.equals(control.paused())) {
+        resume();
       }
     }
 

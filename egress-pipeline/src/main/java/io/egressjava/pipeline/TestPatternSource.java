@@ -29,6 +29,7 @@ public final class TestPatternSource implements MediaSource {
   private double audioStallUntil = -1;
   /** Unpaced: how much media to push before holding; negative = real time, without end. */
   private double unpacedSeconds = -1;
+  private volatile long startNanos;
   private final CompletableFuture<Void> pushed = new CompletableFuture<>();
 
   public TestPatternSource(int width, int height, int fps) {
@@ -66,6 +67,13 @@ public final class TestPatternSource implements MediaSource {
     return pushed;
   }
 
+  /** Paced: the time since the first frame; unpaced media has no "now" (NaN). */
+  @Override
+  public double clockSeconds() {
+    long start = startNanos;
+    return start == 0 || unpacedSeconds >= 0 ? Double.NaN : (System.nanoTime() - start) / 1e9;
+  }
+
   @Override
   public void start(Receiver receiver) {
     running = true;
@@ -83,6 +91,7 @@ public final class TestPatternSource implements MediaSource {
     av_frame_get_buffer(frame, 0);
     byte[] y = new byte[frame.linesize(0) * height];
     long start = System.nanoTime();
+    startNanos = start;
     long samples = 0;
     try {
       for (int i = 0; running && (unpacedSeconds < 0 || i < unpacedSeconds * fps); i++) {

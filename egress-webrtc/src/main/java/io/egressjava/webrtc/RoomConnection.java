@@ -31,6 +31,9 @@ public interface RoomConnection extends AutoCloseable {
 
   void subscribe(String... trackSids);
 
+  /** Asks the publisher of a subscribed video track for a key frame soon. */
+  default void requestKeyFrame(String trackSid) {}
+
   /** Leaves the room; no listener call follows. */
   @Override
   void close();

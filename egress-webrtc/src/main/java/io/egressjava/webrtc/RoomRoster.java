@@ -27,6 +27,9 @@ final class RoomRoster {
   private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
   private volatile boolean resumeAsked;
   private volatile boolean removed;
+  /** Our own participant: its updates carry what UpdateLayout sets, not a room member's. */
+  private volatile String selfSid = "";
+  private volatile String selfMetadata = "";
 
   RoomRoster(RoomSubscriber.Listener listener) {
     this.listener = listener;
@@ -38,10 +41,13 @@ final class RoomRoster {
    */
   boolean onSignal(SignalResponse r) {
     switch (r.getMessageCase()) {
-      case JOIN -> r.getJoin().getOtherParticipantsList().forEach(p -> {
-        participantsBySid.put(p.getSid(), p);
-        listener.onParticipant(p);
-      });
+      case JOIN -> {
+        self(r.getJoin().getParticipant());
+        r.getJoin().getOtherParticipantsList().forEach(p -> {
+          participantsBySid.put(p.getSid(), p);
+          listener.onParticipant(p);
+        });
+      }
       case UPDATE -> r.getUpdate().getParticipantsList().forEach(this::onParticipant);
       case LEAVE -> onLeave(r.getLeave());
       case SUBSCRIPTION_RESPONSE -> listener.onSubscriptionFailed(r.getSubscriptionResponse().getTrackSid(),
@@ -67,7 +73,22 @@ final class RoomRoster {
     }
   }
 
+  /** Our own participant as the server last described it (its sid comes with the join). */
+  void self(LivekitModels.ParticipantInfo p) {
+    if (selfSid.isEmpty()) {
+      selfSid = p.getSid();
+    }
+    if (p.getSid().equals(selfSid) && !p.getMetadata().equals(selfMetadata)) {
+      selfMetadata = p.getMetadata();
+      listener.onOwnMetadata(selfMetadata);
+    }
+  }
+
   private void onParticipant(LivekitModels.ParticipantInfo p) {
+    if (p.getSid().equals(selfSid)) {
+      self(p);
+      return;
+    }
     LivekitModels.ParticipantInfo previous = participantsBySid.get(p.getSid());
     if (previous != null && previous.getVersion() > p.getVersion()) {
       return; // an older update overtaken by a newer one

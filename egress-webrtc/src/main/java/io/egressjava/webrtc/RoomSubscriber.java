@@ -58,6 +58,12 @@ public final class RoomSubscriber implements RoomConnection {
     /** The publisher muted or unmuted a track. */
     default void onTrackMuted(String trackSid, boolean muted) {}
 
+    /**
+     * Our own participant's metadata changed: livekit-server's UpdateLayout sets it to
+     * {@code {"layout":"<layout>"}} on the participant whose identity is the egress ID.
+     */
+    default void onOwnMetadata(String metadata) {}
+
     /** The server removed us (room closed or deleted, participant removed, server shutdown). */
     default void onDisconnected(String reason) {}
 
@@ -142,6 +148,7 @@ public final class RoomSubscriber implements RoomConnection {
       s.token = token;
       s.signal = s.install(listener2 -> SignalClient.connect(wsUrl, token, listener2, timeout));
       s.participantSid = s.signal.joinResponse().getParticipant().getSid();
+      s.roster.self(s.signal.joinResponse().getParticipant());
       s.watch(s.signal);
       s.transport.connected().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return s;
@@ -236,6 +243,11 @@ public final class RoomSubscriber implements RoomConnection {
       }
     }
     return java.util.Optional.empty();
+  }
+
+  @Override
+  public void requestKeyFrame(String trackSid) {
+    receivers.values().stream().filter(r -> r.trackSid().equals(trackSid)).forEach(TrackReceiver::requestKeyFrame);
   }
 
   /** Per-track receive counters, for tests and metrics. */

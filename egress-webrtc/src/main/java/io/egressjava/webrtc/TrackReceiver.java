@@ -216,6 +216,16 @@ public final class TrackReceiver {
   /** An RTP timestamp and the publisher-clock time it stands for (seconds). */
   public record ClockReference(long rtpTimestamp, double senderSeconds) {}
 
+  /** Asks the sender for a key frame (a PLI), at most once a second; nothing for sound. */
+  public synchronized void requestKeyFrame() {
+    long now = System.nanoTime();
+    if (stream.kind().equals("video") && now - lastPliNanos > PLI_INTERVAL_NANOS) {
+      lastPliNanos = now;
+      plis++;
+      rtcpOut.accept(RtcpWriter.pli(rtcpSsrc, stream.mediaSsrc()));
+    }
+  }
+
   /**
    * The freshest mapping of this track's RTP time to the publisher's clock: from abs-capture-time
    * when the publisher sends it (every few packets), else from the last sender report; null before either.

@@ -48,6 +48,11 @@ class RoomRosterTest {
       }
 
       @Override
+      public void onOwnMetadata(String metadata) {
+        events.add("own metadata " + metadata);
+      }
+
+      @Override
       public void onSubscriptionFailed(String trackSid, String error) {
         events.add("subscription failed " + trackSid + ": " + error);
       }
@@ -107,6 +112,18 @@ class RoomRosterTest {
     roster.onSignal(update(alice(5, track("TR_other", false)).toBuilder().setState(ParticipantInfo.State.DISCONNECTED).build()));
     assertThat(events).containsExactly("ended TR_other: participant left");
     assertThat(roster.findTrack("TR_other")).isEmpty();
+  }
+
+  /** UpdateLayout reaches the egress as its own participant's metadata; we are no room member. */
+  @Test
+  void ourOwnMetadataIsReportedAndWeAreNotAParticipant() {
+    ParticipantInfo self = ParticipantInfo.newBuilder().setSid("PA_self").setIdentity("EG_x").setVersion(1).build();
+    roster.onSignal(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder().setParticipant(self)
+        .addOtherParticipants(alice(1))).build());
+    roster.onSignal(update(self.toBuilder().setVersion(2).setMetadata("{\"layout\":\"{\\\"paused\\\":true}\"}").build()));
+    roster.onSignal(update(self.toBuilder().setVersion(3).setMetadata("{\"layout\":\"{\\\"paused\\\":true}\"}").build()));
+    assertThat(events).containsExactly("own metadata {\"layout\":\"{\\\"paused\\\":true}\"}");
+    assertThat(roster.participants()).extracting(ParticipantInfo::getIdentity).containsExactly("alice");
   }
 
   @Test

@@ -31,6 +31,12 @@ public interface MediaSource {
       throw new UnsupportedOperationException("this receiver takes raw media only");
     }
 
+    /**
+     * The egress's own participant got new metadata: what livekit-server's UpdateLayout sets (see
+     * {@code LayoutControl}). Sources that join the room as the egress pass it on.
+     */
+    default void ownMetadata(String metadata) {}
+
     /** The publisher muted or unmuted the source's track (websocket outputs tell their clients). */
     default void muted(boolean muted) {}
 

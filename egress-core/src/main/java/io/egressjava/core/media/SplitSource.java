@@ -23,6 +23,12 @@ public final class SplitSource implements MediaSource {
     sound.start(new Half(receiver, false));
   }
 
+  /** The pictures' clock: the sound's source is aligned to it (see each source). */
+  @Override
+  public double clockSeconds() {
+    return pictures.clockSeconds();
+  }
+
   /** What one of the two sources pushes: only its own kind of media gets through. */
   private final class Half implements Receiver {
     private final Receiver target;
@@ -59,6 +65,11 @@ public final class SplitSource implements MediaSource {
       if (over.compareAndSet(false, true)) {
         target.ended();
       }
+    }
+
+    @Override
+    public void ownMetadata(String metadata) {
+      target.ownMetadata(metadata); // whichever half joins as the egress hears UpdateLayout
     }
 
     @Override

@@ -32,6 +32,8 @@ public final class BrowserSource implements MediaSource {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean capturing = new AtomicBoolean();
   private volatile PageTiming timing = PageTiming.NONE;
+  /** Time zero of the capture ({@link System#nanoTime}); 0 before it starts. */
+  private volatile long captureOriginNanos;
   private Receiver receiver;
   private Thread starter;
   private VirtualDisplay display;
@@ -68,6 +70,12 @@ public final class BrowserSource implements MediaSource {
 
     /** Per participant identity, arrival-to-screen delay of its pictures (ms). */
     default void videoDelays(Map<String, Double> millisByIdentity) {}
+  }
+
+  @Override
+  public double clockSeconds() {
+    long origin = captureOriginNanos;
+    return origin == 0 ? Double.NaN : (System.nanoTime() - origin) / 1e9;
   }
 
   /** Set before {@link #start}. */
@@ -131,6 +139,7 @@ public final class BrowserSource implements MediaSource {
       // time zero on both clocks: devices stamp the wall clock, the room's sound counts System.nanoTime
       java.time.Instant now = java.time.Instant.now();
       long nanos = System.nanoTime();
+      captureOriginNanos = nanos;
       timing.captureStarted(nanos);
       log.info("{}: capturing the page, time zero {} µs after the epoch", plan.egressId(),
           now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);

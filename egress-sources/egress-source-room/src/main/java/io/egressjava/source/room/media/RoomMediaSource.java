@@ -64,8 +64,8 @@ public final class RoomMediaSource implements MediaSource {
   private volatile RoomSubscriber room;
   private volatile boolean stopped;
   /** Time zero of the recording: the arrival of the first frame of any track (set under pushLock). */
-  private long originNanos;
-  private boolean originSet;
+  private volatile long originNanos;
+  private volatile boolean originSet;
   private volatile boolean externalOrigin;
   /** Frames held during the start-up hold, in arrival order (under pushLock). */
   private final java.util.List<Arrived> held = new java.util.ArrayList<>();
@@ -90,6 +90,12 @@ public final class RoomMediaSource implements MediaSource {
     this.token = token;
     this.selection = TrackSelection.of(plan);
     this.localAddress = localAddress;
+  }
+
+  /** Seconds since time zero of the recording; NaN before it (read without locks: the runner holds its own). */
+  @Override
+  public double clockSeconds() {
+    return originSet ? (System.nanoTime() - originNanos) / 1e9 : Double.NaN;
   }
 
   /**
@@ -220,6 +226,13 @@ public final class RoomMediaSource implements MediaSource {
     @Override
     public void onDisconnected(String reason) {
       sourceEnded();
+    }
+
+    @Override
+    public void onOwnMetadata(String metadata) {
+      if (!stopped) {
+        receiver.ownMetadata(metadata); // UpdateLayout: not under our lock, the runner takes its own
+      }
     }
 
     @Override

@@ -61,6 +61,14 @@ public final class TrackSource implements MediaSource {
   }
 
   @Override
+  public void requestKeyFrame() {
+    RoomConnection r = room;
+    if (r != null) {
+      r.requestKeyFrame(trackId);
+    }
+  }
+
+  @Override
   public void start(Receiver receiver) {
     this.receiver = receiver;
     this.startNanos = System.nanoTime();
@@ -174,6 +182,13 @@ public final class TrackSource implements MediaSource {
       }
       log.info("{}: left the room: {}", plan.egressId(), reason);
       receiver.ended();
+    }
+
+    @Override
+    public void onOwnMetadata(String metadata) {
+      if (!stopped) {
+        receiver.ownMetadata(metadata); // UpdateLayout: not under our lock, the runner takes its own
+      }
     }
 
     @Override
