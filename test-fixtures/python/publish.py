@@ -2,7 +2,9 @@
 
 It joins a room and publishes a camera and a microphone track driven by one clock: once a second a
 white flash (100 ms) and a beep (100 ms) start together; in between the picture is grey with a
-moving block (every frame differs) and the sound is silence. Tests use it as a libwebrtc publisher
+moving block (every frame differs) and the sound is silence. With --counter the grey of second n is
+40 + 5 * (n % 30), so a checker can tell which seconds a recording holds; "SECOND n <unix µs>" is
+printed as each begins. Tests use it as a libwebrtc publisher
 that the project did not write. Prints PUBLISHING once both tracks are published, then runs until
 --seconds have passed or it gets SIGTERM.
 """
@@ -26,11 +28,11 @@ def token(args):
             .with_grants(api.VideoGrants(room_join=True, room=args.room)).to_jwt())
 
 
-def i420_frames(width, height):
+def i420_frames(width, height, level=90):
     """The grey picture and the white one (I420); the moving block is drawn per frame."""
     y, uv = width * height, (width // 2) * (height // 2)
     grey = np.empty(y + 2 * uv, dtype=np.uint8)
-    grey[:y] = 90
+    grey[:y] = level
     grey[y:] = 128
     white = grey.copy()
     white[:y] = 235
@@ -65,6 +67,9 @@ async def send_video(source, args, t0, stop):
             print(f"video fell {-delay * 1000:.0f} ms behind; skipped ahead", flush=True)
         t = i / args.fps
         flash = (t % 1.0) < args.flash
+        if args.counter and (t % 1.0) < 1 / args.fps:
+            grey, white = i420_frames(width, height, 40 + 5 * (int(t) % 30))
+            print(f"SECOND {int(t)} {time.time() * 1e6:.0f}", flush=True)
         buf = (white if flash else grey).copy()
         x = (i * 8) % max(1, width - block)
         rows = buf[:width * height].reshape(height, width)
@@ -123,6 +128,7 @@ async def main():
     p.add_argument("--audio-queue-ms", type=int, default=0,
                    help="the SDK's audio buffer (0: sent as handed over); what is queued plays that much after the picture")
     p.add_argument("--seconds", type=float, default=3600)
+    p.add_argument("--counter", action="store_true", help="the grey level counts the seconds (see above)")
     args = p.parse_args()
 
     stop = asyncio.Event()

@@ -41,6 +41,11 @@ public final class PythonPublisher implements AutoCloseable {
     return new PythonPublisher(p);
   }
 
+  /** What it printed so far (FLASH, BEEP and, with --counter, SECOND lines). */
+  public String output() throws java.io.IOException {
+    return Files.readString(process.log());
+  }
+
   /** Leaves the room. */
   @Override
   public void close() {

@@ -119,8 +119,13 @@ public final class Probe {
 
   /** The mean luma of every picture, in order, at its presentation time. */
   public static List<Luma> lumaPerFrame(Path file) throws Exception {
+    return lumaPerFrame(file, null);
+  }
+
+  /** As {@link #lumaPerFrame(Path)} over a part of the picture ({@code crop} as FFmpeg's crop filter takes it). */
+  public static List<Luma> lumaPerFrame(Path file, String crop) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", file.toString(), "-map", "0:v:0",
-        "-vf", "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-", "-f", "null", "-"), false);
+        "-vf", (crop == null ? "" : "crop=" + crop + ",") + "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-", "-f", "null", "-"), false);
     Matcher m = Pattern.compile("pts_time:(-?[0-9.]+)\\s+lavfi\\.signalstats\\.YAVG=([0-9.]+)").matcher(out);
     List<Luma> frames = new ArrayList<>();
     while (m.find()) {

@@ -1,0 +1,201 @@
+package io.egressjava.server.e2e;
+
+import static io.egressjava.server.e2e.Shipped.assertComplete;
+import static io.egressjava.server.e2e.Shipped.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.egressjava.media.ffmpeg.Probe;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.Ports;
+import io.egressjava.testrig.PythonPublisher;
+import io.livekit.server.EgressServiceClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pause and resume driven the way a LiveKit user can today: {@code UpdateLayout} from LiveKit's
+ * Kotlin server SDK with a JSON layout, which livekit-server hands to the egress participant as
+ * metadata. The packaged server records a Python-SDK publisher whose grey level counts its seconds
+ * (publish.py --counter); the checks read which seconds the file holds against when the publisher
+ * showed them and when the egress says it paused (its manifest).
+ */
+@ExtendWith(LiveKitRig.class)
+class ShippedPauseNetnsIT {
+  /** Seconds within this of a pause's edges may go either way: the edge cuts through them. */
+  private static final double EDGE = 0.25;
+  private static PackagedServer server;
+
+  private static synchronized void server(LiveKitRig rig, Path dir) throws Exception {
+    if (server == null) {
+      server = new PackagedServer("shipped-pause", rig, dir, "", "");
+    }
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** @param stoppedAt when StopEgress was sent (Unix s) */
+  private record Run(Path file, EgressInfo done, JsonNode manifest, TreeMap<Integer, Double> secondStarts, double stoppedAt) {
+    double pausedFrom() {
+      return manifest.get("paused").get(0).get("started_at").asLong() / 1e9;
+    }
+
+    double pausedUntil() {
+      return manifest.get("paused").get(0).get("ended_at").asLong() / 1e9;
+    }
+
+    double fileStart() {
+      return done.getFileResults(0).getStartedAt() / 1e9;
+    }
+
+    /** Wall time from the file's first media to the stop. */
+    double recorded() {
+      return stoppedAt - fileStart();
+    }
+  }
+
+  /** Records {@code before} s, pauses {@code paused} s in {@code mode}, records {@code after} s, stops. */
+  private Run record(LiveKitRig rig, Path tmp, String room, String mode, boolean track, int before, int paused, int after)
+      throws Exception {
+    server(rig, tmp.resolve("server"));
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    try (PythonPublisher dana = PythonPublisher.start(rig.livekit(), room, "dana", "--counter", "--video", "640x360");
+        StatusWatch watch = new StatusWatch(client, room)) {
+      Map<String, String> tracks = Shipped.awaitTracks(rig, room, 2).get("dana");
+      EgressInfo started;
+      if (track) {
+        started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+            .setFilepath(tmp.resolve("out/{track_id}").toString()).build(), tracks.get("video/vp8")).execute());
+      } else {
+        started = Shipped.startTrackCompositeMp4(client, room, tracks, tmp.resolve("out/tc.mp4"));
+      }
+      String id = started.getEgressId();
+      watch.note(started);
+      Shipped.awaitActive(watch, id);
+      Thread.sleep(before * 1000L);
+      ok(client.updateLayout(id, "{\"paused\":true,\"pause_mode\":\"" + mode + "\"}").execute());
+      Ports.await(Duration.ofSeconds(5), "EgressInfo to say it is paused", () -> watch.info(id) != null
+          && watch.info(id).getDetails().startsWith("paused (" + mode + ") since "));
+      Thread.sleep(paused * 1000L);
+      ok(client.updateLayout(id, "{\"paused\":false}").execute());
+      Ports.await(Duration.ofSeconds(5), "EgressInfo to say it resumed", () -> watch.info(id).getDetails()
+          .matches("paused \\d+\\.\\d s in 1 span \\(" + mode + "\\)"));
+      Thread.sleep(after * 1000L);
+      double stoppedAt = System.currentTimeMillis() / 1e3;
+      EgressInfo done = Shipped.stop(client, watch, id);
+      assertComplete(done);
+      assertThat(done.getDetails()).matches("End reason: StopEgress API; paused \\d+\\.\\d s in 1 span \\(" + mode + "\\)");
+      Path file = Path.of(done.getFileResults(0).getLocation());
+      JsonNode manifest = new ObjectMapper().readTree(Files.readString(Path.of(done.getManifestLocation())));
+      return new Run(file, done, manifest, secondStarts(dana.output()), stoppedAt);
+    }
+  }
+
+  /** The publisher's "SECOND n <unix µs>" lines: when second n began (Unix s). */
+  private static TreeMap<Integer, Double> secondStarts(String output) {
+    TreeMap<Integer, Double> starts = new TreeMap<>();
+    Matcher m = Pattern.compile("(?m)^SECOND (\\d+) (\\d+)$").matcher(output);
+    while (m.find()) {
+      starts.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)) / 1e6);
+    }
+    return starts;
+  }
+
+  /** The publisher's seconds in the file, in order, run-length collapsed (grey level 40 + 5 (n mod 30)). */
+  private static List<Integer> countedSeconds(Path file) throws Exception {
+    List<Integer> seen = new ArrayList<>();
+    for (Probe.Luma l : Probe.lumaPerFrame(file, "iw:ih/4:0:0")) { // above the moving block
+      if (l.mean() < 30 || l.mean() > 200) {
+        continue; // black (gap) or a flash
+      }
+      int n = (int) Math.round((l.mean() - 40) / 5);
+      if (seen.isEmpty() || seen.get(seen.size() - 1) != n) {
+        seen.add(n);
+      }
+    }
+    return seen;
+  }
+
+  /** Seconds wholly before the pause, wholly inside it, wholly after it (mod 30, as the grey shows them). */
+  private static void assertSecondsAroundThePause(Run r, List<Integer> inFile) {
+    List<Integer> inside = new ArrayList<>();
+    List<Integer> outside = new ArrayList<>();
+    for (var e : r.secondStarts().entrySet()) {
+      double from = e.getValue();
+      double to = from + 1;
+      if (from < r.fileStart() + EDGE || to > r.stoppedAt() - 1.0) {
+        continue; // before the recording, or in its last second and a half (may still be on its way at the stop)
+      }
+      if (from >= r.pausedFrom() + EDGE && to <= r.pausedUntil() - EDGE) {
+        inside.add(e.getKey() % 30);
+      } else if (to <= r.pausedFrom() - EDGE || from >= r.pausedUntil() + EDGE) {
+        outside.add(e.getKey() % 30);
+      }
+    }
+    System.out.printf("seconds in the file %s; recorded %s; paused %s%n", inFile, outside, inside);
+    assertThat(inside).as("seconds shown while paused").isNotEmpty();
+    assertThat(inFile).as("seconds in the file").doesNotContainAnyElementsOf(inside).containsAll(outside);
+  }
+
+  @Test
+  void trackCompositeCutLeavesThePausedSecondsOut(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Run r = record(rig, tmp, "pause-cut", "cut", false, 7, 5, 7);
+    double pausedSeconds = r.pausedUntil() - r.pausedFrom();
+    double recorded = r.recorded();
+    double probed = Shipped.probedSeconds(r.file());
+    System.out.printf("cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, recorded, pausedSeconds);
+    assertThat(probed).as("the file is the recording less the pause").isCloseTo(recorded - pausedSeconds, within(0.5));
+    assertSecondsAroundThePause(r, countedSeconds(r.file()));
+    Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 5)); // the last window is after the resume
+    assertThat(Shipped.probe(r.file()).get("streams")).hasSize(2);
+  }
+
+  @Test
+  void trackCompositeGapKeepsThePauseBlackAndSilent(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Run r = record(rig, tmp, "pause-gap", "gap", false, 6, 5, 6);
+    double recorded = r.recorded();
+    double probed = Shipped.probedSeconds(r.file());
+    assertThat(probed).as("the file keeps wall-clock time").isCloseTo(recorded, within(0.5));
+    assertSecondsAroundThePause(r, countedSeconds(r.file()));
+    double from = r.pausedFrom() - r.fileStart() + EDGE;
+    double until = r.pausedUntil() - r.fileStart() - EDGE;
+    long black = Probe.lumaPerFrame(r.file(), "iw:ih/4:0:0").stream().filter(l -> l.seconds() >= from && l.seconds() < until)
+        .filter(l -> l.mean() < 30).count();
+    long all = Probe.lumaPerFrame(r.file()).stream().filter(l -> l.seconds() >= from && l.seconds() < until).count();
+    assertThat(black).as("black pictures in %.2f–%.2f s", from, until).isEqualTo(all).isGreaterThan(0);
+    assertThat(Probe.maxVolumeDb(r.file(), from, until - from)).as("silence while paused").isLessThan(-60);
+  }
+
+  @Test
+  void vp8TrackCutRunsOnFromAKeyFrame(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Run r = record(rig, tmp, "pause-track", "cut", true, 6, 5, 6);
+    double pausedSeconds = r.pausedUntil() - r.pausedFrom();
+    double recorded = r.recorded();
+    double probed = Shipped.probedSeconds(r.file());
+    System.out.printf("track cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, recorded, pausedSeconds);
+    assertThat(probed).isCloseTo(recorded - pausedSeconds, within(0.6));
+    assertThat(Probe.decodedVideoFrames(r.file())).as("every frame decodes").isGreaterThan((int) ((recorded - pausedSeconds - 1) * 25));
+    assertSecondsAroundThePause(r, countedSeconds(r.file()));
+  }
+}
