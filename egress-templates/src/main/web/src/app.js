@@ -174,13 +174,19 @@ room.on(RoomEvent.TrackUnsubscribed, (track) => {
 
 room.on(RoomEvent.ActiveSpeakersChanged, render);
 
-// UpdateLayout: the server sets the egress participant's metadata to {"layout": "..."}
+// UpdateLayout: the server sets the egress participant's metadata to {"layout": "..."}. The egress
+// reads it too (EGRESS_METADATA: pause, resume, who is recorded); the layout value may be a JSON
+// object whose "layout" names the layout.
 room.on(RoomEvent.ParticipantMetadataChanged, (_old, participant) => {
   if (participant !== room.localParticipant) {
     return;
   }
+  console.log('EGRESS_METADATA', participant.metadata || '');
   try {
-    const next = JSON.parse(participant.metadata || '{}').layout;
+    let next = JSON.parse(participant.metadata || '{}').layout;
+    if (typeof next === 'string' && next.trim().startsWith('{')) {
+      next = JSON.parse(next).layout;
+    }
     if (next) {
       layout = next;
       render();

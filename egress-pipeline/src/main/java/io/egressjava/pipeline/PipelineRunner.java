@@ -332,11 +332,7 @@ public final class PipelineRunner implements EgressRunner {
         log.warn("{}: UpdateLayout ignored: {}", plan.egressId(), e.getMessage());
         return;
       }
-      if (Boolean.TRUE.equals(control.paused())) {
-        pause(control.pauseMode());
-      } else if (Boolean.FALSE.equals(control.paused())) {
-        resume();
-      }
+      control(control);
     }
 
     @Override

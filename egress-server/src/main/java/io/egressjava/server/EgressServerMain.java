@@ -68,7 +68,8 @@ public final class EgressServerMain {
     MemoryMonitor memory = new MemoryMonitor(service.admission(), config.cpuCost(), runners::running).start();
     List<AutoCloseable> servers = new ArrayList<>();
     if (config.healthPort() > 0) {
-      servers.add(StatusServer.health(config.bindAddress(), config.healthPort(), service));
+      servers.add(StatusServer.health(config.bindAddress(), config.healthPort(), service, config.apiKey(),
+          config.apiSecret()));
     }
     if (config.prometheusPort() > 0) {
       servers.add(StatusServer.metrics(config.bindAddress(), config.prometheusPort(), service, service.serverId(),

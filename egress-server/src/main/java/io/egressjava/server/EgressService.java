@@ -187,6 +187,24 @@ public final class EgressService implements AutoCloseable {
     return plan.info();
   }
 
+  /**
+   * Pause, resume… an egress running here (the control endpoint). NOT_FOUND when it is not,
+   * FAILED_PRECONDITION when it is not ACTIVE (not recording yet, or ending).
+   */
+  public EgressInfo control(String egressId, io.egressjava.core.lifecycle.LayoutControl control) {
+    Active a = active.get(egressId);
+    if (a == null || a.runner == null) {
+      throw new PsrpcException(PsrpcCode.NOT_FOUND, "egress " + egressId + " is not running on this instance");
+    }
+    LivekitEgress.EgressStatus status = a.session.status();
+    if (status != LivekitEgress.EgressStatus.EGRESS_ACTIVE) {
+      throw new PsrpcException(PsrpcCode.FAILED_PRECONDITION, "egress " + egressId + " is " + status
+          + ": only an active egress can be paused or resumed");
+    }
+    a.runner.control(control);
+    return a.session.info();
+  }
+
   private EgressInfo stopEgress(Active a, String reason) {
     EgressInfo info = a.session.ending(reason);
     EgressRunner runner = a.runner;

@@ -33,8 +33,12 @@ public final class StatusServer implements AutoCloseable {
     this.server = server;
   }
 
-  public static StatusServer health(String host, int port, EgressService service) {
-    return start("health", host, port, () -> healthJson(service), "application/json");
+  /** The health JSON, and the control endpoint under /egress/ (see {@link ControlEndpoint}). */
+  public static StatusServer health(String host, int port, EgressService service, String apiKey, String apiSecret) {
+    StatusServer s = start("health", host, port, () -> healthJson(service), "application/json");
+    s.server.createContext("/egress/", new ControlEndpoint(service,
+        new AccessTokenVerifier(apiKey, apiSecret, java.time.Clock.systemUTC())));
+    return s;
   }
 
   public static StatusServer metrics(String host, int port, EgressService service, String nodeId, String clusterId) {

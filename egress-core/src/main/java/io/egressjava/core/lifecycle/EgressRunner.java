@@ -33,6 +33,15 @@ public interface EgressRunner {
     throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "this egress cannot pause");
   }
 
+  /** Does what an UpdateLayout or the control endpoint asks (see {@link LayoutControl}). */
+  default void control(LayoutControl control) {
+    if (Boolean.TRUE.equals(control.paused())) {
+      pause(control.pauseMode());
+    } else if (Boolean.FALSE.equals(control.paused())) {
+      resume();
+    }
+  }
+
   /** Adds and removes stream URLs while running. */
   default void updateStream(List<String> addUrls, List<String> removeUrls) {
     throw EgressErrors.nonStreamingPipeline();

@@ -49,6 +49,15 @@ public record LayoutControl(String layout, Boolean paused, PauseMode pauseMode) 
     return new LayoutControl(name.isTextual() ? name.asText() : "", paused == null ? null : paused.asBoolean(), mode);
   }
 
+  /** As {@link #fromLayout} reads it back. */
+  public String toJson() {
+    var o = JSON.createObjectNode().put("layout", layout);
+    if (paused != null) {
+      o.put("paused", paused).put("pause_mode", pauseMode.label());
+    }
+    return o.toString();
+  }
+
   private static JsonNode read(String text, String what) {
     try {
       JsonNode n = JSON.readTree(text);

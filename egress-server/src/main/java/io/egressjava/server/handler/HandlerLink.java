@@ -38,7 +38,9 @@ final class HandlerLink implements AutoCloseable {
     /** service → handler: UpdateStreamRequest. */
     UPDATE_STREAM,
     /** handler → service: UpdateStream done; payload empty, or "code\nmessage" on failure. */
-    UPDATE_STREAM_RESULT
+    UPDATE_STREAM_RESULT,
+    /** service → handler: pause, resume…; payload = LayoutControl JSON. */
+    CONTROL
   }
 
   record Frame(Kind kind, byte[] payload) {

@@ -331,6 +331,12 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
     send(Kind.STOP, reason);
   }
 
+  /** To the handler that records the egress; it applies it there (pause, resume…). */
+  @Override
+  public void control(io.egressjava.core.lifecycle.LayoutControl control) {
+    send(Kind.CONTROL, control.toJson());
+  }
+
   @Override
   public void updateStream(List<String> addUrls, List<String> removeUrls) {
     LivekitEgress.UpdateStreamRequest update = LivekitEgress.UpdateStreamRequest.newBuilder()

@@ -101,6 +101,7 @@ final class HostedEgress {
           case KILL -> kill(HandlerLink.error(f.text()));
           case FAIL -> fail(HandlerLink.error(f.text()));
           case UPDATE_STREAM -> updateStream(LivekitEgress.UpdateStreamRequest.parseFrom(f.payload()));
+          case CONTROL -> control(f.text());
           default -> log.warn("unexpected {} from the service", f.kind());
         }
       }
@@ -157,6 +158,20 @@ final class HostedEgress {
       result = HandlerLink.errorText(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())));
     }
     send(Kind.UPDATE_STREAM_RESULT, result.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void control(String json) {
+    EgressRunner r;
+    synchronized (this) {
+      r = runner;
+    }
+    try {
+      if (r != null) {
+        r.control(io.egressjava.core.lifecycle.LayoutControl.fromLayout(json));
+      }
+    } catch (RuntimeException e) {
+      log.warn("control {} not applied: {}", json, e.getMessage());
+    }
   }
 
   private void send(Kind kind, byte[] payload) {

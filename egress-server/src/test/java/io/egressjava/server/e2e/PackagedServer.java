@@ -232,4 +232,9 @@ final class PackagedServer implements AutoCloseable {
     }
     return left;
   }
+
+  /** Where the health JSON and the control endpoint answer. */
+  int healthPort() {
+    return healthPort;
+  }
 }

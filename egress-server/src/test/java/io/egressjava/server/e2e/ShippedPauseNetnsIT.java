@@ -198,4 +198,75 @@ class ShippedPauseNetnsIT {
     assertThat(Probe.decodedVideoFrames(r.file())).as("every frame decodes").isGreaterThan((int) ((recorded - pausedSeconds - 1) * 25));
     assertSecondsAroundThePause(r, countedSeconds(r.file()));
   }
+
+  private static java.net.http.HttpResponse<String> post(String path, String authorization) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.healthPort() + path))
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String token(String secret, boolean roomRecord, long ttlMillis) {
+    var t = new io.livekit.server.AccessToken(io.egressjava.testrig.LiveKitServer.API_KEY, secret);
+    t.setIdentity("backend");
+    t.setTtl(ttlMillis);
+    t.addGrants(roomRecord ? new io.livekit.server.RoomRecord(true) : new io.livekit.server.RoomJoin(true));
+    return "Bearer " + t.toJwt();
+  }
+
+  /**
+   * The HTTP control endpoint of the packaged server, with tokens from LiveKit's Kotlin SDK: an Opus
+   * track egress (as received, to OGG) paused and resumed there. Refused without a valid token with
+   * the roomRecord grant; the file holds the recording less the pause, beeping once a second on
+   * either side of the cut.
+   */
+  @Test
+  void opusTrackCutOverTheHttpEndpoint(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    server(rig, tmp.resolve("server"));
+    String room = "pause-http";
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    String secret = io.egressjava.testrig.LiveKitServer.API_SECRET;
+    try (PythonPublisher erin = PythonPublisher.start(rig.livekit(), room, "erin", "--video", "none");
+        StatusWatch watch = new StatusWatch(client, room)) {
+      Map<String, String> tracks = Shipped.awaitTracks(rig, room, 1).get("erin");
+      EgressInfo started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
+          .setFilepath(tmp.resolve("out/{track_id}").toString()).build(), tracks.get("audio/opus")).execute());
+      String id = started.getEgressId();
+      watch.note(started);
+      Shipped.awaitActive(watch, id);
+      Thread.sleep(6000);
+
+      assertThat(post("/egress/" + id + "/pause", null).statusCode()).as("no token").isEqualTo(401);
+      assertThat(post("/egress/" + id + "/pause", token("wrong-secret", true, 60_000)).statusCode()).as("wrong signature").isEqualTo(401);
+      assertThat(post("/egress/" + id + "/pause", token(secret, true, -60_000)).statusCode()).as("expired").isEqualTo(401);
+      assertThat(post("/egress/" + id + "/pause", token(secret, false, 60_000)).statusCode()).as("no roomRecord").isEqualTo(403);
+      assertThat(post("/egress/EG_nothere/pause", token(secret, true, 60_000)).statusCode()).isEqualTo(404);
+      assertThat(post("/egress/" + id + "/pause?mode=skip", token(secret, true, 60_000)).statusCode()).isEqualTo(400);
+      assertThat(watch.info(id).getDetails()).as("nothing refused was applied").isEmpty();
+
+      var paused = post("/egress/" + id + "/pause", token(secret, true, 60_000));
+      assertThat(paused.statusCode()).as(paused.body()).isEqualTo(202);
+      Ports.await(Duration.ofSeconds(5), "EgressInfo to say it is paused", () -> watch.info(id).getDetails().startsWith("paused (cut)"));
+      Thread.sleep(5000);
+      assertThat(post("/egress/" + id + "/resume", token(secret, true, 60_000)).statusCode()).isEqualTo(202);
+      Thread.sleep(6000);
+      double stoppedAt = System.currentTimeMillis() / 1e3;
+      EgressInfo done = Shipped.stop(client, watch, id);
+      assertComplete(done);
+      JsonNode manifest = new ObjectMapper().readTree(Files.readString(Path.of(done.getManifestLocation())));
+      Run r = new Run(Path.of(done.getFileResults(0).getLocation()), done, manifest, new TreeMap<>(), stoppedAt);
+      double pausedSeconds = r.pausedUntil() - r.pausedFrom();
+      double probed = Shipped.probedSeconds(r.file());
+      System.out.printf("opus cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, r.recorded(), pausedSeconds);
+      assertThat(probed).isCloseTo(r.recorded() - pausedSeconds, within(0.5));
+      List<Double> beeps = Shipped.beeps(r.file(), 1000);
+      List<Double> periods = Shipped.periods(beeps);
+      assertThat(beeps).as("beeps").hasSizeGreaterThanOrEqualTo((int) (r.recorded() - pausedSeconds) - 2);
+      assertThat(periods.stream().filter(p -> Math.abs(p - 1.0) > 0.05).count()).as("beep periods %s: one broken by the cut", periods)
+          .isLessThanOrEqualTo(1);
+    }
+  }
 }

@@ -32,6 +32,11 @@ public final class BrowserSource implements MediaSource {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean capturing = new AtomicBoolean();
   private volatile PageTiming timing = PageTiming.NONE;
+  private final java.util.concurrent.ExecutorService metadataQueue = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "browser-metadata");
+    t.setDaemon(true);
+    return t;
+  });
   /** Time zero of the capture ({@link System#nanoTime}); 0 before it starts. */
   private volatile long captureOriginNanos;
   private Receiver receiver;
@@ -195,6 +200,16 @@ public final class BrowserSource implements MediaSource {
     public void videoDelays(Map<String, Double> millisByIdentity) {
       timing.videoDelays(millisByIdentity);
     }
+
+    /** Off the browser thread (pausing waits for the pipeline's lock), one at a time and in order. */
+    @Override
+    public void ownMetadata(String metadata) {
+      try {
+        metadataQueue.execute(() -> receiver.ownMetadata(metadata));
+      } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        // the egress is ending: nothing to pause any more
+      }
+    }
   }
 
   /** The X display this egress renders on (for tools that inspect it, e.g. the benchmark's peer capture). */
@@ -212,6 +227,7 @@ public final class BrowserSource implements MediaSource {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    metadataQueue.shutdown();
     join(starter);
     DeviceCapture c;
     ChromeSession ch;

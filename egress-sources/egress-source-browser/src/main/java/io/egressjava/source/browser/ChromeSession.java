@@ -66,6 +66,9 @@ public final class ChromeSession implements AutoCloseable {
      * participant identity, how long its pictures take from arrival to the screen (ms).
      */
     default void videoDelays(Map<String, Double> millisByIdentity) {}
+
+    /** The built-in templates' EGRESS_METADATA: the egress participant's metadata, as UpdateLayout set it. */
+    default void ownMetadata(String metadata) {}
   }
 
   /** How to start Chrome. */
@@ -261,6 +264,9 @@ public final class ChromeSession implements AutoCloseable {
         listener.startRecording();
       } else if ("END_RECORDING".equals(value)) {
         listener.endRecording();
+      } else if ("EGRESS_METADATA".equals(value) && i + 1 < args.size() && jsonValue(args.get(i + 1)) instanceof String m) {
+        listener.ownMetadata(m);
+        return;
       } else if ("VIDEO_DELAY".equals(value) && i + 1 < args.size() && jsonValue(args.get(i + 1)) instanceof Map<?, ?> m) {
         Map<String, Double> delays = new java.util.HashMap<>();
         m.forEach((k, v) -> {
