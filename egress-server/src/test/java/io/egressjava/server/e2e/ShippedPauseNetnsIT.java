@@ -74,8 +74,23 @@ class ShippedPauseNetnsIT {
     }
   }
 
+  /** Starts the egress under test. */
+  @FunctionalInterface
+  private interface Starter {
+    EgressInfo start(EgressServiceClient client, String room, Map<String, String> tracks) throws Exception;
+  }
+
   /** Records {@code before} s, pauses {@code paused} s in {@code mode}, records {@code after} s, stops. */
   private Run record(LiveKitRig rig, Path tmp, String room, String mode, boolean track, int before, int paused, int after)
+      throws Exception {
+    Starter starter = track
+        ? (client, r, tracks) -> ok(client.startTrackEgress(r, LivekitEgress.DirectFileOutput.newBuilder()
+            .setFilepath(tmp.resolve("out/{track_id}").toString()).build(), tracks.get("video/vp8")).execute())
+        : (client, r, tracks) -> Shipped.startTrackCompositeMp4(client, r, tracks, tmp.resolve("out/tc.mp4"));
+    return record(rig, tmp, room, mode, starter, before, paused, after);
+  }
+
+  private Run record(LiveKitRig rig, Path tmp, String room, String mode, Starter starter, int before, int paused, int after)
       throws Exception {
     server(rig, tmp.resolve("server"));
     Shipped.createRoom(rig, room);
@@ -83,22 +98,16 @@ class ShippedPauseNetnsIT {
     try (PythonPublisher dana = PythonPublisher.start(rig.livekit(), room, "dana", "--counter", "--video", "640x360");
         StatusWatch watch = new StatusWatch(client, room)) {
       Map<String, String> tracks = Shipped.awaitTracks(rig, room, 2).get("dana");
-      EgressInfo started;
-      if (track) {
-        started = ok(client.startTrackEgress(room, LivekitEgress.DirectFileOutput.newBuilder()
-            .setFilepath(tmp.resolve("out/{track_id}").toString()).build(), tracks.get("video/vp8")).execute());
-      } else {
-        started = Shipped.startTrackCompositeMp4(client, room, tracks, tmp.resolve("out/tc.mp4"));
-      }
+      EgressInfo started = starter.start(client, room, tracks);
       String id = started.getEgressId();
       watch.note(started);
       Shipped.awaitActive(watch, id);
       Thread.sleep(before * 1000L);
-      ok(client.updateLayout(id, "{\"paused\":true,\"pause_mode\":\"" + mode + "\"}").execute());
+      ok(client.updateLayout(id, "{\"layout\":\"grid\",\"paused\":true,\"pause_mode\":\"" + mode + "\"}").execute());
       Ports.await(Duration.ofSeconds(5), "EgressInfo to say it is paused", () -> watch.info(id) != null
           && watch.info(id).getDetails().startsWith("paused (" + mode + ") since "));
       Thread.sleep(paused * 1000L);
-      ok(client.updateLayout(id, "{\"paused\":false}").execute());
+      ok(client.updateLayout(id, "{\"layout\":\"grid\",\"paused\":false}").execute());
       Ports.await(Duration.ofSeconds(5), "EgressInfo to say it resumed", () -> watch.info(id).getDetails()
           .matches("paused \\d+\\.\\d s in 1 span \\(" + mode + "\\)"));
       Thread.sleep(after * 1000L);
@@ -197,6 +206,34 @@ class ShippedPauseNetnsIT {
     assertThat(probed).isCloseTo(recorded - pausedSeconds, within(0.6));
     assertThat(Probe.decodedVideoFrames(r.file())).as("every frame decodes").isGreaterThan((int) ((recorded - pausedSeconds - 1) * 25));
     assertSecondsAroundThePause(r, countedSeconds(r.file()));
+  }
+
+  /**
+   * A room composite (Chrome renders the page, the room's sound mixed by the egress) to MP4 and
+   * RTMP, paused (cut) by UpdateLayout, which reaches the egress through its page: the paused
+   * seconds are not in the file, sound and pictures are in sync after the resume, and the RTMP
+   * stream stayed up across the pause (one connection, FINISHED, as long as the file).
+   */
+  @Test
+  void roomCompositeCutKeepsItsStreamUp(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    try (io.egressjava.testrig.NginxRtmpServer rtmp = new io.egressjava.testrig.NginxRtmpServer().start()) {
+      Starter composite = (client, room, tracks) -> ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/rc.mp4").toString()).build(),
+          LivekitEgress.StreamOutput.newBuilder().setProtocol(LivekitEgress.StreamProtocol.RTMP).addUrls(rtmp.url("live")).build(),
+          null, null), "grid", null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25)
+          .setVideoBitrate(1000).build(), false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+      Run r = record(rig, tmp, "pause-room", "cut", composite, 7, 5, 7);
+      double probed = Shipped.probedSeconds(r.file());
+      System.out.printf("room composite cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, r.recorded(),
+          r.pausedUntil() - r.pausedFrom());
+      assertThat(probed).isCloseTo(r.recorded() - (r.pausedUntil() - r.pausedFrom()), within(0.6));
+      assertSecondsAroundThePause(r, countedSeconds(r.file()));
+      Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 5));
+      rtmp.stop();
+      assertThat(r.done().getStreamResultsList()).extracting(LivekitEgress.StreamInfo::getStatus)
+          .containsExactly(LivekitEgress.StreamInfo.Status.FINISHED);
+      assertThat(Shipped.probedSeconds(rtmp.recording("live"))).as("the stream, one connection").isCloseTo(probed, within(1.5));
+    }
   }
 
   private static java.net.http.HttpResponse<String> post(String path, String authorization) throws Exception {
