@@ -35,9 +35,30 @@ function showError(message) {
 setLogLevel('info'); // the egress logs the page's console (warnings and errors at INFO)
 const room = new Room({ adaptiveStream: false, dynacast: false });
 
+// who the egress leaves out (its TrackFilter's selectors: identity:X, track:TR_x, kind:audio,
+// kind:video, kind:screen_share), set by the egress through window.egressFilter
+let excluded = new Set();
+const audioElements = new Map(); // track sid -> { element, participant, screen }
+
+function isExcluded(participant, sid, kind, screen) {
+  return excluded.has(`identity:${participant.identity}`) || excluded.has(`track:${sid}`)
+    || excluded.has(`kind:${kind}`) || (screen && excluded.has('kind:screen_share'));
+}
+
+window.egressFilter = (selectors) => {
+  excluded = new Set(selectors);
+  for (const [sid, a] of audioElements) {
+    a.element.muted = isExcluded(a.participant, sid, 'audio', a.screen);
+  }
+  render();
+};
+
 function render() {
   document.body.classList.toggle('light', layout.endsWith('-light'));
-  const list = [...tiles.values()];
+  for (const t of tiles.values()) {
+    t.element.classList.add('hidden');
+  }
+  const list = [...tiles.values()].filter((t) => !isExcluded(t.participant, t.sid, 'video', t.screen));
   const speakers = room.activeSpeakers.map((p) => p.identity);
   const boxes = arrange(effectiveLayout(layout, list.some((t) => t.screen)), list.map((t) => ({
     id: t.sid, identity: t.participant.identity, screen: t.screen, joined: t.order,
@@ -139,6 +160,9 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   if (track.kind === Track.Kind.Audio) {
     const audio = track.attach();
     audio.style.display = 'none';
+    const screenAudio = publication.source === Track.Source.ScreenShareAudio;
+    audio.muted = isExcluded(participant, track.sid, 'audio', screenAudio);
+    audioElements.set(track.sid, { element: audio, participant, screen: screenAudio });
     document.body.appendChild(audio);
     soundToRecord();
     return;
@@ -160,6 +184,7 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
 
 room.on(RoomEvent.TrackUnsubscribed, (track) => {
   track.detach().forEach((el) => el.remove());
+  audioElements.delete(track.sid);
   const tile = tiles.get(track.sid);
   if (tile) {
     tile.element.remove();

@@ -29,12 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressStatus;
 import org.slf4j.Logger;
@@ -72,9 +69,8 @@ public final class PipelineRunner implements EgressRunner {
   private RawFeed raw;
   /** Raw media goes through here into {@link #raw}, so that paused spans never reach an encoder. */
   private PausedFeed rawPaused;
-  private final PauseTimeline pauses = new PauseTimeline();
-  /** Wall-clock [paused, resumed] of each pause, Unix ns (resumed 0 while it lasts), for the manifest. */
-  private final List<long[]> pausedWall = new ArrayList<>();
+  /** Pause, resume, who is left out. */
+  private EgressControls controls;
   /** Encoded media as received goes here; null when the plan transcodes. */
   private PassthroughOutputs passthrough;
   private WebSocketOutputs websockets;
@@ -113,9 +109,15 @@ public final class PipelineRunner implements EgressRunner {
     manifest.set("egress_id", plan.egressId()).set("room_id", plan.roomId()).set("room_name", plan.roomName())
         .set("url", plan.source().webUrl().contains("token=") ? "" : plan.source().webUrl());
     ctx = new EgressContext(config, plan, session, clock, workDir, localRoot, journal, manifest, () -> startedAt);
+    controls = new EgressControls(plan.egressId(), graphLock, source, session, clock);
+    controls.wire(this::clockNow, ctx::nowNanos, () -> {
+      if (passthrough != null) {
+        passthrough.resumed();
+      }
+    });
     if (plan.passthrough()) {
       // opens once the source names its stream
-      passthrough = new PassthroughOutputs(ctx, finishers, pauses, source::requestKeyFrame);
+      passthrough = new PassthroughOutputs(ctx, finishers, controls.timeline(), source::requestKeyFrame);
     } else {
       startGraph();
     }
@@ -137,7 +139,7 @@ public final class PipelineRunner implements EgressRunner {
       finishers.add(websockets::finish);
     }
     raw = new RawFeed(plan, graph, source, websockets == null ? null : this::toWebsockets);
-    rawPaused = new PausedFeed(pauses, raw, e);
+    rawPaused = new PausedFeed(controls.timeline(), raw, e);
     if (stream != null && stream.type() != OutputType.RAW) {
       streams = new StreamOutputs(ctx, graph, error -> {
         if (!stopping.get()) {
@@ -190,35 +192,18 @@ public final class PipelineRunner implements EgressRunner {
    */
   @Override
   public boolean pause(PauseMode mode) {
-    double at = clockNow(); // not under graphLock: a source may hold its own lock while it waits for ours
-    synchronized (graphLock) {
-      if (stopping.get() || !pauses.pause(at, mode)) {
-        return false;
-      }
-      pausedWall.add(new long[] {ctx.nowNanos(), 0});
-    }
-    log.info("{}: paused ({})", plan.egressId(), mode.label());
-    session.pauseNote("paused (" + mode.label() + ") since "
-        + clock.instant().truncatedTo(ChronoUnit.SECONDS));
-    return true;
+    return controls.pause(mode, stopping::get);
   }
 
   @Override
   public boolean resume() {
-    double at = clockNow();
-    synchronized (graphLock) {
-      if (!pauses.resume(at)) {
-        return false;
-      }
-      pausedWall.get(pausedWall.size() - 1)[1] = ctx.nowNanos();
-      if (passthrough != null) {
-        passthrough.resumed();
-      }
-    }
-    source.requestKeyFrame(); // a picture that decodes from the first frame after the pause
-    log.info("{}: resumed; {}", plan.egressId(), pauseSummary());
-    session.pauseNote(pauseSummary());
-    return true;
+    return controls.resume();
+  }
+
+  /** Leaves out (or records again) participants, tracks or kinds from now on (see TrackFilter). */
+  @Override
+  public void select(List<String> exclude, List<String> include) {
+    controls.select(exclude, include);
   }
 
   /** Where "now" is on the media's clock: the source's for raw media, seconds since the start for frames. */
@@ -228,16 +213,6 @@ public final class PipelineRunner implements EgressRunner {
     }
     double now = source.clockSeconds();
     return Double.isNaN(now) ? 0 : now;
-  }
-
-  /** "paused 15.0 s in 1 span (cut)". */
-  private String pauseSummary() {
-    var spans = pauses.spans();
-    double seconds = pauses.pausedSeconds(clockNow());
-    String modes = spans.stream().map(s -> s.mode().label()).distinct()
-        .collect(Collectors.joining(", "));
-    return String.format(Locale.ROOT, "paused %.1f s in %d span%s (%s)", seconds, spans.size(),
-        spans.size() == 1 ? "" : "s", modes);
   }
 
   /** Sound placed on the timeline, to the websocket outputs. Graph lock held. */
@@ -322,17 +297,17 @@ public final class PipelineRunner implements EgressRunner {
       }
     }
 
-    /** UpdateLayout's JSON form pauses and resumes (see LayoutControl); a bad value is logged, not fatal. */
+    /**
+     * UpdateLayout's JSON form pauses, resumes and leaves out (see LayoutControl); what cannot be
+     * done is logged, not fatal: UpdateLayout has no way to answer.
+     */
     @Override
     public void ownMetadata(String metadata) {
-      LayoutControl control;
       try {
-        control = LayoutControl.fromMetadata(metadata);
-      } catch (IllegalArgumentException e) {
+        control(LayoutControl.fromMetadata(metadata));
+      } catch (IllegalArgumentException | PsrpcException e) {
         log.warn("{}: UpdateLayout ignored: {}", plan.egressId(), e.getMessage());
-        return;
       }
-      control(control);
     }
 
     @Override
@@ -449,12 +424,7 @@ public final class PipelineRunner implements EgressRunner {
       failure = new PsrpcException(PsrpcCode.INTERNAL, graph.failures().get(0).output() + ": " + graph.failures().get(0).error());
     }
     manifest.set("ended_at", ctx.nowNanos());
-    synchronized (graphLock) {
-      for (int i = 0; i < pausedWall.size(); i++) {
-        long[] w = pausedWall.get(i);
-        manifest.addPause(w[0], w[1], pauses.spans().get(i).mode().label());
-      }
-    }
+    controls.addTo(manifest);
     String manifestLocation = "";
     try {
       if (plan.manifest() && received) {

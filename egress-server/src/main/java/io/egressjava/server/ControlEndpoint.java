@@ -71,6 +71,7 @@ final class ControlEndpoint implements HttpHandler {
         answer(exchange, switch (e.code()) {
           case NOT_FOUND -> 404;
           case FAILED_PRECONDITION -> 409;
+          case UNIMPLEMENTED -> 501;
           default -> 500;
         }, error(e.getMessage()));
       }

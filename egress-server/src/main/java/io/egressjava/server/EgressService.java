@@ -9,8 +9,10 @@ import io.egressjava.api.rpc.ListActiveEgressResponse;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.LayoutControl;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
+import io.egressjava.core.plan.RequestType;
 import io.egressjava.embedded.RunnerFactory;
 import io.egressjava.psrpc.MessageBus;
 import io.egressjava.psrpc.RpcClient;
@@ -191,7 +193,7 @@ public final class EgressService implements AutoCloseable {
    * Pause, resume… an egress running here (the control endpoint). NOT_FOUND when it is not,
    * FAILED_PRECONDITION when it is not ACTIVE (not recording yet, or ending).
    */
-  public EgressInfo control(String egressId, io.egressjava.core.lifecycle.LayoutControl control) {
+  public EgressInfo control(String egressId, LayoutControl control) {
     Active a = active.get(egressId);
     if (a == null || a.runner == null) {
       throw new PsrpcException(PsrpcCode.NOT_FOUND, "egress " + egressId + " is not running on this instance");
@@ -200,6 +202,9 @@ public final class EgressService implements AutoCloseable {
     if (status != LivekitEgress.EgressStatus.EGRESS_ACTIVE) {
       throw new PsrpcException(PsrpcCode.FAILED_PRECONDITION, "egress " + egressId + " is " + status
           + ": only an active egress can be paused or resumed");
+    }
+    if (control.selects() && a.session.plan().requestType() == RequestType.TRACK) {
+      throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "a track egress records one track: pause it instead of leaving it out");
     }
     a.runner.control(control);
     return a.session.info();

@@ -33,8 +33,19 @@ public interface EgressRunner {
     throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "this egress cannot pause");
   }
 
+  /**
+   * Leaves out {@code exclude} and records {@code include} again (selectors as {@link
+   * io.egressjava.core.media.TrackFilter} reads them), from now on.
+   */
+  default void select(List<String> exclude, List<String> include) {
+    throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "this egress cannot leave participants out");
+  }
+
   /** Does what an UpdateLayout or the control endpoint asks (see {@link LayoutControl}). */
   default void control(LayoutControl control) {
+    if (control.selects()) {
+      select(control.exclude(), control.include());
+    }
     if (Boolean.TRUE.equals(control.paused())) {
       pause(control.pauseMode());
     } else if (Boolean.FALSE.equals(control.paused())) {

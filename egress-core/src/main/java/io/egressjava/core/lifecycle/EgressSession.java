@@ -31,8 +31,8 @@ public final class EgressSession {
   /** Set by {@link #failWhenFinalized}: the end the runner reports becomes this failure. */
   private PsrpcException failure;
   private Runnable onRelinquished = () -> { };
-  /** What pausing adds to the details (see {@link #pauseNote}); kept after whatever else they say. */
-  private String pauseNote = "";
+  /** What pausing and leaving out add to the details (see {@link #controlNote}); kept after whatever else they say. */
+  private String controlNote = "";
 
   public EgressSession(EgressPlan plan, Clock clock, Consumer<EgressInfo> listener) {
     this.plan = plan;
@@ -229,12 +229,13 @@ public final class EgressSession {
   }
 
   /**
-   * What pausing adds to the details, e.g. "paused (cut) since 12:00:03Z" or "paused 15.0 s in 1
-   * span (cut)"; "" for none. It follows the end reason once there is one.
+   * What pausing and leaving out add to the details, e.g. "paused (cut) since 12:00:03Z", "paused
+   * 15.0 s in 1 span (cut)" or "excluding identity:carol"; "" for none. It follows the end reason
+   * once there is one.
    */
-  public void pauseNote(String note) {
+  public void controlNote(String note) {
     transition(b -> {
-      pauseNote = note;
+      controlNote = note;
       return true;
     });
   }
@@ -286,11 +287,11 @@ public final class EgressSession {
   private void transition(Change change) {
     EgressInfo snapshot;
     synchronized (this) {
-      String applied = pauseNote;
+      String applied = controlNote;
       info.setDetails(withoutNote(info.getDetails(), applied)); // changes see the details without it
       boolean changed = change.apply(info);
-      info.setDetails(withNote(info.getDetails(), pauseNote));
-      if (!changed && applied.equals(pauseNote)) {
+      info.setDetails(withNote(info.getDetails(), controlNote));
+      if (!changed && applied.equals(controlNote)) {
         return;
       }
       info.setUpdatedAt(nanos());

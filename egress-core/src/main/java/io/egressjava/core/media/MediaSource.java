@@ -92,6 +92,14 @@ public interface MediaSource {
     return Double.NaN;
   }
 
+  /**
+   * From now on, leaves out what {@code filter} excludes: its sound as silence, its picture not
+   * shown. Sources that cannot tell tracks apart ignore it (the runner says so).
+   */
+  default boolean filter(TrackFilter filter) {
+    return false;
+  }
+
   /** Asks the sender for a key frame soon (an encoded source resuming after a pause). */
   default void requestKeyFrame() {}
 

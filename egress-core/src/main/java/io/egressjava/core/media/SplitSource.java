@@ -29,6 +29,13 @@ public final class SplitSource implements MediaSource {
     return pictures.clockSeconds();
   }
 
+  /** Both halves: the page hides tiles itself (it reads the same UpdateLayout), the sound leaves tracks out. */
+  @Override
+  public boolean filter(TrackFilter filter) {
+    boolean pictures = this.pictures.filter(filter);
+    return sound.filter(filter) || pictures;
+  }
+
   /** What one of the two sources pushes: only its own kind of media gets through. */
   private final class Half implements Receiver {
     private final Receiver target;

@@ -88,9 +88,9 @@ class EgressSessionTest {
   void thePauseNoteFollowsTheEndReason() {
     EgressSession s = session();
     s.active();
-    s.pauseNote("paused (cut) since 12:00:03Z");
+    s.controlNote("paused (cut) since 12:00:03Z");
     assertThat(s.info().getDetails()).isEqualTo("paused (cut) since 12:00:03Z");
-    s.pauseNote("paused 15.0 s in 1 span (cut)");
+    s.controlNote("paused 15.0 s in 1 span (cut)");
     s.complete(b -> { });
     assertThat(s.info().getDetails()).isEqualTo("End reason: Source closed; paused 15.0 s in 1 span (cut)");
     assertThat(reported).extracting(EgressInfo::getDetails).containsExactly("", "paused (cut) since 12:00:03Z",

@@ -21,6 +21,17 @@ class LayoutControlTest {
   }
 
   @Test
+  void excludeAndIncludeCarrySelectorsAndSurviveTheLink() {
+    LayoutControl c = LayoutControl.fromLayout("{\"exclude\":[\"carol\",\"kind:screen_share\"],\"include\":[\"track:TR_a\"]}");
+    assertThat(c.exclude()).containsExactly("identity:carol", "kind:screen_share");
+    assertThat(c.include()).containsExactly("track:TR_a");
+    assertThat(c.paused()).isNull();
+    assertThat(LayoutControl.fromLayout(c.toJson())).isEqualTo(c);
+    assertThatThrownBy(() -> LayoutControl.fromLayout("{\"exclude\":\"carol\"}")).hasMessageContaining("must be a list of selectors");
+    assertThatThrownBy(() -> LayoutControl.fromLayout("{\"exclude\":[\"kind:x\"]}")).hasMessageContaining("kind must be");
+  }
+
+  @Test
   void badInputSaysWhatIsWrong() {
     assertThatThrownBy(() -> LayoutControl.fromLayout("{\"paused\":\"yes\"}")).hasMessageContaining("\"paused\" must be true or false");
     assertThatThrownBy(() -> LayoutControl.fromLayout("{\"paused\":true,\"pause_mode\":\"skip\"}"))

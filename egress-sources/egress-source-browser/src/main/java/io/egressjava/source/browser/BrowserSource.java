@@ -77,6 +77,29 @@ public final class BrowserSource implements MediaSource {
     default void videoDelays(Map<String, Double> millisByIdentity) {}
   }
 
+  /**
+   * The built-in templates hide left-out participants' tiles (and mute their sound when the page
+   * plays it) through {@code window.egressFilter}; a custom page that defines none is not changed.
+   */
+  @Override
+  public boolean filter(io.egressjava.core.media.TrackFilter filter) {
+    ChromeSession ch;
+    synchronized (this) {
+      ch = chrome;
+    }
+    if (ch == null) {
+      return false;
+    }
+    String list;
+    try {
+      list = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(filter.excluded());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    ch.evaluate("window.egressFilter && window.egressFilter(" + list + ")");
+    return true;
+  }
+
   @Override
   public double clockSeconds() {
     long origin = captureOriginNanos;

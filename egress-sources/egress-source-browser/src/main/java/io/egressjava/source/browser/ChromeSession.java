@@ -81,6 +81,8 @@ public final class ChromeSession implements AutoCloseable {
   private volatile boolean closing;
   private volatile long browserPid = -1;
   private final Thread thread;
+  /** Scripts for the page, run on Chrome's thread (Playwright is not thread-safe). */
+  private final java.util.concurrent.ConcurrentLinkedQueue<String> scripts = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private ChromeSession(Options options, Listener listener, String url) {
     this.options = options;
@@ -115,6 +117,11 @@ public final class ChromeSession implements AutoCloseable {
     }
   }
 
+  /** Runs {@code script} in the page soon (within 50 ms); its result is not awaited. */
+  public void evaluate(String script) {
+    scripts.add(script);
+  }
+
   /** The browser's main process, for the crash test and the reaper (-1 if not found). */
   public long browserPid() {
     return browserPid;
@@ -139,6 +146,9 @@ public final class ChromeSession implements AutoCloseable {
       }
       while (!closing) {
         try {
+          for (String script = scripts.poll(); script != null; script = scripts.poll()) {
+            page.evaluate(script);
+          }
           page.waitForTimeout(50); // pumps console and crash events
         } catch (PlaywrightException e) {
           crashed("Chrome exited: " + firstLine(e.getMessage()));

@@ -4,6 +4,7 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.media.TrackFilter;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.media.ffmpeg.AudioDecoder;
@@ -67,6 +68,7 @@ public final class RoomMediaSource implements MediaSource {
   private volatile long originNanos;
   private volatile boolean originSet;
   private volatile boolean externalOrigin;
+  private volatile TrackFilter filter = TrackFilter.NONE;
   /** Frames held during the start-up hold, in arrival order (under pushLock). */
   private final java.util.List<Arrived> held = new java.util.ArrayList<>();
   private boolean settled;
@@ -90,6 +92,13 @@ public final class RoomMediaSource implements MediaSource {
     this.token = token;
     this.selection = TrackSelection.of(plan);
     this.localAddress = localAddress;
+  }
+
+  /** From now on, frames of tracks it excludes are recorded as silence or black. */
+  @Override
+  public boolean filter(TrackFilter filter) {
+    this.filter = filter;
+    return true;
   }
 
   /** Seconds since time zero of the recording; NaN before it (read without locks: the runner holds its own). */
@@ -325,6 +334,7 @@ public final class RoomMediaSource implements MediaSource {
       log.info("{}: {} {} re-anchored at its arrival ({} s): its RTP time paused or jumped", plan.egressId(),
           s.pick.track().getType(), s.pick.track().getSid(), String.format(java.util.Locale.ROOT, "%.3f", seconds));
     }
+    boolean shown = LeftOut.shown(filter, s.pick);
     if (s.pick.video()) {
       if (s.video == null) {
         if (!frame.keyFrame()) {
@@ -332,20 +342,21 @@ public final class RoomMediaSource implements MediaSource {
         }
         s.video = new VideoDecoder(s.codec);
       }
-      s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(AvPicture.of(picture), seconds));
+      // still decoded while left out: it shows again from the next frame, not the next key frame
+      s.video.decode(frame.data(), frame.rtpTimestamp(), picture -> receiver.video(shown ? AvPicture.of(picture) : LeftOut.BLACK, seconds));
     } else if (selection.mixesAudio()) {
-      mix(s, frame, seconds);
+      mix(s, frame, seconds, shown);
     } else {
       if (s.audio == null) {
         s.audio = new AudioDecoder(s.codec, 2);
       }
-      s.audio.decode(frame.data(), (pcm, length) -> receiver.audio(pcm, length, seconds));
+      s.audio.decode(frame.data(), (pcm, length) -> receiver.audio(shown ? pcm : LeftOut.silence(pcm, length), length, seconds));
     }
     resync(s);
   }
 
   /** A room's audio track goes into the mix at its place on the clock (plus its delay, if any). */
-  private void mix(TrackState s, EncodedFrame frame, double seconds) {
+  private void mix(TrackState s, EncodedFrame frame, double seconds, boolean heard) {
     if (s.audio == null) {
       s.audio = new AudioDecoder(s.codec, 2);
     }
@@ -353,7 +364,7 @@ public final class RoomMediaSource implements MediaSource {
     double delay = audioDelay.applyAsDouble(s.pick.participantIdentity());
     long[] at = {Math.round(seconds * 48_000)};
     s.audio.decode(frame.data(), (pcm, length) -> {
-      DelayGlide.Placed placed = s.delay.place(at[0], pcm, length, delay);
+      DelayGlide.Placed placed = s.delay.place(at[0], heard ? pcm : LeftOut.silence(pcm, length), length, delay);
       mixer.write(id, placed.position(), placed.pcm(), placed.length());
       at[0] += length / 4;
     });
