@@ -28,12 +28,13 @@ def token(args):
             .with_grants(api.VideoGrants(room_join=True, room=args.room)).to_jwt())
 
 
-def i420_frames(width, height, level=90):
+def i420_frames(width, height, level=90, tint=(128, 128)):
     """The grey picture and the white one (I420); the moving block is drawn per frame."""
     y, uv = width * height, (width // 2) * (height // 2)
     grey = np.empty(y + 2 * uv, dtype=np.uint8)
     grey[:y] = level
-    grey[y:] = 128
+    grey[y:y + uv] = tint[0]
+    grey[y + uv:] = tint[1]
     white = grey.copy()
     white[:y] = 235
     return grey, white
@@ -54,7 +55,8 @@ async def publish_video(room, args):
 
 async def send_video(source, args, t0, stop):
     width, height = map(int, args.video.split("x"))
-    grey, white = i420_frames(width, height)
+    tint = tuple(map(int, args.tint.split(",")))
+    grey, white = i420_frames(width, height, tint=tint)
     block = max(16, height // 12)
     i = 0
     while not stop.is_set():
@@ -68,7 +70,7 @@ async def send_video(source, args, t0, stop):
         t = i / args.fps
         flash = (t % 1.0) < args.flash
         if args.counter and (t % 1.0) < 1 / args.fps:
-            grey, white = i420_frames(width, height, 40 + 5 * (int(t) % 30))
+            grey, white = i420_frames(width, height, 40 + 5 * (int(t) % 30), tint)
             print(f"SECOND {int(t)} {time.time() * 1e6:.0f}", flush=True)
         buf = (white if flash else grey).copy()
         x = (i * 8) % max(1, width - block)
@@ -129,6 +131,7 @@ async def main():
                    help="the SDK's audio buffer (0: sent as handed over); what is queued plays that much after the picture")
     p.add_argument("--seconds", type=float, default=3600)
     p.add_argument("--counter", action="store_true", help="the grey level counts the seconds (see above)")
+    p.add_argument("--tint", default="128,128", help="U,V of the picture (128,128: grey; 90,200: red)")
     args = p.parse_args()
 
     stop = asyncio.Event()

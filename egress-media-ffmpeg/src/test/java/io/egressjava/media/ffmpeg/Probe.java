@@ -124,9 +124,15 @@ public final class Probe {
 
   /** As {@link #lumaPerFrame(Path)} over a part of the picture ({@code crop} as FFmpeg's crop filter takes it). */
   public static List<Luma> lumaPerFrame(Path file, String crop) throws Exception {
+    return planePerFrame(file, crop, "YAVG");
+  }
+
+  /** Per picture, a mean of signalstats ({@code YAVG}, {@code UAVG}, {@code VAVG}) over {@code crop} (null: all). */
+  public static List<Luma> planePerFrame(Path file, String crop, String stat) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", file.toString(), "-map", "0:v:0",
-        "-vf", (crop == null ? "" : "crop=" + crop + ",") + "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-", "-f", "null", "-"), false);
-    Matcher m = Pattern.compile("pts_time:(-?[0-9.]+)\\s+lavfi\\.signalstats\\.YAVG=([0-9.]+)").matcher(out);
+        "-vf", (crop == null ? "" : "crop=" + crop + ",") + "scale=64:36,signalstats,metadata=print:key=lavfi.signalstats." + stat
+        + ":file=-", "-f", "null", "-"), false);
+    Matcher m = Pattern.compile("pts_time:(-?[0-9.]+)\\s+lavfi\\.signalstats\\." + stat + "=([0-9.]+)").matcher(out);
     List<Luma> frames = new ArrayList<>();
     while (m.find()) {
       frames.add(new Luma(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))));
@@ -136,9 +142,31 @@ public final class Probe {
 
   /** Loudest sample (dBFS) of the first audio stream from {@code from} for {@code seconds}. */
   public static double maxVolumeDb(Path file, double from, double seconds) throws Exception {
+    return maxVolumeDb(file, from, seconds, 0);
+  }
+
+  /** As {@link #maxVolumeDb(Path, double, double)}, of the sound around {@code hz} only (0: all of it). */
+  public static double maxVolumeDb(Path file, double from, double seconds, double hz) throws Exception {
+    String filters = (hz > 0 ? "bandpass=f=" + hz + ":width_type=h:w=" + Math.max(40, hz / 10) + "," : "") + "volumedetect";
     String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-nostats", "-ss", Double.toString(from), "-t",
-        Double.toString(seconds), "-i", file.toString(), "-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-"));
+        Double.toString(seconds), "-i", file.toString(), "-map", "0:a:0", "-af", filters, "-f", "null", "-"));
     Matcher m = Pattern.compile("max_volume: (-?[0-9.]+|-inf) dB").matcher(out);
+    if (!m.find()) {
+      throw new AssertionError("no volumedetect output: " + out);
+    }
+    return m.group(1).equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(m.group(1));
+  }
+
+  /**
+   * Mean volume (dBFS) of the sound near {@code hz} (three narrow band-passes) from {@code from} for
+   * {@code seconds}: one publisher's tone in a mix of several.
+   */
+  public static double meanVolumeDbAt(Path file, double from, double seconds, double hz) throws Exception {
+    String band = "bandpass=f=" + hz + ":width_type=h:w=40";
+    String out = run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-nostats", "-ss", Double.toString(from), "-t",
+        Double.toString(seconds), "-i", file.toString(), "-map", "0:a:0", "-af", band + "," + band + "," + band + ",volumedetect",
+        "-f", "null", "-"));
+    Matcher m = Pattern.compile("mean_volume: (-?[0-9.]+|-inf) dB").matcher(out);
     if (!m.find()) {
       throw new AssertionError("no volumedetect output: " + out);
     }
