@@ -167,14 +167,19 @@ class ShippedPauseNetnsIT {
     assertThat(inFile).as("seconds in the file").doesNotContainAnyElementsOf(inside).containsAll(outside);
   }
 
+  /** The file holds the recording less the pause; returns its length. */
+  private static double assertCutLength(Run r, String what, double tolerance) throws Exception {
+    double paused = r.pausedUntil() - r.pausedFrom();
+    double probed = Shipped.probedSeconds(r.file());
+    System.out.printf("%s: file %.2f s, recorded %.2f s of which paused %.2f s%n", what, probed, r.recorded(), paused);
+    assertThat(probed).as("the file is the recording less the pause").isCloseTo(r.recorded() - paused, within(tolerance));
+    return probed;
+  }
+
   @Test
   void trackCompositeCutLeavesThePausedSecondsOut(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     Run r = record(rig, tmp, "pause-cut", "cut", false, 7, 5, 7);
-    double pausedSeconds = r.pausedUntil() - r.pausedFrom();
-    double recorded = r.recorded();
-    double probed = Shipped.probedSeconds(r.file());
-    System.out.printf("cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, recorded, pausedSeconds);
-    assertThat(probed).as("the file is the recording less the pause").isCloseTo(recorded - pausedSeconds, within(0.5));
+    assertCutLength(r, "track composite cut", 0.5);
     assertSecondsAroundThePause(r, countedSeconds(r.file()));
     Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 5)); // the last window is after the resume
     assertThat(Shipped.probe(r.file()).get("streams")).hasSize(2);
@@ -199,12 +204,8 @@ class ShippedPauseNetnsIT {
   @Test
   void vp8TrackCutRunsOnFromAKeyFrame(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     Run r = record(rig, tmp, "pause-track", "cut", true, 6, 5, 6);
-    double pausedSeconds = r.pausedUntil() - r.pausedFrom();
-    double recorded = r.recorded();
-    double probed = Shipped.probedSeconds(r.file());
-    System.out.printf("track cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, recorded, pausedSeconds);
-    assertThat(probed).isCloseTo(recorded - pausedSeconds, within(0.6));
-    assertThat(Probe.decodedVideoFrames(r.file())).as("every frame decodes").isGreaterThan((int) ((recorded - pausedSeconds - 1) * 25));
+    double probed = assertCutLength(r, "VP8 track cut", 0.6);
+    assertThat(Probe.decodedVideoFrames(r.file())).as("every frame decodes").isGreaterThan((int) ((probed - 1) * 25));
     assertSecondsAroundThePause(r, countedSeconds(r.file()));
   }
 
@@ -223,10 +224,7 @@ class ShippedPauseNetnsIT {
           null, null), "grid", null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25)
           .setVideoBitrate(1000).build(), false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
       Run r = record(rig, tmp, "pause-room", "cut", composite, 7, 5, 7);
-      double probed = Shipped.probedSeconds(r.file());
-      System.out.printf("room composite cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, r.recorded(),
-          r.pausedUntil() - r.pausedFrom());
-      assertThat(probed).isCloseTo(r.recorded() - (r.pausedUntil() - r.pausedFrom()), within(0.6));
+      double probed = assertCutLength(r, "room composite cut", 0.6);
       assertSecondsAroundThePause(r, countedSeconds(r.file()));
       Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 5));
       rtmp.stop();
@@ -295,13 +293,10 @@ class ShippedPauseNetnsIT {
       assertComplete(done);
       JsonNode manifest = new ObjectMapper().readTree(Files.readString(Path.of(done.getManifestLocation())));
       Run r = new Run(Path.of(done.getFileResults(0).getLocation()), done, manifest, new TreeMap<>(), stoppedAt);
-      double pausedSeconds = r.pausedUntil() - r.pausedFrom();
-      double probed = Shipped.probedSeconds(r.file());
-      System.out.printf("opus cut: file %.2f s, recorded %.2f s of which paused %.2f s%n", probed, r.recorded(), pausedSeconds);
-      assertThat(probed).isCloseTo(r.recorded() - pausedSeconds, within(0.5));
+      double probed = assertCutLength(r, "Opus track cut", 0.5);
       List<Double> beeps = Shipped.beeps(r.file(), 1000);
       List<Double> periods = Shipped.periods(beeps);
-      assertThat(beeps).as("beeps").hasSizeGreaterThanOrEqualTo((int) (r.recorded() - pausedSeconds) - 2);
+      assertThat(beeps).as("beeps").hasSizeGreaterThanOrEqualTo((int) probed - 2);
       assertThat(periods.stream().filter(p -> Math.abs(p - 1.0) > 0.05).count()).as("beep periods %s: one broken by the cut", periods)
           .isLessThanOrEqualTo(1);
     }
