@@ -14,6 +14,7 @@ import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.core.plan.OutputType;
 import io.egressjava.core.plan.PlannedOutputs;
 import io.egressjava.media.ffmpeg.AudioDecoder;
+import io.egressjava.media.ffmpeg.GapFrames;
 import io.egressjava.media.ffmpeg.MediaDuration;
 import io.egressjava.media.ffmpeg.PassthroughMuxer;
 import io.egressjava.sinks.file.FileResult;
@@ -47,6 +48,10 @@ final class PassthroughOutputs {
   private long cut;
   private long lastPts = -1;
   private long lastStep;
+  /** The picture size the file was opened with; a gap's black frames are made at it, once. */
+  private int[] videoSize = {0, 0};
+  private byte[] black;
+  private boolean blackMade;
 
   /**
    * @param finishers where the outputs' finishers go (run after {@link #close})
@@ -106,8 +111,8 @@ final class PassthroughOutputs {
   void write(EncodedFrame frame, long pts) {
     PauseMode paused = pauses.mode();
     if (paused != null) {
-      if (paused == PauseMode.GAP && decoder != null) {
-        decoder.decode(frame.data(), (pcm, length) -> websockets.write(new byte[length], length));
+      if (paused == PauseMode.GAP) {
+        writeGap(frame, pts);
       }
       return;
     }
@@ -139,15 +144,45 @@ final class PassthroughOutputs {
     frames++;
   }
 
+  /**
+   * In a gap: the websocket gets silence for the frame, the file a blank frame at its time (Opus
+   * silence, a black VP8 key frame; nothing for other codecs, nor before the file has begun).
+   */
+  private void writeGap(EncodedFrame frame, long pts) {
+    if (decoder != null) {
+      decoder.decode(frame.data(), (pcm, length) -> websockets.write(new byte[length], length));
+    }
+    if (muxer == null) {
+      return;
+    }
+    byte[] blank;
+    if (stream.codec().isAudio()) {
+      boolean twentyMs = lastStep == 0 || lastStep == GapFrames.OPUS_SILENCE_TICKS;
+      blank = stream.codec() == MediaCodec.OPUS && twentyMs ? GapFrames.opusSilence() : null;
+    } else {
+      if (black == null && !blackMade) {
+        blackMade = true;
+        black = GapFrames.blackKeyFrame(stream.codec(), videoSize[0], videoSize[1]);
+      }
+      blank = black;
+    }
+    long out = pts - cut;
+    if (blank != null && out > lastPts) {
+      muxer.write(muxTrack, blank, out, true);
+      lastStep = lastPts >= 0 ? out - lastPts : lastStep;
+      lastPts = out;
+    }
+  }
+
   private void openFile(EncodedFrame first) {
     Path local = ctx.workDir().resolve(StoragePaths.base(file.storagePath()));
     MediaCodec codec = stream.codec();
     muxer = new PassthroughMuxer(local, codec);
     int[] size = FrameSize.of(codec, first);
+    videoSize = new int[] {size != null ? size[0] : stream.width(), size != null ? size[1] : stream.height()};
     muxTrack = muxer.addTrack(codec == MediaCodec.OPUS
         ? PassthroughMuxer.TrackFormat.opus(2)
-        : PassthroughMuxer.TrackFormat.video(codec, size != null ? size[0] : stream.width(),
-            size != null ? size[1] : stream.height()));
+        : PassthroughMuxer.TrackFormat.video(codec, videoSize[0], videoSize[1]));
     fileStartedNanos = ctx.nowNanos();
     ctx.manifest().set("started_at", fileStartedNanos);
     fileResult = new FileResult(local, file.storagePath(), file.type().mime(), ctx.journal(), fileStartedNanos);

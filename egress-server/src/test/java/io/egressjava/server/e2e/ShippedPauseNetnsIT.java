@@ -37,6 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LiveKitRig.class)
 class ShippedPauseNetnsIT {
+  /**
+   * Seconds recorded, paused, recorded for the cut tests of the composites: short in the suite;
+   * {@code -Dpause.seconds=30,15,20} gives the issue's run (the counter then wraps: see countedSeconds).
+   */
+  private static final int[] SPANS = java.util.Arrays.stream(System.getProperty("pause.seconds", "7,5,7").split(","))
+      .mapToInt(Integer::parseInt).toArray();
   /** Seconds within this of a pause's edges may go either way: the edge cuts through them. */
   private static final double EDGE = 0.25;
   private static PackagedServer server;
@@ -146,25 +152,53 @@ class ShippedPauseNetnsIT {
     return seen;
   }
 
-  /** Seconds wholly before the pause, wholly inside it, wholly after it (mod 30, as the grey shows them). */
+  /**
+   * The seconds wholly before the pause and wholly after it are in the file, in order, and between
+   * them there is none of the seconds wholly inside it (in order, so that the counter may wrap).
+   */
   private static void assertSecondsAroundThePause(Run r, List<Integer> inFile) {
+    List<Integer> before = new ArrayList<>();
     List<Integer> inside = new ArrayList<>();
-    List<Integer> outside = new ArrayList<>();
+    List<Integer> after = new ArrayList<>();
     for (var e : r.secondStarts().entrySet()) {
       double from = e.getValue();
       double to = from + 1;
       if (from < r.fileStart() + EDGE || to > r.stoppedAt() - 1.0) {
-        continue; // before the recording, or in its last second and a half (may still be on its way at the stop)
+        continue; // before the recording, or in its last second (may still be on its way at the stop)
       }
-      if (from >= r.pausedFrom() + EDGE && to <= r.pausedUntil() - EDGE) {
+      if (to <= r.pausedFrom() - EDGE) {
+        before.add(e.getKey() % 30);
+      } else if (from >= r.pausedFrom() + EDGE && to <= r.pausedUntil() - EDGE) {
         inside.add(e.getKey() % 30);
-      } else if (to <= r.pausedFrom() - EDGE || from >= r.pausedUntil() + EDGE) {
-        outside.add(e.getKey() % 30);
+      } else if (from >= r.pausedUntil() + EDGE) {
+        after.add(e.getKey() % 30);
       }
     }
-    System.out.printf("seconds in the file %s; recorded %s; paused %s%n", inFile, outside, inside);
+    System.out.printf("seconds in the file %s; before %s, paused %s, after %s%n", inFile, before, inside, after);
     assertThat(inside).as("seconds shown while paused").isNotEmpty();
-    assertThat(inFile).as("seconds in the file").doesNotContainAnyElementsOf(inside).containsAll(outside);
+    assertThat(before).as("seconds recorded before the pause").isNotEmpty();
+    assertThat(after).as("seconds recorded after it").isNotEmpty();
+    int lastBefore = matchInOrder(inFile, before, 0);
+    assertThat(lastBefore).as("%s in order in %s", before, inFile).isGreaterThanOrEqualTo(0);
+    int next = inFile.subList(lastBefore + 1, inFile.size()).indexOf(after.get(0));
+    assertThat(next).as("%s after %s in %s", after.get(0), before, inFile).isGreaterThanOrEqualTo(0);
+    int firstAfter = lastBefore + 1 + next;
+    assertThat(matchInOrder(inFile, after, firstAfter)).as("%s in order in %s", after, inFile).isGreaterThanOrEqualTo(0);
+    assertThat(inFile.subList(lastBefore + 1, firstAfter)).as("between the last second before and the first after")
+        .doesNotContainAnyElementsOf(inside);
+  }
+
+  /** Where the last of {@code wanted} is found in {@code list}, matching them in order from {@code from}; -1 if not all are. */
+  private static int matchInOrder(List<Integer> list, List<Integer> wanted, int from) {
+    int at = from - 1;
+    for (int w : wanted) {
+      int next = list.subList(at + 1, list.size()).indexOf(w);
+      if (next < 0) {
+        return -1;
+      }
+      at += next + 1;
+    }
+    return at;
   }
 
   /** The file holds the recording less the pause; returns its length. */
@@ -178,7 +212,7 @@ class ShippedPauseNetnsIT {
 
   @Test
   void trackCompositeCutLeavesThePausedSecondsOut(LiveKitRig rig, @TempDir Path tmp) throws Exception {
-    Run r = record(rig, tmp, "pause-cut", "cut", false, 7, 5, 7);
+    Run r = record(rig, tmp, "pause-cut", "cut", false, SPANS[0], SPANS[1], SPANS[2]);
     assertCutLength(r, "track composite cut", 0.5);
     assertSecondsAroundThePause(r, countedSeconds(r.file()));
     Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 5)); // the last window is after the resume
@@ -209,6 +243,47 @@ class ShippedPauseNetnsIT {
     assertSecondsAroundThePause(r, countedSeconds(r.file()));
   }
 
+  @Test
+  void vp8TrackGapIsBlack(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Run r = record(rig, tmp, "pause-track-gap", "gap", true, 6, 5, 6);
+    assertThat(Shipped.probedSeconds(r.file())).as("the file keeps wall-clock time").isCloseTo(r.recorded(), within(0.6));
+    assertSecondsAroundThePause(r, countedSeconds(r.file()));
+    double from = r.pausedFrom() - r.fileStart() + EDGE;
+    double until = r.pausedUntil() - r.fileStart() - EDGE;
+    var paused = Probe.lumaPerFrame(r.file()).stream().filter(l -> l.seconds() >= from && l.seconds() < until).toList();
+    assertThat(paused).as("pictures in %.2f–%.2f s", from, until).isNotEmpty()
+        .allSatisfy(l -> assertThat(l.mean()).as("luma at %.2f s", l.seconds()).isLessThan(30));
+    assertThat(Probe.decodedVideoFrames(r.file())).as("every frame decodes").isGreaterThan((int) ((r.recorded() - 1) * 25));
+  }
+
+  @Test
+  void participantCut(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Starter participant = (client, room, tracks) -> ok(client.startParticipantEgress(room, "dana",
+        new io.livekit.server.EncodedOutputs(LivekitEgress.EncodedFileOutput.newBuilder()
+            .setFilepath(tmp.resolve("out/participant.mp4").toString()).build(), null, null, null), false, null,
+        LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25).build()).execute());
+    Run r = record(rig, tmp, "pause-participant", "cut", participant, 6, 5, 6);
+    assertCutLength(r, "participant cut", 0.5);
+    assertSecondsAroundThePause(r, countedSeconds(r.file()));
+    Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 4));
+  }
+
+  /** The voice-AI case: the room's sound only (no Chrome), paused with a gap of silence. */
+  @Test
+  void audioOnlyCompositeGapIsSilent(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    Starter audio = (client, room, tracks) -> ok(client.startRoomCompositeEgress(room, LivekitEgress.EncodedFileOutput
+        .newBuilder().setFilepath(tmp.resolve("out/voice.ogg").toString()).build(), "", null, null, true, false, "",
+        io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+    Run r = record(rig, tmp, "pause-voice", "gap", audio, 6, 5, 6);
+    assertThat(Shipped.probedSeconds(r.file())).as("the file keeps wall-clock time").isCloseTo(r.recorded(), within(0.6));
+    double from = r.pausedFrom() - r.fileStart() + EDGE;
+    double until = r.pausedUntil() - r.fileStart() - EDGE;
+    assertThat(Probe.maxVolumeDb(r.file(), from, until - from)).as("silence while paused").isLessThan(-60);
+    List<Double> beeps = Shipped.beeps(r.file(), 1000);
+    assertThat(beeps).as("beeps before the pause").anyMatch(t -> t < from - 1);
+    assertThat(beeps).as("beeps after it").anyMatch(t -> t > until + 1);
+  }
+
   /**
    * A room composite (Chrome renders the page, the room's sound mixed by the egress) to MP4 and
    * RTMP, paused (cut) by UpdateLayout, which reaches the egress through its page: the paused
@@ -223,7 +298,7 @@ class ShippedPauseNetnsIT {
           LivekitEgress.StreamOutput.newBuilder().setProtocol(LivekitEgress.StreamProtocol.RTMP).addUrls(rtmp.url("live")).build(),
           null, null), "grid", null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25)
           .setVideoBitrate(1000).build(), false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
-      Run r = record(rig, tmp, "pause-room", "cut", composite, 7, 5, 7);
+      Run r = record(rig, tmp, "pause-room", "cut", composite, SPANS[0], SPANS[1], SPANS[2]);
       double probed = assertCutLength(r, "room composite cut", 0.6);
       assertSecondsAroundThePause(r, countedSeconds(r.file()));
       Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 5));

@@ -7,6 +7,7 @@ import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.PauseMode;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
@@ -48,6 +49,8 @@ class TrackSourceTest {
     volatile RoomSubscriber.Listener listener;
     final CompletableFuture<List<String>> subscribed = new CompletableFuture<>();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** RTP time of the next packet: it runs on across calls, as a publisher's does. */
+    long rtp = 123_456_789L;
 
     ScriptedRoom(boolean hasTrack) {
       this.hasTrack = hasTrack;
@@ -110,7 +113,6 @@ class TrackSourceTest {
           packets.add(b);
         });
       }
-      long rtp = 123_456_789L;
       for (byte[] packet : packets) {
         listener.onFrame("TR_a", "opus", new EncodedFrame(packet, rtp & 0xFFFFFFFFL, true));
         rtp += 960;
@@ -118,7 +120,8 @@ class TrackSourceTest {
     }
   }
 
-  private record Run(EgressSession session, List<EgressInfo> updates, CompletableFuture<EgressInfo> done, Path storage) {}
+  private record Run(EgressSession session, List<EgressInfo> updates, CompletableFuture<EgressInfo> done, Path storage,
+      PipelineRunner runner) {}
 
   private static Run start(ScriptedRoom room, Duration trackTimeout, Path tmp) throws Exception {
     Path storage = Files.createDirectories(tmp.resolve("storage"));
@@ -134,9 +137,10 @@ class TrackSourceTest {
         done.complete(info);
       }
     });
-    new PipelineRunner(CONFIG, new TrackSource(plan, null, room.joiner(), trackTimeout), tmp.resolve("work"), storage,
-        Clock.systemUTC()).start(plan, session);
-    return new Run(session, updates, done, storage);
+    PipelineRunner runner = new PipelineRunner(CONFIG, new TrackSource(plan, null, room.joiner(), trackTimeout),
+        tmp.resolve("work"), storage, Clock.systemUTC());
+    runner.start(plan, session);
+    return new Run(session, updates, done, storage, runner);
   }
 
   @Test
@@ -166,6 +170,38 @@ class TrackSourceTest {
     assertThat(file.getDuration() / 1e9).isCloseTo(2.0, within(0.1));
     assertThat(Probe.meanVolumeDb(ogg)).as("the tone is in the file").isGreaterThan(-30);
     assertThat(room.closed).isDone();
+  }
+
+  /** 1 s recorded, 1 s paused, 1 s recorded: what the file holds of the paused second. */
+  private static Path pausedOgg(Path tmp, PauseMode mode) throws Exception {
+    ScriptedRoom room = new ScriptedRoom(true);
+    Run run = start(room, TrackSource.TRACK_TIMEOUT, tmp);
+    room.flowing();
+    room.publishTone(1.0);
+    assertThat(run.runner().pause(mode)).isTrue();
+    room.publishTone(1.0);
+    assertThat(run.runner().resume()).isTrue();
+    room.publishTone(1.0);
+    room.listener.onTrackEnded("TR_a", "track unpublished");
+    EgressInfo info = run.done().get(30, TimeUnit.SECONDS);
+    assertThat(info.getStatus()).as(info.getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
+    assertThat(info.getDetails()).matches("End reason: Source closed; paused \\d+\\.\\d s in 1 span \\(" + mode.label() + "\\)");
+    return run.storage().resolve(info.getFileResults(0).getFilename());
+  }
+
+  @Test
+  void aCutLeavesThePausedFramesOutAndTheTimeRunsOn(@TempDir Path tmp) throws Exception {
+    Path ogg = pausedOgg(tmp, PauseMode.CUT);
+    assertThat(Probe.info(ogg).get("format").get("duration").asDouble()).isCloseTo(2.0, within(0.1));
+    assertThat(Probe.maxVolumeDb(ogg, 0.9, 0.2)).as("the tone across the cut").isGreaterThan(-20);
+  }
+
+  @Test
+  void aGapKeepsThePausedSecondAsSilence(@TempDir Path tmp) throws Exception {
+    Path ogg = pausedOgg(tmp, PauseMode.GAP);
+    assertThat(Probe.info(ogg).get("format").get("duration").asDouble()).isCloseTo(3.0, within(0.1));
+    assertThat(Probe.maxVolumeDb(ogg, 1.1, 0.8)).as("silence where it was paused").isLessThan(-60);
+    assertThat(Probe.maxVolumeDb(ogg, 2.1, 0.8)).as("the tone after").isGreaterThan(-20);
   }
 
   @Test
