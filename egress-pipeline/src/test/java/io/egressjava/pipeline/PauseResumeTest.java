@@ -75,6 +75,35 @@ class PauseResumeTest {
       now = to / (double) FPS;
     }
 
+    /**
+     * Frames i from..to-1 as a flash/beep publisher sends them: white for the first 100 ms of each
+     * second, grey otherwise; a 1 kHz beep for the same 100 ms. Stamped at {@code i / 30 + offset}.
+     */
+    void pushFlashing(int from, int to, double offset) {
+      int w = 320;
+      int h = 240;
+      byte[] u = new byte[(w / 2) * (h / 2)];
+      Arrays.fill(u, (byte) 128);
+      for (int i = from; i < to; i++) {
+        double t = i / (double) FPS;
+        now = t + offset;
+        byte[] y = new byte[w * h];
+        Arrays.fill(y, (byte) (t % 1.0 < 0.1 ? 235 : 90));
+        receiver.video(Picture.i420(w, h, y, u, u.clone()), now);
+        byte[] pcm = new byte[1600 * 4];
+        for (int s = 0; s < 1600; s++) {
+          double ts = (i * 1600 + s) / 48_000.0;
+          short x = ts % 1.0 < 0.1 ? (short) (12000 * Math.sin(2 * Math.PI * 1000 * ts)) : 0;
+          for (int c = 0; c < 2; c++) {
+            pcm[s * 4 + c * 2] = (byte) x;
+            pcm[s * 4 + c * 2 + 1] = (byte) (x >> 8);
+          }
+        }
+        receiver.audio(pcm, pcm.length, now);
+      }
+      now = to / (double) FPS + offset;
+    }
+
     @Override
     public void stop() {}
   }
@@ -142,6 +171,38 @@ class PauseResumeTest {
     assertThat(Probe.maxVolumeDb(r.mp4(), 3.05, 1.9)).as("silence where it was paused").isLessThan(-60);
     assertThat(Probe.maxVolumeDb(r.mp4(), 0, 8)).as("never the noise").isLessThan(-20);
     assertThat(r.session().info().getDetails()).endsWith("paused 2.0 s in 1 span (gap)");
+  }
+
+  /**
+   * A cut that falls between frames (pause 13 ms after a frame, resume 17 ms before one): the flash
+   * and the beep stay together after it, within a frame's rounding.
+   */
+  @Test
+  void soundAndPicturesStayTogetherAcrossACut(@TempDir Path tmp) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("storage"));
+    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
+    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
+        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(320).setHeight(240).setFramerate(FPS))
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("sync.mp4"));
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC()).plan(StartEgressRequest.newBuilder()
+        .setEgressId("EG_sync").setWeb(web).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), info -> { });
+    DrivenSource source = new DrivenSource();
+    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
+    runner.start(plan, session);
+    source.pushFlashing(0, 3 * FPS, 0);
+    source.now = 3.013;
+    runner.pause(PauseMode.CUT);
+    source.pushFlashing(3 * FPS, 5 * FPS, 0);
+    source.now = 4.983;
+    runner.resume();
+    source.pushFlashing(5 * FPS, 9 * FPS, 0);
+    runner.stop();
+    io.egressjava.testrig.Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    var sync = io.egressjava.media.ffmpeg.SyncAnalyzer.analyze(root.resolve("sync.mp4"));
+    System.out.println("sync across a cut: " + sync);
+    assertThat(sync.pairs()).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(sync.maxAbsOffset()).as("beep - flash, %s", sync).isLessThanOrEqualTo(1.0 / FPS);
   }
 
   @Test
