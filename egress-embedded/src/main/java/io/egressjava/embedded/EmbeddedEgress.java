@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -88,6 +89,15 @@ public final class EmbeddedEgress implements AutoCloseable {
   /** Records again; false when not paused. */
   public boolean resume() {
     return runner.resume();
+  }
+
+  /**
+   * Leaves out {@code exclude} and records {@code include} again, from now on: selectors {@code
+   * identity:alice} (or {@code alice}), {@code track:TR_x}, {@code kind:audio|video|screen_share}.
+   * UNIMPLEMENTED for a track egress.
+   */
+  public void select(List<String> exclude, List<String> include) {
+    runner.select(exclude, include);
   }
 
   /** Waits for the final info (COMPLETE, FAILED, ABORTED or LIMIT_REACHED). */

@@ -7,7 +7,6 @@ import io.egressjava.core.lifecycle.PauseMode;
 import io.egressjava.core.manifest.Manifest;
 import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.media.TrackFilter;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,31 +32,26 @@ final class EgressControls {
   private final Object lock;
   private final MediaSource source;
   private final EgressSession session;
-  private final Clock clock;
+  private final DoubleSupplier mediaNow;
+  private final LongSupplier wallNanos;
+  private final Runnable onResume;
   private final PauseTimeline pauses = new PauseTimeline();
-  /** Wall-clock [paused, resumed] of each pause, Unix ns (resumed 0 while it lasts). */
-  private final List<long[]> pausedWall = new ArrayList<>();
-  private Instant pausedSince;
+  /** When each pause began and ended on the wall clock, Unix ns (0 while it lasts), in the timeline's order. */
+  private final List<long[]> wallSpans = new ArrayList<>();
   private TrackFilter filter = TrackFilter.NONE;
-  private DoubleSupplier mediaNow = () -> 0;
-  private LongSupplier wallNanos = () -> 0;
-  private Runnable onResume = () -> { };
-
-  /** @param lock the runner's media lock */
-  EgressControls(String egressId, Object lock, MediaSource source, EgressSession session, Clock clock) {
-    this.egressId = egressId;
-    this.lock = lock;
-    this.source = source;
-    this.session = session;
-    this.clock = clock;
-  }
 
   /**
+   * @param lock the runner's media lock
    * @param mediaNow "now" on the media's clock (the source's for raw media); called outside the lock
    * @param wallNanos now as Unix ns
    * @param onResume under the lock, when a pause ends (passthrough waits for a key frame)
    */
-  void wire(DoubleSupplier mediaNow, LongSupplier wallNanos, Runnable onResume) {
+  EgressControls(String egressId, Object lock, MediaSource source, EgressSession session, DoubleSupplier mediaNow,
+      LongSupplier wallNanos, Runnable onResume) {
+    this.egressId = egressId;
+    this.lock = lock;
+    this.source = source;
+    this.session = session;
     this.mediaNow = mediaNow;
     this.wallNanos = wallNanos;
     this.onResume = onResume;
@@ -74,8 +68,7 @@ final class EgressControls {
       if (ending.getAsBoolean() || !pauses.pause(at, mode)) {
         return false;
       }
-      pausedWall.add(new long[] {wallNanos.getAsLong(), 0});
-      pausedSince = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      wallSpans.add(new long[] {wallNanos.getAsLong(), 0});
     }
     log.info("{}: paused ({})", egressId, mode.label());
     publishNote();
@@ -89,7 +82,7 @@ final class EgressControls {
       if (!pauses.resume(at)) {
         return false;
       }
-      pausedWall.get(pausedWall.size() - 1)[1] = wallNanos.getAsLong();
+      wallSpans.get(wallSpans.size() - 1)[1] = wallNanos.getAsLong();
       onResume.run();
     }
     source.requestKeyFrame(); // a picture that decodes from the first frame after the pause
@@ -116,8 +109,8 @@ final class EgressControls {
   void addTo(Manifest manifest) {
     synchronized (lock) {
       var spans = pauses.spans();
-      for (int i = 0; i < pausedWall.size(); i++) {
-        manifest.addPause(pausedWall.get(i)[0], pausedWall.get(i)[1], spans.get(i).mode().label());
+      for (int i = 0; i < wallSpans.size(); i++) {
+        manifest.addPause(wallSpans.get(i)[0], wallSpans.get(i)[1], spans.get(i).mode().label());
       }
     }
   }
@@ -126,13 +119,18 @@ final class EgressControls {
   private void publishNote() {
     String note;
     synchronized (lock) {
-      note = pauses.paused() ? "paused (" + pauses.mode().label() + ") since " + pausedSince
+      note = pauses.paused() ? "paused (" + pauses.mode().label() + ") since " + pausedSince()
           : pauses.spans().isEmpty() ? "" : pauseSummary();
       if (!filter.excluded().isEmpty()) {
         note = (note.isEmpty() ? "" : note + "; ") + "excluding " + String.join(", ", filter.excluded());
       }
     }
     session.controlNote(note);
+  }
+
+  /** When the pause in force began, to the second. */
+  private Instant pausedSince() {
+    return Instant.ofEpochSecond(0, wallSpans.get(wallSpans.size() - 1)[0]).truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** "paused 15.0 s in 1 span (cut)". */

@@ -47,19 +47,10 @@ final class PausedFeed {
     }
   }
 
-  /** Black at the plan's size (limited-range I420: Y 16, chroma 128), made once. */
+  /** Black at the plan's size (no scaling on the way in), made once. */
   private Picture black() {
     if (black == null) {
-      int w = encoding.width();
-      int h = encoding.height();
-      int chroma = ((w + 1) / 2) * ((h + 1) / 2);
-      byte[] y = new byte[w * h];
-      byte[] u = new byte[chroma];
-      byte[] v = new byte[chroma];
-      Arrays.fill(y, (byte) 16);
-      Arrays.fill(u, (byte) 128);
-      Arrays.fill(v, (byte) 128);
-      black = Picture.i420(w, h, y, u, v);
+      black = Picture.black(encoding.width(), encoding.height());
     }
     return black;
   }

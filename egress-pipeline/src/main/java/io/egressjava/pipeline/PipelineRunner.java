@@ -109,8 +109,7 @@ public final class PipelineRunner implements EgressRunner {
     manifest.set("egress_id", plan.egressId()).set("room_id", plan.roomId()).set("room_name", plan.roomName())
         .set("url", plan.source().webUrl().contains("token=") ? "" : plan.source().webUrl());
     ctx = new EgressContext(config, plan, session, clock, workDir, localRoot, journal, manifest, () -> startedAt);
-    controls = new EgressControls(plan.egressId(), graphLock, source, session, clock);
-    controls.wire(this::clockNow, ctx::nowNanos, () -> {
+    controls = new EgressControls(plan.egressId(), graphLock, source, session, this::clockNow, ctx::nowNanos, () -> {
       if (passthrough != null) {
         passthrough.resumed();
       }

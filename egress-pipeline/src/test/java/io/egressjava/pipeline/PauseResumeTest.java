@@ -50,21 +50,27 @@ class PauseResumeTest {
       return now;
     }
 
-    /** Frames i from..to-1 (1/30 s each) with their sound. */
-    void push(int from, int to, boolean noisy) {
+    /** A picture's luma by frame number, and a sample by sample number (48 kHz). */
+    interface Content {
+      int luma(int frame);
+
+      short sample(long n);
+    }
+
+    /** Frames i from..to-1 (1/30 s each, stamped i / 30) with their sound. */
+    void push(int from, int to, Content content) {
       int w = 320;
       int h = 240;
       byte[] u = new byte[(w / 2) * (h / 2)];
       Arrays.fill(u, (byte) 128);
-      java.util.Random random = new java.util.Random(1);
       for (int i = from; i < to; i++) {
         now = i / (double) FPS;
         byte[] y = new byte[w * h];
-        Arrays.fill(y, (byte) (30 + 20 * (i / FPS)));
+        Arrays.fill(y, (byte) content.luma(i));
         receiver.video(Picture.i420(w, h, y, u, u.clone()), now);
         byte[] pcm = new byte[1600 * 4];
         for (int s = 0; s < 1600; s++) {
-          short x = noisy ? (short) random.nextInt() : (short) (2000 * Math.sin(2 * Math.PI * 440 * (i * 1600 + s) / 48_000.0));
+          short x = content.sample(i * 1600L + s);
           for (int c = 0; c < 2; c++) {
             pcm[s * 4 + c * 2] = (byte) x;
             pcm[s * 4 + c * 2 + 1] = (byte) (x >> 8);
@@ -75,33 +81,32 @@ class PauseResumeTest {
       now = to / (double) FPS;
     }
 
-    /**
-     * Frames i from..to-1 as a flash/beep publisher sends them: white for the first 100 ms of each
-     * second, grey otherwise; a 1 kHz beep for the same 100 ms. Stamped at {@code i / 30 + offset}.
-     */
-    void pushFlashing(int from, int to, double offset) {
-      int w = 320;
-      int h = 240;
-      byte[] u = new byte[(w / 2) * (h / 2)];
-      Arrays.fill(u, (byte) 128);
-      for (int i = from; i < to; i++) {
-        double t = i / (double) FPS;
-        now = t + offset;
-        byte[] y = new byte[w * h];
-        Arrays.fill(y, (byte) (t % 1.0 < 0.1 ? 235 : 90));
-        receiver.video(Picture.i420(w, h, y, u, u.clone()), now);
-        byte[] pcm = new byte[1600 * 4];
-        for (int s = 0; s < 1600; s++) {
-          double ts = (i * 1600 + s) / 48_000.0;
-          short x = ts % 1.0 < 0.1 ? (short) (12000 * Math.sin(2 * Math.PI * 1000 * ts)) : 0;
-          for (int c = 0; c < 2; c++) {
-            pcm[s * 4 + c * 2] = (byte) x;
-            pcm[s * 4 + c * 2 + 1] = (byte) (x >> 8);
-          }
+    /** Second n's pictures at luma 30 + 20n; a quiet 440 Hz tone, or full-scale noise. */
+    void push(int from, int to, boolean noisy) {
+      java.util.Random random = new java.util.Random(1);
+      push(from, to, new Content() {
+        public int luma(int frame) {
+          return 30 + 20 * (frame / FPS);
         }
-        receiver.audio(pcm, pcm.length, now);
-      }
-      now = to / (double) FPS + offset;
+
+        public short sample(long n) {
+          return noisy ? (short) random.nextInt() : (short) (2000 * Math.sin(2 * Math.PI * 440 * n / 48_000.0));
+        }
+      });
+    }
+
+    /** As a flash/beep publisher: white and a 1 kHz beep for the first 100 ms of each second, else grey and silence. */
+    void pushFlashing(int from, int to) {
+      push(from, to, new Content() {
+        public int luma(int frame) {
+          return (frame / (double) FPS) % 1.0 < 0.1 ? 235 : 90;
+        }
+
+        public short sample(long n) {
+          double t = n / 48_000.0;
+          return t % 1.0 < 0.1 ? (short) (12000 * Math.sin(2 * Math.PI * 1000 * t)) : 0;
+        }
+      });
     }
 
     @Override
@@ -110,18 +115,35 @@ class PauseResumeTest {
 
   private record Recorded(Path mp4, EgressSession session, Path root) {}
 
+  /** A running egress of the driven source to a 320x240 MP4 {@code file} in {@code root}. */
+  private record Started(DrivenSource source, PipelineRunner runner, EgressSession session, Path root) {
+    static Started start(Path tmp, String egressId, String file) throws Exception {
+      Path root = Files.createDirectories(tmp.resolve("storage"));
+      EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
+      var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
+          .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(320).setHeight(240).setFramerate(FPS))
+          .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(file));
+      EgressPlan plan = new EgressPlanner(config, Clock.systemUTC()).plan(StartEgressRequest.newBuilder()
+          .setEgressId(egressId).setWeb(web).build());
+      EgressSession session = new EgressSession(plan, Clock.systemUTC(), info -> { });
+      DrivenSource source = new DrivenSource();
+      PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
+      runner.start(plan, session);
+      return new Started(source, runner, session, root);
+    }
+
+    void stopAndAwait() {
+      runner.stop();
+      io.egressjava.testrig.Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    }
+  }
+
   private Recorded record(Path tmp, PauseMode mode) throws Exception {
-    Path root = Files.createDirectories(tmp.resolve("storage"));
-    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
-    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
-        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(320).setHeight(240).setFramerate(FPS))
-        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("paused.mp4"));
-    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC()).plan(StartEgressRequest.newBuilder()
-        .setEgressId("EG_pause").setWeb(web.setAudioOnly(false)).build());
-    EgressSession session = new EgressSession(plan, Clock.systemUTC(), info -> { });
-    DrivenSource source = new DrivenSource();
-    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
-    runner.start(plan, session);
+    Started started = Started.start(tmp, "EG_pause", "paused.mp4");
+    DrivenSource source = started.source();
+    PipelineRunner runner = started.runner();
+    EgressSession session = started.session();
+    Path root = started.root();
 
     source.push(0, 3 * FPS, false);
     assertThat(runner.pause(mode)).isTrue();
@@ -131,8 +153,7 @@ class PauseResumeTest {
     assertThat(runner.resume()).isTrue();
     assertThat(runner.resume()).as("not paused").isFalse();
     source.push(5 * FPS, 8 * FPS, false);
-    runner.stop();
-    io.egressjava.testrig.Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
+    started.stopAndAwait();
     assertThat(session.info().getStatus()).as(session.info().getError()).isEqualTo(EgressStatus.EGRESS_COMPLETE);
     return new Recorded(root.resolve("paused.mp4"), session, root);
   }
@@ -179,27 +200,17 @@ class PauseResumeTest {
    */
   @Test
   void soundAndPicturesStayTogetherAcrossACut(@TempDir Path tmp) throws Exception {
-    Path root = Files.createDirectories(tmp.resolve("storage"));
-    EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
-    var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
-        .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(320).setHeight(240).setFramerate(FPS))
-        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("sync.mp4"));
-    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC()).plan(StartEgressRequest.newBuilder()
-        .setEgressId("EG_sync").setWeb(web).build());
-    EgressSession session = new EgressSession(plan, Clock.systemUTC(), info -> { });
-    DrivenSource source = new DrivenSource();
-    PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
-    runner.start(plan, session);
-    source.pushFlashing(0, 3 * FPS, 0);
+    Started started = Started.start(tmp, "EG_sync", "sync.mp4");
+    DrivenSource source = started.source();
+    source.pushFlashing(0, 3 * FPS);
     source.now = 3.013;
-    runner.pause(PauseMode.CUT);
-    source.pushFlashing(3 * FPS, 5 * FPS, 0);
+    started.runner().pause(PauseMode.CUT);
+    source.pushFlashing(3 * FPS, 5 * FPS);
     source.now = 4.983;
-    runner.resume();
-    source.pushFlashing(5 * FPS, 9 * FPS, 0);
-    runner.stop();
-    io.egressjava.testrig.Ports.await(Duration.ofSeconds(30), "the egress to finish", session::isFinished);
-    var sync = io.egressjava.media.ffmpeg.SyncAnalyzer.analyze(root.resolve("sync.mp4"));
+    started.runner().resume();
+    source.pushFlashing(5 * FPS, 9 * FPS);
+    started.stopAndAwait();
+    var sync = io.egressjava.media.ffmpeg.SyncAnalyzer.analyze(started.root().resolve("sync.mp4"));
     System.out.println("sync across a cut: " + sync);
     assertThat(sync.pairs()).hasSizeGreaterThanOrEqualTo(6);
     assertThat(sync.maxAbsOffset()).as("beep - flash, %s", sync).isLessThanOrEqualTo(1.0 / FPS);

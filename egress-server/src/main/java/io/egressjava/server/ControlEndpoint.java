@@ -5,8 +5,8 @@ import com.sun.net.httpserver.HttpHandler;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.LayoutControl;
 import io.egressjava.core.lifecycle.PauseMode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ControlEndpoint implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(ControlEndpoint.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PATH = Pattern.compile("^/egress/([^/]+)/(pause|resume|control)$");
 
   private final EgressService service;
@@ -95,15 +96,10 @@ final class ControlEndpoint implements HttpHandler {
   }
 
   private static String error(String message) {
-    return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("error", message).toString();
+    return JSON.createObjectNode().put("error", message).toString();
   }
 
   private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    StatusServer.respond(exchange, status, json, "application/json");
   }
 }

@@ -59,12 +59,17 @@ public final class StatusServer implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, String text, String type) throws IOException {
     try (exchange) {
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", type);
-      exchange.sendResponseHeaders(200, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+      respond(exchange, 200, text, type);
+    }
+  }
+
+  /** Sends {@code text} with {@code status}; the caller closes the exchange. */
+  static void respond(HttpExchange exchange, int status, String text, String type) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
     }
   }
 

@@ -148,7 +148,6 @@ public final class RoomSubscriber implements RoomConnection {
       s.token = token;
       s.signal = s.install(listener2 -> SignalClient.connect(wsUrl, token, listener2, timeout));
       s.participantSid = s.signal.joinResponse().getParticipant().getSid();
-      s.roster.self(s.signal.joinResponse().getParticipant());
       s.watch(s.signal);
       s.transport.connected().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return s;

@@ -126,11 +126,8 @@ public final class TrackReceiver {
   synchronized void onDrained(long nowNanos) {
     release(reorder.poll(nowNanos, nacks::awaiting)); // not while its NACKs are still going out
     Depacketizer d = depacketizer;
-    if (d != null && d.awaitingKeyFrame() && stream.kind().equals("video") && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS
-        && (frames > 0 || nowNanos - firstPacketNanos > FIRST_KEY_FRAME_GRACE_NANOS)) {
-      lastPliNanos = nowNanos;
-      plis++;
-      rtcpOut.accept(RtcpWriter.pli(rtcpSsrc, stream.mediaSsrc()));
+    if (d != null && d.awaitingKeyFrame() && (frames > 0 || nowNanos - firstPacketNanos > FIRST_KEY_FRAME_GRACE_NANOS)) {
+      pliIfDue(nowNanos);
     }
   }
 
@@ -218,9 +215,12 @@ public final class TrackReceiver {
 
   /** Asks the sender for a key frame (a PLI), at most once a second; nothing for sound. */
   public synchronized void requestKeyFrame() {
-    long now = System.nanoTime();
-    if (stream.kind().equals("video") && now - lastPliNanos > PLI_INTERVAL_NANOS) {
-      lastPliNanos = now;
+    pliIfDue(System.nanoTime());
+  }
+
+  private void pliIfDue(long nowNanos) {
+    if (stream.kind().equals("video") && nowNanos - lastPliNanos > PLI_INTERVAL_NANOS) {
+      lastPliNanos = nowNanos;
       plis++;
       rtcpOut.accept(RtcpWriter.pli(rtcpSsrc, stream.mediaSsrc()));
     }

@@ -46,7 +46,7 @@ public final class EgressSession {
   }
 
   public synchronized EgressInfo info() {
-    return info.build();
+    return controlNote.isEmpty() ? info.build() : info.clone().setDetails(withNote(info.getDetails(), controlNote)).build();
   }
 
   public synchronized EgressStatus status() {
@@ -287,29 +287,17 @@ public final class EgressSession {
   private void transition(Change change) {
     EgressInfo snapshot;
     synchronized (this) {
-      String applied = controlNote;
-      info.setDetails(withoutNote(info.getDetails(), applied)); // changes see the details without it
-      boolean changed = change.apply(info);
-      info.setDetails(withNote(info.getDetails(), controlNote));
-      if (!changed && applied.equals(controlNote)) {
+      if (!change.apply(info)) { // changes see the details without the note: it is added to each snapshot
         return;
       }
       info.setUpdatedAt(nanos());
-      snapshot = info.build();
+      snapshot = info();
     }
     listener.accept(snapshot);
   }
 
   private static String withNote(String details, String note) {
-    return note.isEmpty() ? details : details.isEmpty() ? note : details + "; " + note;
-  }
-
-  private static String withoutNote(String details, String note) {
-    if (note.isEmpty() || !details.endsWith(note)) {
-      return details;
-    }
-    String base = details.substring(0, details.length() - note.length());
-    return base.endsWith("; ") ? base.substring(0, base.length() - 2) : base;
+    return details.isEmpty() ? note : details + "; " + note;
   }
 
   /** COMPLETE, FAILED, ABORTED or LIMIT_REACHED: nothing follows. */

@@ -18,6 +18,16 @@ public interface Picture {
     return new I420(width, height, y, u, v);
   }
 
+  /** Black (limited range: Y 16, chroma 128) of this size, as I420 arrays. */
+  static I420 black(int width, int height) {
+    int chroma = ((width + 1) / 2) * ((height + 1) / 2);
+    byte[] y = new byte[width * height];
+    byte[] uv = new byte[chroma];
+    java.util.Arrays.fill(y, (byte) 16);
+    java.util.Arrays.fill(uv, (byte) 128);
+    return new I420(width, height, y, uv, uv.clone());
+  }
+
   /** See {@link Picture#i420}. */
   record I420(int width, int height, byte[] y, byte[] u, byte[] v) implements Picture {
     public I420 {

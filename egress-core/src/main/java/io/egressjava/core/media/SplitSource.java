@@ -32,8 +32,9 @@ public final class SplitSource implements MediaSource {
   /** Both halves: the page hides tiles itself (it reads the same UpdateLayout), the sound leaves tracks out. */
   @Override
   public boolean filter(TrackFilter filter) {
-    boolean pictures = this.pictures.filter(filter);
-    return sound.filter(filter) || pictures;
+    boolean shown = pictures.filter(filter); // both are told, whatever the first answers
+    boolean heard = sound.filter(filter);
+    return shown || heard;
   }
 
   /** What one of the two sources pushes: only its own kind of media gets through. */

@@ -8,11 +8,10 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
+import io.egressjava.core.media.Picture;
 import io.egressjava.core.plan.MediaCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -48,7 +47,7 @@ public final class GapFrames {
       return null;
     }
     AVCodecContext context = avcodec_alloc_context3(vp8);
-    AVFrame frame = av_frame_alloc();
+    AVFrame frame = VideoScaler.i420(width, height);
     AVPacket packet = av_packet_alloc();
     try {
       context.width(width);
@@ -57,13 +56,7 @@ public final class GapFrames {
       context.time_base(av_make_q(1, 30));
       context.bit_rate(200_000);
       Ffmpeg.check(avcodec_open2(context, vp8, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "avcodec_open2(libvpx)");
-      frame.format(AV_PIX_FMT_YUV420P);
-      frame.width(width);
-      frame.height(height);
-      Ffmpeg.check(av_frame_get_buffer(frame, 0), "av_frame_get_buffer");
-      frame.data(0).position(0).limit((long) frame.linesize(0) * height).fill(16);
-      frame.data(1).position(0).limit((long) frame.linesize(1) * ((height + 1) / 2)).fill(128);
-      frame.data(2).position(0).limit((long) frame.linesize(2) * ((height + 1) / 2)).fill(128);
+      AvPicture.copy(Picture.black(width, height), frame);
       frame.pts(0);
       Ffmpeg.check(avcodec_send_frame(context, frame), "avcodec_send_frame");
       Ffmpeg.check(avcodec_send_frame(context, null), "avcodec_send_frame(flush)");

@@ -43,7 +43,8 @@ public final class VideoScaler implements AutoCloseable {
     output = i420(width, height);
   }
 
-  private static AVFrame i420(int width, int height) {
+  /** A fresh I420 frame of this size with its buffers (the caller frees it). */
+  static AVFrame i420(int width, int height) {
     AVFrame f = av_frame_alloc();
     f.format(AV_PIX_FMT_YUV420P);
     f.width(width);

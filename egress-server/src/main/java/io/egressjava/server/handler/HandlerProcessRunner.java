@@ -5,6 +5,7 @@ import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.api.rpc.StartEgressRequest;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.LayoutControl;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.server.CpuMonitor;
 import io.egressjava.server.handler.HandlerLink.Frame;
@@ -333,7 +334,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
 
   /** To the handler that records the egress; it applies it there (pause, resume…). */
   @Override
-  public void control(io.egressjava.core.lifecycle.LayoutControl control) {
+  public void control(LayoutControl control) {
     send(Kind.CONTROL, control.toJson());
   }
 

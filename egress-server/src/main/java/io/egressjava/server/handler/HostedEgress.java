@@ -4,6 +4,7 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.EgressRunner;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.lifecycle.LayoutControl;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.spool.SpoolJournal;
 import io.egressjava.embedded.RunnerFactory;
@@ -167,7 +168,7 @@ final class HostedEgress {
     }
     try {
       if (r != null) {
-        r.control(io.egressjava.core.lifecycle.LayoutControl.fromLayout(json));
+        r.control(LayoutControl.fromLayout(json));
       }
     } catch (RuntimeException e) {
       log.warn("control {} not applied: {}", json, e.getMessage());

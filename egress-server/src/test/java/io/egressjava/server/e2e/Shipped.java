@@ -263,4 +263,25 @@ final class Shipped {
   private static double mean(List<Double> values) {
     return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
+
+  /** A LiveKit access token from the Kotlin SDK, for the control endpoint: roomRecord, or only roomJoin. */
+  static String recordToken(String secret, boolean roomRecord, long ttlMillis) {
+    var t = new io.livekit.server.AccessToken(io.egressjava.testrig.LiveKitServer.API_KEY, secret);
+    t.setIdentity("backend");
+    t.setTtl(ttlMillis);
+    t.addGrants(roomRecord ? new io.livekit.server.RoomRecord(true) : new io.livekit.server.RoomJoin(true));
+    return t.toJwt();
+  }
+
+  /** POSTs to the packaged server's control endpoint ({@code body} null for none). */
+  static java.net.http.HttpResponse<String> control(PackagedServer server, String path, String authorization, String body)
+      throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.healthPort() + path))
+        .POST(body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+        .timeout(Duration.ofSeconds(5));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
 }

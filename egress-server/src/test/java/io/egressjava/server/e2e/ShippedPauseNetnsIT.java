@@ -310,20 +310,11 @@ class ShippedPauseNetnsIT {
   }
 
   private static java.net.http.HttpResponse<String> post(String path, String authorization) throws Exception {
-    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.healthPort() + path))
-        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    return Shipped.control(server, path, authorization, null);
   }
 
   private static String token(String secret, boolean roomRecord, long ttlMillis) {
-    var t = new io.livekit.server.AccessToken(io.egressjava.testrig.LiveKitServer.API_KEY, secret);
-    t.setIdentity("backend");
-    t.setTtl(ttlMillis);
-    t.addGrants(roomRecord ? new io.livekit.server.RoomRecord(true) : new io.livekit.server.RoomJoin(true));
-    return "Bearer " + t.toJwt();
+    return "Bearer " + Shipped.recordToken(secret, roomRecord, ttlMillis);
   }
 
   /**

@@ -10,9 +10,6 @@ import io.egressjava.testrig.LiveKitServer;
 import io.egressjava.testrig.Ports;
 import io.egressjava.testrig.PythonPublisher;
 import io.livekit.server.EgressServiceClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,10 +59,8 @@ class ShippedSelectNetnsIT {
       Thread.sleep(8000);
 
       double includedAt = System.currentTimeMillis() / 1e3;
-      HttpResponse<String> included = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + server.healthPort() + "/egress/" + id + "/control"))
-          .header("Authorization", "Bearer " + token()).POST(HttpRequest.BodyPublishers.ofString("{\"include\":[\"carol\"]}"))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> included = Shipped.control(server, "/egress/" + id + "/control",
+          "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000), "{\"include\":[\"carol\"]}");
       assertThat(included.statusCode()).as(included.body()).isEqualTo(202);
       Ports.await(Duration.ofSeconds(5), "EgressInfo to say nobody is left out", () -> watch.info(id).getDetails().isEmpty());
       Thread.sleep(7000);
@@ -101,12 +96,5 @@ class ShippedSelectNetnsIT {
       assertThat(present.stream().filter(f -> f.mean() > 138).count()).as("red frames of %d where carol is shown", present.size())
           .isGreaterThan((long) (present.size() * 0.8));
     }
-  }
-
-  private static String token() {
-    var t = new io.livekit.server.AccessToken(LiveKitServer.API_KEY, LiveKitServer.API_SECRET);
-    t.setIdentity("backend");
-    t.addGrants(new io.livekit.server.RoomRecord(true));
-    return t.toJwt();
   }
 }

@@ -29,6 +29,7 @@ public final class BrowserSource implements MediaSource {
   private final boolean sandbox;
   private final boolean insecure;
   private final Map<String, String> chromeFlags;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean capturing = new AtomicBoolean();
   private volatile PageTiming timing = PageTiming.NONE;
@@ -92,7 +93,7 @@ public final class BrowserSource implements MediaSource {
     }
     String list;
     try {
-      list = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(filter.excluded());
+      list = JSON.writeValueAsString(filter.excluded());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

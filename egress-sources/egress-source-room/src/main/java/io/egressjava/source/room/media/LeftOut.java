@@ -8,7 +8,7 @@ import livekit.LivekitModels;
 /** What a track left out of the recording ({@link TrackFilter}) becomes: black pictures, silence. */
 final class LeftOut {
   /** Black, fitted to the output like any picture. */
-  static final Picture BLACK = black();
+  static final Picture BLACK = Picture.black(16, 16);
 
   private LeftOut() {}
 
@@ -23,13 +23,5 @@ final class LeftOut {
   static byte[] silence(byte[] pcm, int length) {
     Arrays.fill(pcm, 0, length, (byte) 0);
     return pcm;
-  }
-
-  private static Picture black() {
-    byte[] y = new byte[16 * 16];
-    byte[] uv = new byte[8 * 8];
-    Arrays.fill(y, (byte) 16);
-    Arrays.fill(uv, (byte) 128);
-    return Picture.i420(16, 16, y, uv, uv.clone());
   }
 }
