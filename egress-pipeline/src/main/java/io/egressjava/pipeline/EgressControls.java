@@ -35,7 +35,7 @@ final class EgressControls {
   private final DoubleSupplier mediaNow;
   private final LongSupplier wallNanos;
   private final Runnable onResume;
-  private final PauseTimeline pauses = new PauseTimeline();
+  private final PauseTimeline pauses;
   /** When each pause began and ended on the wall clock, Unix ns (0 while it lasts), in the timeline's order. */
   private final List<long[]> wallSpans = new ArrayList<>();
   private TrackFilter filter = TrackFilter.NONE;
@@ -45,9 +45,10 @@ final class EgressControls {
    * @param mediaNow "now" on the media's clock (the source's for raw media); called outside the lock
    * @param wallNanos now as Unix ns
    * @param onResume under the lock, when a pause ends (passthrough waits for a key frame)
+   * @param framePeriod the output's frame period (s) when pictures are fitted to a frame rate, else 0
    */
   EgressControls(String egressId, Object lock, MediaSource source, EgressSession session, DoubleSupplier mediaNow,
-      LongSupplier wallNanos, Runnable onResume) {
+      LongSupplier wallNanos, Runnable onResume, double framePeriod) {
     this.egressId = egressId;
     this.lock = lock;
     this.source = source;
@@ -55,6 +56,7 @@ final class EgressControls {
     this.mediaNow = mediaNow;
     this.wallNanos = wallNanos;
     this.onResume = onResume;
+    this.pauses = new PauseTimeline(framePeriod);
   }
 
   PauseTimeline timeline() {

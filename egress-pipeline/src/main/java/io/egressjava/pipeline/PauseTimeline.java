@@ -9,7 +9,10 @@ import java.util.List;
  * Media is judged by its own time, not by when it arrives: a mixer running seconds behind real time
  * still records everything captured before the pause and nothing captured during it, and sound and
  * pictures are cut at the same instant. A {@link PauseMode#CUT} span is left out (later media moves
- * back by its length); a {@link PauseMode#GAP} span keeps its place and is written blank. Thread-safe.
+ * back by its length); a {@link PauseMode#GAP} span keeps its place and is written blank. A cut
+ * lasts a whole number of output frames: moving later pictures back by a fraction of a frame would
+ * shift them against the frame-rate grid, and the rounding to it against the sound (up to half a
+ * frame). Thread-safe.
  */
 final class PauseTimeline {
   /** A paused span [from, to) on the source clock; {@code to} is infinite while it lasts. */
@@ -26,6 +29,17 @@ final class PauseTimeline {
   record Piece(int offset, int length, double seconds, boolean blank) {}
 
   private final List<Span> spans = new ArrayList<>();
+  /** A cut span's length is a multiple of this (s): the output's frame period; 0 for any length. */
+  private final double cutQuantum;
+
+  PauseTimeline() {
+    this(0);
+  }
+
+  /** @param cutQuantum the output's frame period (s) when pictures are fitted to a frame rate, else 0 */
+  PauseTimeline(double cutQuantum) {
+    this.cutQuantum = cutQuantum;
+  }
 
   /** Pauses from {@code at}; false when already paused (the first pause's mode stands). */
   synchronized boolean pause(double at, PauseMode mode) {
@@ -37,13 +51,20 @@ final class PauseTimeline {
     return true;
   }
 
-  /** Resumes at {@code at}; false when not paused. */
+  /**
+   * Resumes at {@code at} (a cut lasts on to the end of its last frame period, under a frame more);
+   * false when not paused.
+   */
   synchronized boolean resume(double at) {
     if (!paused()) {
       return false;
     }
     Span open = spans.remove(spans.size() - 1);
-    spans.add(new Span(open.from(), Math.max(at, open.from()), open.mode()));
+    double to = Math.max(at, open.from());
+    if (open.mode() == PauseMode.CUT && cutQuantum > 0) {
+      to = open.from() + Math.ceil((to - open.from()) / cutQuantum - 1e-9) * cutQuantum;
+    }
+    spans.add(new Span(open.from(), to, open.mode()));
     return true;
   }
 

@@ -113,7 +113,7 @@ public final class PipelineRunner implements EgressRunner {
       if (passthrough != null) {
         passthrough.resumed();
       }
-    });
+    }, plan.video().enabled() && !plan.passthrough() ? 1.0 / plan.encoding().framerate() : 0);
     if (plan.passthrough()) {
       // opens once the source names its stream
       passthrough = new PassthroughOutputs(ctx, finishers, controls.timeline(), source::requestKeyFrame);

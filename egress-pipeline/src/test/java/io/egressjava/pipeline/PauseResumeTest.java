@@ -196,7 +196,9 @@ class PauseResumeTest {
 
   /**
    * A cut that falls between frames (pause 13 ms after a frame, resume 17 ms before one): the flash
-   * and the beep stay together after it, within a frame's rounding.
+   * and the beep stay together after it. The cut lasts whole frame periods, so the pictures after it
+   * keep their place against the frame grid (cut to any length, the rounding moved them up to half
+   * a frame against the sound: 19.8 ms here before).
    */
   @Test
   void soundAndPicturesStayTogetherAcrossACut(@TempDir Path tmp) throws Exception {
@@ -213,7 +215,7 @@ class PauseResumeTest {
     var sync = io.egressjava.media.ffmpeg.SyncAnalyzer.analyze(started.root().resolve("sync.mp4"));
     System.out.println("sync across a cut: " + sync);
     assertThat(sync.pairs()).hasSizeGreaterThanOrEqualTo(6);
-    assertThat(sync.maxAbsOffset()).as("beep - flash, %s", sync).isLessThanOrEqualTo(1.0 / FPS);
+    assertThat(sync.maxAbsOffset()).as("beep - flash, %s", sync).isLessThanOrEqualTo(0.005);
   }
 
   @Test

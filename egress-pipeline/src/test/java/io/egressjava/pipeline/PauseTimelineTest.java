@@ -23,6 +23,22 @@ class PauseTimelineTest {
     assertThat(t.pausedSeconds(100)).isEqualTo(15.0);
   }
 
+  /** At 25 fps a cut of 1.97 s lasts 2.0 s: pictures after it keep their place against the frame grid. */
+  @Test
+  void aCutLastsWholeFramePeriods() {
+    PauseTimeline t = new PauseTimeline(1.0 / 25);
+    t.pause(3.013, PauseMode.CUT);
+    t.resume(4.983);
+    assertThat(t.spans().get(0).length()).isCloseTo(2.0, within(1e-9));
+    assertThat(t.picture(5.0)).as("within the frame period the cut was lengthened by").isNull();
+    assertThat(t.picture(5.033).seconds()).isCloseTo(3.033, within(1e-9));
+    assertThat(t.sound(5.003, 960, RATE)).as("sound goes on where the pictures do")
+        .containsExactly(new PauseTimeline.Piece(960 - 480, 480, 3.013, false));
+    t.pause(10, PauseMode.GAP);
+    t.resume(10.01);
+    assertThat(t.spans().get(1).length()).as("a gap keeps its own length").isCloseTo(0.01, within(1e-9));
+  }
+
   @Test
   void aGapSpanKeepsItsPlaceAndIsBlank() {
     PauseTimeline t = new PauseTimeline();

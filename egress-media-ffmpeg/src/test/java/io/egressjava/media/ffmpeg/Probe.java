@@ -62,6 +62,63 @@ public final class Probe {
     return times;
   }
 
+  /** Each stream's packet decode times (s), in file order, keyed by stream index. */
+  public static java.util.Map<Integer, List<Double>> packetDecodeTimes(Path file) throws Exception {
+    String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-show_entries", "packet=stream_index,dts_time",
+        "-of", "csv=p=0", file.toString()), false);
+    java.util.Map<Integer, List<Double>> times = new java.util.TreeMap<>();
+    for (String line : out.split("\\R")) {
+      String[] f = line.trim().split(",");
+      if (f.length >= 2 && !f[1].isBlank() && !f[1].equals("N/A")) {
+        times.computeIfAbsent(Integer.parseInt(f[0]), k -> new ArrayList<>()).add(Double.parseDouble(f[1]));
+      }
+    }
+    return times;
+  }
+
+  /**
+   * How many container headers a file holds: top-level {@code moov} boxes of an MP4, Opus/Vorbis
+   * identification headers of an OGG, EBML headers of a WebM. A recording joined from two would have two.
+   */
+  public static int containerHeaders(Path file) throws IOException {
+    byte[] b = java.nio.file.Files.readAllBytes(file);
+    String name = file.getFileName().toString();
+    if (name.endsWith(".mp4") || name.endsWith(".m4a")) {
+      int count = 0;
+      long at = 0;
+      while (at + 8 <= b.length) {
+        long size = ((b[(int) at] & 0xFFL) << 24) | ((b[(int) at + 1] & 0xFFL) << 16) | ((b[(int) at + 2] & 0xFFL) << 8) | (b[(int) at + 3] & 0xFFL);
+        String type = new String(b, (int) at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (type.equals("moov")) {
+          count++;
+        }
+        if (size == 1 && at + 16 <= b.length) {
+          size = java.nio.ByteBuffer.wrap(b, (int) at + 8, 8).getLong();
+        } else if (size == 0) {
+          size = b.length - at;
+        }
+        if (size < 8) {
+          throw new IOException("broken box at " + at + " in " + file);
+        }
+        at += size;
+      }
+      return count;
+    }
+    byte[] magic = name.endsWith(".ogg") || name.endsWith(".opus") ? "OpusHead".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)
+        : new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3};
+    int count = 0;
+    outer:
+    for (int i = 0; i + magic.length <= b.length; i++) {
+      for (int j = 0; j < magic.length; j++) {
+        if (b[i + j] != magic[j]) {
+          continue outer;
+        }
+      }
+      count++;
+    }
+    return count;
+  }
+
   /** Frames that decode without error, by fully decoding the file. */
   public static int decodedVideoFrames(Path file) throws Exception {
     String out = run(List.of(Ffmpeg.bundledTool("ffprobe").toString(), "-v", "error", "-count_frames", "-select_streams", "v:0",

@@ -198,6 +198,18 @@ final class Shipped {
     }
   }
 
+  /** One recording, not several joined: one container header, and each stream's decode times only ever go forward. */
+  static void assertOneContinuousFile(Path file) throws Exception {
+    assertThat(Probe.containerHeaders(file)).as("container headers in %s", file.getFileName()).isEqualTo(1);
+    Map<Integer, List<Double>> times = Probe.packetDecodeTimes(file);
+    assertThat(times).as("streams with packets").isNotEmpty();
+    times.forEach((stream, dts) -> {
+      for (int i = 1; i < dts.size(); i++) {
+        assertThat(dts.get(i)).as("stream %d packet %d's decode time after %.3f s", stream, i, dts.get(i - 1)).isGreaterThan(dts.get(i - 1));
+      }
+    });
+  }
+
   static Sync sync(Path file, String crop, double beepHz, double window) throws Exception {
     SyncAnalyzer.Result r = SyncAnalyzer.analyze(file, crop, beepHz);
     assertThat(r.flashes()).as("flashes in %s", file.getFileName()).hasSizeGreaterThanOrEqualTo(3);

@@ -13,6 +13,7 @@ import io.livekit.server.EgressServiceClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressInfo;
@@ -22,15 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Choosing who is recorded, live: a room composite of three Python-SDK publishers, each with its own
- * tone, carol's picture red. Carol is left out by UpdateLayout (Kotlin SDK) and taken back through
- * the packaged server's HTTP control endpoint (a Kotlin SDK token with roomRecord): from 0.5 s after
- * each call her tone is gone (or back) and her tile with it, the others go on throughout.
+ * tone, carol's picture red. Carol is left out and taken back twice, each way by each path: out by
+ * UpdateLayout (Kotlin SDK), back through the packaged server's HTTP control endpoint (a Kotlin SDK
+ * token with roomRecord), out again over HTTP, back by UpdateLayout. From 0.5 s after each call her
+ * tone is gone (or back) and her tile with it; the others go on throughout.
  */
 @ExtendWith(LiveKitRig.class)
 class ShippedSelectNetnsIT {
   private static final double CAROL_HZ = 2000;
   /** How soon a change must show in the recording. */
   private static final double APPLIED_WITHIN = 0.5;
+  /** Seconds between the changes: short in the suite; {@code -Dselect.seconds=20} gives the 20 s / 40 s. */
+  private static final int SPAN = Integer.getInteger("select.seconds", 6);
+
+  /** One change: when it was asked for (Unix s) and whether carol is recorded after it. */
+  private record Change(double at, boolean carolIn) {}
 
   @Test
   void roomCompositeLeavesCarolOutAndTakesHerBack(LiveKitRig rig, @TempDir Path tmp) throws Exception {
@@ -50,51 +57,73 @@ class ShippedSelectNetnsIT {
       String id = started.getEgressId();
       watch.note(started);
       Shipped.awaitActive(watch, id);
-      Thread.sleep(8000);
+      String token = "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000);
+      List<Change> changes = new ArrayList<>();
+      Thread.sleep(SPAN * 1000L);
 
-      double excludedAt = System.currentTimeMillis() / 1e3;
+      changes.add(new Change(System.currentTimeMillis() / 1e3, false));
       ok(client.updateLayout(id, "{\"layout\":\"grid\",\"exclude\":[\"carol\"]}").execute());
-      Ports.await(Duration.ofSeconds(5), "EgressInfo to say carol is left out",
-          () -> watch.info(id).getDetails().equals("excluding identity:carol"));
-      Thread.sleep(8000);
+      awaitLeftOut(watch, id, true);
+      Thread.sleep(SPAN * 1000L);
 
-      double includedAt = System.currentTimeMillis() / 1e3;
-      HttpResponse<String> included = Shipped.control(server, "/egress/" + id + "/control",
-          "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000), "{\"include\":[\"carol\"]}");
+      changes.add(new Change(System.currentTimeMillis() / 1e3, true));
+      HttpResponse<String> included = Shipped.control(server, "/egress/" + id + "/control", token, "{\"include\":[\"carol\"]}");
       assertThat(included.statusCode()).as(included.body()).isEqualTo(202);
-      Ports.await(Duration.ofSeconds(5), "EgressInfo to say nobody is left out", () -> watch.info(id).getDetails().isEmpty());
-      Thread.sleep(7000);
+      awaitLeftOut(watch, id, false);
+      Thread.sleep(SPAN * 1000L);
+
+      changes.add(new Change(System.currentTimeMillis() / 1e3, false));
+      HttpResponse<String> excluded = Shipped.control(server, "/egress/" + id + "/control", token, "{\"exclude\":[\"carol\"]}");
+      assertThat(excluded.statusCode()).as(excluded.body()).isEqualTo(202);
+      awaitLeftOut(watch, id, true);
+      Thread.sleep(SPAN * 1000L);
+
+      changes.add(new Change(System.currentTimeMillis() / 1e3, true));
+      ok(client.updateLayout(id, "{\"layout\":\"grid\",\"include\":[\"carol\"]}").execute());
+      awaitLeftOut(watch, id, false);
+      Thread.sleep(6000);
       double stoppedAt = System.currentTimeMillis() / 1e3;
       EgressInfo done = Shipped.stop(client, watch, id);
       assertComplete(done);
 
       Path mp4 = Path.of(done.getFileResults(0).getLocation());
       double start = done.getFileResults(0).getStartedAt() / 1e9;
-      double out = excludedAt - start + APPLIED_WITHIN;
-      double back = includedAt - start + APPLIED_WITHIN;
-      double end = stoppedAt - start - 1;
-      System.out.printf("carol left out at %.2f s, back at %.2f s, file to %.2f s%n", out - APPLIED_WITHIN, back - APPLIED_WITHIN,
-          Shipped.probedSeconds(mp4));
-
-      // her tone: gone while left out, there before and after; the others' throughout
-      double before = Probe.meanVolumeDbAt(mp4, 1, out - 1 - 2 * APPLIED_WITHIN, CAROL_HZ);
-      double during = Probe.meanVolumeDbAt(mp4, out, back - APPLIED_WITHIN - out, CAROL_HZ);
-      double after = Probe.meanVolumeDbAt(mp4, back, end - back, CAROL_HZ);
-      System.out.printf("carol's tone: %.1f, %.1f, %.1f dBFS%n", before, during, after);
-      assertThat(during).as("carol's tone while left out").isLessThan(-60);
-      assertThat(before).as("carol's tone before").isGreaterThan(-40);
-      assertThat(after).as("carol's tone after").isGreaterThan(-40);
-      assertThat(Probe.meanVolumeDbAt(mp4, out, back - APPLIED_WITHIN - out, 440)).as("alice's tone meanwhile").isGreaterThan(-40);
-
-      // her red tile: no red while left out, red before and after (mean V over the picture)
       List<Probe.Luma> red = Probe.planePerFrame(mp4, null, "VAVG");
-      assertThat(red).filteredOn(f -> f.seconds() >= out && f.seconds() < back - APPLIED_WITHIN).isNotEmpty()
-          .allSatisfy(f -> assertThat(f.mean()).as("V at %.2f s", f.seconds()).isLessThan(134));
+      // the spans between changes, in file time: from 0.5 s after a change to the next change
+      double from = 1;
+      boolean carolIn = true;
+      for (int i = 0; i <= changes.size(); i++) {
+        double to = i < changes.size() ? changes.get(i).at() - start : stoppedAt - start - 1;
+        assertSpan(mp4, red, from, to, carolIn);
+        if (i < changes.size()) {
+          from = to + APPLIED_WITHIN;
+          carolIn = changes.get(i).carolIn();
+        }
+      }
+    }
+  }
+
+  private static void awaitLeftOut(StatusWatch watch, String id, boolean leftOut) {
+    Ports.await(Duration.ofSeconds(5), leftOut ? "EgressInfo to say carol is left out" : "EgressInfo to say nobody is left out",
+        () -> watch.info(id).getDetails().equals(leftOut ? "excluding identity:carol" : ""));
+  }
+
+  /** From {@code from} to {@code to} s of the file carol is heard and seen, or neither; alice is heard throughout. */
+  private static void assertSpan(Path mp4, List<Probe.Luma> red, double from, double to, boolean carolIn) throws Exception {
+    double tone = Probe.meanVolumeDbAt(mp4, from, to - from, CAROL_HZ);
+    List<Probe.Luma> frames = red.stream().filter(f -> f.seconds() >= from && f.seconds() < to).toList();
+    long redFrames = frames.stream().filter(f -> f.mean() > 138).count();
+    System.out.printf("%.2f–%.2f s, carol %s: her tone %.1f dBFS, %d of %d frames red%n", from, to, carolIn ? "in" : "out", tone,
+        redFrames, frames.size());
+    assertThat(frames).as("frames in %.2f–%.2f s", from, to).isNotEmpty();
+    assertThat(Probe.meanVolumeDbAt(mp4, from, to - from, 440)).as("alice's tone in %.2f–%.2f s", from, to).isGreaterThan(-40);
+    if (carolIn) {
+      assertThat(tone).as("carol's tone in %.2f–%.2f s", from, to).isGreaterThan(-40);
       // (her flash, white, holds little colour: a tenth of her frames are not red)
-      List<Probe.Luma> present = red.stream().filter(f -> (f.seconds() >= 1 && f.seconds() < out - 2 * APPLIED_WITHIN)
-          || (f.seconds() >= back && f.seconds() < end)).toList();
-      assertThat(present.stream().filter(f -> f.mean() > 138).count()).as("red frames of %d where carol is shown", present.size())
-          .isGreaterThan((long) (present.size() * 0.8));
+      assertThat(redFrames).as("red frames of %d in %.2f–%.2f s", frames.size(), from, to).isGreaterThan((long) (frames.size() * 0.8));
+    } else {
+      assertThat(tone).as("carol's tone while left out, %.2f–%.2f s", from, to).isLessThan(-60);
+      assertThat(frames).allSatisfy(f -> assertThat(f.mean()).as("V at %.2f s", f.seconds()).isLessThan(134));
     }
   }
 }
