@@ -100,6 +100,19 @@ public final class EmbeddedEgress implements AutoCloseable {
     runner.select(exclude, include);
   }
 
+  /** Leaves these out from now on (see {@link #select}). */
+  public void exclude(String... selectors) {
+    select(List.of(selectors), List.of());
+  }
+
+  /**
+   * Records these again, or adds them where the egress mixes sound (see {@link #select} and
+   * docs/consent.md).
+   */
+  public void include(String... selectors) {
+    select(List.of(), List.of(selectors));
+  }
+
   /** Waits for the final info (COMPLETE, FAILED, ABORTED or LIMIT_REACHED). */
   public EgressInfo await(Duration timeout) throws InterruptedException {
     if (!session.isFinished()) {

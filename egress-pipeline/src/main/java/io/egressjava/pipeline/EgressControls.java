@@ -103,7 +103,7 @@ final class EgressControls {
     if (!source.filter(next)) {
       throw new PsrpcException(PsrpcCode.UNIMPLEMENTED, "this egress cannot leave participants out; pause it instead");
     }
-    log.info("{}: excluding {}", egressId, next.excluded());
+    log.info("{}: excluding {}, adding {}", egressId, next.excluded(), next.added());
     publishNote();
   }
 
@@ -125,6 +125,9 @@ final class EgressControls {
           : pauses.spans().isEmpty() ? "" : pauseSummary();
       if (!filter.excluded().isEmpty()) {
         note = (note.isEmpty() ? "" : note + "; ") + "excluding " + String.join(", ", filter.excluded());
+      }
+      if (!filter.added().isEmpty()) {
+        note = (note.isEmpty() ? "" : note + "; ") + "adding " + String.join(", ", filter.added());
       }
     }
     session.controlNote(note);

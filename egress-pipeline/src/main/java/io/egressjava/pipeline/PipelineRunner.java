@@ -121,7 +121,19 @@ public final class PipelineRunner implements EgressRunner {
       startGraph();
     }
     scheduleSessionLimit();
+    startLayout();
     source.start(receiver);
+  }
+
+  /**
+   * A JSON layout in the request (docs/consent.md) starts the egress paused, or with participants
+   * left out, before any media: nothing of them is ever recorded. The planner has validated it.
+   */
+  private void startLayout() {
+    String layout = plan.source().layout();
+    if (layout != null && layout.trim().startsWith("{")) {
+      control(LayoutControl.fromLayout(layout));
+    }
   }
 
   /** The transcode graph with the plan's outputs on it. */

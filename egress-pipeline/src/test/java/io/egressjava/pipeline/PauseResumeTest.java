@@ -109,6 +109,12 @@ class PauseResumeTest {
       });
     }
 
+    /** (Its pictures and sound belong to nobody: nothing to leave out.) */
+    @Override
+    public boolean filter(io.egressjava.core.media.TrackFilter filter) {
+      return true;
+    }
+
     @Override
     public void stop() {}
   }
@@ -118,13 +124,24 @@ class PauseResumeTest {
   /** A running egress of the driven source to a 320x240 MP4 {@code file} in {@code root}. */
   private record Started(DrivenSource source, PipelineRunner runner, EgressSession session, Path root) {
     static Started start(Path tmp, String egressId, String file) throws Exception {
-      Path root = Files.createDirectories(tmp.resolve("storage"));
-      EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
       var web = LivekitEgress.WebEgressRequest.newBuilder().setUrl("https://example.com/")
           .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(320).setHeight(240).setFramerate(FPS))
           .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(file));
-      EgressPlan plan = new EgressPlanner(config, Clock.systemUTC()).plan(StartEgressRequest.newBuilder()
-          .setEgressId(egressId).setWeb(web).build());
+      return start(tmp, StartEgressRequest.newBuilder().setEgressId(egressId).setWeb(web).build());
+    }
+
+    /** A room composite whose request gives {@code layout}. */
+    static Started startComposite(Path tmp, String egressId, String file, String layout) throws Exception {
+      var composite = LivekitEgress.RoomCompositeEgressRequest.newBuilder().setRoomName("room").setLayout(layout)
+          .setAdvanced(LivekitEgress.EncodingOptions.newBuilder().setWidth(320).setHeight(240).setFramerate(FPS))
+          .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(file));
+      return start(tmp, StartEgressRequest.newBuilder().setEgressId(egressId).setRoomComposite(composite).build());
+    }
+
+    static Started start(Path tmp, StartEgressRequest request) throws Exception {
+      Path root = Files.createDirectories(tmp.resolve("storage"));
+      EgressConfig config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nws_url: ws://h", Map.of()).config();
+      EgressPlan plan = new EgressPlanner(config, Clock.systemUTC()).plan(request);
       EgressSession session = new EgressSession(plan, Clock.systemUTC(), info -> { });
       DrivenSource source = new DrivenSource();
       PipelineRunner runner = new PipelineRunner(config, source, tmp.resolve("work"), root, Clock.systemUTC());
@@ -216,6 +233,26 @@ class PauseResumeTest {
     System.out.println("sync across a cut: " + sync);
     assertThat(sync.pairs()).hasSizeGreaterThanOrEqualTo(6);
     assertThat(sync.maxAbsOffset()).as("beep - flash, %s", sync).isLessThanOrEqualTo(0.005);
+  }
+
+  /**
+   * Consent before the first frame: a room composite asked for with a JSON layout that starts it
+   * paused records nothing until it is resumed; the page is given the layout's name.
+   */
+  @Test
+  void aJsonLayoutInTheRequestStartsItPaused(@TempDir Path tmp) throws Exception {
+    Started started = Started.startComposite(tmp, "EG_consent", "consent.mp4",
+        "{\"layout\":\"speaker\",\"paused\":true,\"exclude\":[\"carol\"]}");
+    assertThat(started.session().info().getDetails()).startsWith("paused (cut) since ").endsWith("; excluding identity:carol");
+    DrivenSource source = started.source();
+    source.push(0, 2 * FPS, true);
+    assertThat(started.runner().resume()).isTrue();
+    source.push(2 * FPS, 5 * FPS, false);
+    started.stopAndAwait();
+    Path mp4 = started.root().resolve("consent.mp4");
+    assertThat(Probe.info(mp4).get("format").get("duration").asDouble()).isCloseTo(3.0, within(0.1));
+    assertThat(secondsShown(mp4)).containsExactly(2, 3, 4);
+    assertThat(Probe.maxVolumeDb(mp4, 0, 3)).as("nothing from before the resume").isLessThan(-20);
   }
 
   @Test

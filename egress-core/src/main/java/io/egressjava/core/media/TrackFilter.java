@@ -10,27 +10,47 @@ import java.util.TreeSet;
  * identity:<participant identity>} (or the identity alone), {@code track:<track SID>}, {@code
  * kind:audio}, {@code kind:video}, {@code kind:screen_share} (a screen share's picture and sound).
  * An excluded track's sound is recorded as silence and its picture is not shown (black where it is
- * the only one, its tile gone in a composite). Immutable.
+ * the only one, its tile gone in a composite). Including what was not excluded adds it: an egress
+ * that mixes the sound of the tracks its request selected (v2 audio routes) then mixes that
+ * participant's or track's sound too. Immutable.
+ *
+ * @param excluded selectors left out
+ * @param added identity and track selectors included beyond the request's own selection
  */
-public record TrackFilter(Set<String> excluded) {
-  public static final TrackFilter NONE = new TrackFilter(Set.of());
+public record TrackFilter(Set<String> excluded, Set<String> added) {
+  public static final TrackFilter NONE = new TrackFilter(Set.of(), Set.of());
 
   public TrackFilter {
     excluded = Set.copyOf(excluded);
+    added = Set.copyOf(added);
   }
 
   /** Also leaves out {@code selectors}; throws IllegalArgumentException for one it cannot read. */
   public TrackFilter exclude(Collection<String> selectors) {
-    Set<String> next = new TreeSet<>(excluded);
-    selectors.forEach(s -> next.add(normalize(s)));
-    return new TrackFilter(next);
+    Set<String> out = new TreeSet<>(excluded);
+    Set<String> in = new TreeSet<>(added);
+    selectors.forEach(s -> {
+      String n = normalize(s);
+      out.add(n);
+      in.remove(n);
+    });
+    return new TrackFilter(out, in);
   }
 
-  /** Records {@code selectors} again (those that were left out). */
+  /**
+   * Records {@code selectors} again (those that were left out), or adds them (an identity or track
+   * that was not left out).
+   */
   public TrackFilter include(Collection<String> selectors) {
-    Set<String> next = new TreeSet<>(excluded);
-    selectors.forEach(s -> next.remove(normalize(s)));
-    return new TrackFilter(next);
+    Set<String> out = new TreeSet<>(excluded);
+    Set<String> in = new TreeSet<>(added);
+    selectors.forEach(s -> {
+      String n = normalize(s);
+      if (!out.remove(n) && !n.startsWith("kind:")) {
+        in.add(n);
+      }
+    });
+    return new TrackFilter(out, in);
   }
 
   /** Whether a track is recorded. */
@@ -40,6 +60,12 @@ public record TrackFilter(Set<String> excluded) {
     }
     return !(excluded.contains("identity:" + identity) || excluded.contains("track:" + trackSid)
         || excluded.contains(audio ? "kind:audio" : "kind:video") || (screenShare && excluded.contains("kind:screen_share")));
+  }
+
+  /** Whether a track was included by name beyond the request's selection (and is not left out). */
+  public boolean adds(String identity, String trackSid, boolean audio, boolean screenShare) {
+    return (added.contains("identity:" + identity) || added.contains("track:" + trackSid))
+        && allows(identity, trackSid, audio, screenShare);
   }
 
   /** A selector in its full form; throws IllegalArgumentException with why it cannot be read. */

@@ -4,7 +4,10 @@ import io.egressjava.api.compat.ProtocolCompat;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.StorageConfig;
 import io.egressjava.api.errors.EgressErrors;
+import io.egressjava.api.errors.EgressException;
+import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.lifecycle.LayoutControl;
 import io.egressjava.core.plan.EgressPlan.Audio;
 import io.egressjava.core.plan.EgressPlan.Naming;
 import io.egressjava.core.plan.EgressPlan.Source;
@@ -63,7 +66,7 @@ final class PlanDraft extends PlanCodecs {
         roomAudioToken = EgressToken.mint(config.apiKey(), config.apiSecret(), request.getEgressId() + "_audio",
             roomName, instant);
       }
-      webUrl = TemplateUrl.compose(baseUrl, layout, token, wsUrl,
+      webUrl = TemplateUrl.compose(baseUrl, layoutName(), token, wsUrl,
           roomAudioToken.isEmpty() ? Map.of() : Map.of("audio", "0"));
     }
     if (!passthrough) {
@@ -83,16 +86,28 @@ final class PlanDraft extends PlanCodecs {
         new Naming(identifier(), placeholders()), info.build());
   }
 
+  /**
+   * The page's layout name. A JSON layout (docs/consent.md) also says how the egress starts: paused,
+   * or with participants left out; the runner applies it before any media (Source.layout keeps it).
+   */
+  private String layoutName() {
+    try {
+      return LayoutControl.fromLayout(layout).layout();
+    } catch (IllegalArgumentException e) {
+      throw new EgressException(PsrpcCode.INVALID_ARGUMENT, "request has missing or invalid field: layout (" + e.getMessage() + ")");
+    }
+  }
+
   // ---- request types ------------------------------------------------------------------------
 
   void roomComposite(LivekitEgress.RoomCompositeEgressRequest r) {
     type = RequestType.ROOM_COMPOSITE;
     info.setRoomComposite(RequestRedaction.redact(r));
-    webSource = !(r.getAudioOnly() && r.getLayout().isEmpty() && r.getCustomBaseUrl().isEmpty());
+    layout = r.getLayout();
+    webSource = !(r.getAudioOnly() && layoutName().isEmpty() && r.getCustomBaseUrl().isEmpty());
     mixing = r.getAudioMixing();
     awaitStartSignal = true;
     roomName = r.getRoomName();
-    layout = r.getLayout();
     templateBase(r.getCustomBaseUrl());
     mediaFlags(r.getAudioOnly(), r.getVideoOnly());
     v1OptionsAndOutputs(r);
@@ -174,9 +189,9 @@ final class PlanDraft extends PlanCodecs {
       case TEMPLATE -> {
         LivekitEgress.TemplateSource t = r.getTemplate();
         type = RequestType.TEMPLATE;
-        webSource = !(t.getAudioOnly() && t.getLayout().isEmpty() && t.getCustomBaseUrl().isEmpty());
-        awaitStartSignal = true;
         layout = t.getLayout();
+        webSource = !(t.getAudioOnly() && layoutName().isEmpty() && t.getCustomBaseUrl().isEmpty());
+        awaitStartSignal = true;
         templateBase(t.getCustomBaseUrl());
         mediaFlags(t.getAudioOnly(), t.getVideoOnly());
       }

@@ -21,6 +21,21 @@ class TrackFilterTest {
     assertThat(back.excluded()).containsExactlyInAnyOrder("track:TR_b", "kind:screen_share");
   }
 
+  /** Including what was not left out adds it by name (identities and tracks; a kind is never added). */
+  @Test
+  void includingWhatWasNotLeftOutAddsIt() {
+    TrackFilter f = TrackFilter.NONE.exclude(List.of("carol")).include(List.of("carol", "dave", "track:TR_x", "kind:audio"));
+    assertThat(f.excluded()).isEmpty();
+    assertThat(f.added()).containsExactlyInAnyOrder("identity:dave", "track:TR_x");
+    assertThat(f.adds("dave", "TR_d", true, false)).isTrue();
+    assertThat(f.adds("carol", "TR_c", true, false)).as("carol was only taken back").isFalse();
+    assertThat(f.adds("erin", "TR_x", true, false)).isTrue();
+    TrackFilter out = f.exclude(List.of("dave"));
+    assertThat(out.added()).containsExactly("track:TR_x");
+    assertThat(out.adds("dave", "TR_d", true, false)).isFalse();
+    assertThat(f.exclude(List.of("kind:audio")).adds("erin", "TR_x", true, false)).as("left out wins").isFalse();
+  }
+
   @Test
   void unreadableSelectorsSayWhy() {
     assertThatThrownBy(() -> TrackFilter.normalize("kind:smell")).hasMessageContaining("kind must be audio, video or screen_share");

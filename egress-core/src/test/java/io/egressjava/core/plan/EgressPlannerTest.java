@@ -182,6 +182,22 @@ class EgressPlannerTest {
     assertThat(p.video().enabled()).isFalse();
   }
 
+  /** A JSON layout (docs/consent.md): the page gets its name, the runner the rest; a broken one is refused. */
+  @Test
+  void roomCompositeWithAJsonLayout() {
+    String layout = "{\"layout\":\"speaker\",\"paused\":true}";
+    EgressPlan p = plan(room(b -> b.setLayout(layout).addFileOutputs(mp4(""))));
+    assertThat(p.source().webUrl()).contains("layout=speaker&");
+    assertThat(p.source().layout()).isEqualTo(layout);
+    EgressPlan voice = plan(room(b -> b.setAudioOnly(true).setLayout("{\"paused\":true}")
+        .addFileOutputs(EncodedFileOutput.newBuilder().setFilepath("a/"))));
+    assertThat(voice.sourceType()).as("no layout name: no page").isEqualTo(LivekitEgress.EgressSourceType.EGRESS_SOURCE_TYPE_SDK);
+    fails(room(b -> b.setLayout("{\"paused\":\"yes\"}").addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: layout (layout field \"paused\" must be true or false, not \"yes\")");
+    fails(room(b -> b.setLayout("{\"exclude\":[\"kind:face\"]}").addFileOutputs(mp4(""))), INVALID,
+        "request has missing or invalid field: layout (kind must be audio, video or screen_share, not face)");
+  }
+
   @Test
   void roomCompositeInvalid() {
     fails(room(b -> b.setAudioOnly(true).setVideoOnly(true).addFileOutputs(mp4(""))), INVALID,

@@ -276,6 +276,15 @@ final class Shipped {
     return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 
+  /** A v2 StartEgress (JSON, as protobuf's JSON form), which the Kotlin SDK cannot send, through LiveKit's Python server SDK. */
+  static EgressInfo startV2(LiveKitRig rig, String json) throws Exception {
+    io.egressjava.testrig.PythonSdk.Answer a = io.egressjava.testrig.PythonSdk.egressApi(rig.livekit(), "start_egress", json);
+    assertThat(a.ok()).as("StartEgress: %s %s", a.twirpCode(), a.twirpMessage()).isTrue();
+    EgressInfo.Builder b = EgressInfo.newBuilder();
+    com.google.protobuf.util.JsonFormat.parser().ignoringUnknownFields().merge(a.json(), b);
+    return b.build();
+  }
+
   /** A LiveKit access token from the Kotlin SDK, for the control endpoint: roomRecord, or only roomJoin. */
   static String recordToken(String secret, boolean roomRecord, long ttlMillis) {
     var t = new io.livekit.server.AccessToken(io.egressjava.testrig.LiveKitServer.API_KEY, secret);

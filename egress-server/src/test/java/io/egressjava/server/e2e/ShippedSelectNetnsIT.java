@@ -3,6 +3,7 @@ package io.egressjava.server.e2e;
 import static io.egressjava.server.e2e.Shipped.assertComplete;
 import static io.egressjava.server.e2e.Shipped.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.egressjava.media.ffmpeg.Probe;
 import io.egressjava.testrig.LiveKitRig;
@@ -124,6 +125,118 @@ class ShippedSelectNetnsIT {
     } else {
       assertThat(tone).as("carol's tone while left out, %.2f–%.2f s", from, to).isLessThan(-60);
       assertThat(frames).allSatisfy(f -> assertThat(f.mean()).as("V at %.2f s", f.seconds()).isLessThan(134));
+    }
+  }
+
+  /**
+   * A v2 media egress mixing the sound its audio routes name (alice, bob): the routes are where it
+   * starts. Bob is left out over HTTP, then carol, whom no route names, is included and joins the
+   * mix within half a second (she is subscribed to then: measured 0.35 s to her first beep).
+   */
+  @Test
+  void v2MediaStartsFromItsRoutesAndTakesInWhoIsIncluded(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "select-v2";
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    try (PackagedServer server = new PackagedServer("shipped-select-v2", rig, tmp.resolve("server"), "", "");
+        PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "440", "--video", "none");
+        PythonPublisher bob = PythonPublisher.start(rig.livekit(), room, "bob", "--beep-hz", "1000", "--video", "none");
+        PythonPublisher carol = PythonPublisher.start(rig.livekit(), room, "carol", "--beep-hz", "3000", "--video", "none");
+        StatusWatch watch = new StatusWatch(client, room)) {
+      Shipped.awaitTracks(rig, room, 3);
+      EgressInfo started = Shipped.startV2(rig, "{\"room_name\": \"" + room + "\", \"media\": {\"audio\": {\"routes\": ["
+          + "{\"participant_identity\": \"alice\"}, {\"participant_identity\": \"bob\"}]}}, \"outputs\": [{\"file\": "
+          + "{\"file_type\": \"OGG\", \"filepath\": \"" + tmp.resolve("out/routes.ogg") + "\"}}]}");
+      String id = started.getEgressId();
+      watch.note(started);
+      Shipped.awaitActive(watch, id);
+      String token = "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000);
+      Thread.sleep(SPAN * 1000L);
+
+      double bobOut = System.currentTimeMillis() / 1e3;
+      HttpResponse<String> out = Shipped.control(server, "/egress/" + id + "/control", token, "{\"exclude\":[\"bob\"]}");
+      assertThat(out.statusCode()).as(out.body()).isEqualTo(202);
+      Ports.await(Duration.ofSeconds(5), "EgressInfo to say bob is left out",
+          () -> watch.info(id).getDetails().equals("excluding identity:bob"));
+      Thread.sleep(SPAN * 1000L);
+
+      double carolIn = System.currentTimeMillis() / 1e3;
+      HttpResponse<String> in = Shipped.control(server, "/egress/" + id + "/control", token, "{\"include\":[\"carol\"]}");
+      assertThat(in.statusCode()).as(in.body()).isEqualTo(202);
+      Ports.await(Duration.ofSeconds(5), "EgressInfo to say carol is added",
+          () -> watch.info(id).getDetails().equals("excluding identity:bob; adding identity:carol"));
+      Thread.sleep(SPAN * 1000L);
+      double stoppedAt = System.currentTimeMillis() / 1e3;
+      EgressInfo done = Shipped.stop(client, watch, id);
+      assertComplete(done);
+
+      Path ogg = Path.of(done.getFileResults(0).getLocation());
+      double start = done.getFileResults(0).getStartedAt() / 1e9;
+      double[][] spans = {{1, bobOut - start}, {bobOut - start + APPLIED_WITHIN, carolIn - start},
+          {carolIn - start + APPLIED_WITHIN, stoppedAt - start - 1}};
+      boolean[][] heard = {{true, true, false}, {true, false, false}, {true, false, true}}; // alice, bob, carol
+      // (carol at 3 kHz here: her 2 kHz beeps' onsets put −63 dBFS into bob's 1 kHz band once he was silent)
+      double[] hz = {440, 1000, 3000};
+      for (int i = 0; i < spans.length; i++) {
+        double from = spans[i][0];
+        double to = spans[i][1];
+        for (int who = 0; who < 3; who++) {
+          double db = Probe.meanVolumeDbAt(ogg, from, to - from, hz[who]);
+          System.out.printf("%.2f–%.2f s: %.0f Hz at %.1f dBFS%n", from, to, hz[who], db);
+          if (heard[i][who]) {
+            assertThat(db).as("%.0f Hz in %.2f–%.2f s", hz[who], from, to).isGreaterThan(-40);
+          } else {
+            assertThat(db).as("%.0f Hz in %.2f–%.2f s", hz[who], from, to).isLessThan(-60);
+          }
+        }
+      }
+      List<Double> carolBeeps = Shipped.beeps(ogg, 3000);
+      System.out.printf("carol included at %.2f s; her beeps from %s%n", carolIn - start, carolBeeps.stream().findFirst().orElse(-1.0));
+    }
+  }
+
+  /**
+   * Consent before the first frame: a room composite asked for with a JSON layout that starts it
+   * paused and without carol. Nothing is recorded until it is resumed over HTTP; from then on alice
+   * is heard and carol neither heard nor seen (the page was told before it showed her).
+   */
+  @Test
+  void roomCompositeStartsPausedAndWithoutCarol(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "select-start";
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    try (PackagedServer server = new PackagedServer("shipped-select-start", rig, tmp.resolve("server"), "", "");
+        PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "440");
+        PythonPublisher carol = PythonPublisher.start(rig.livekit(), room, "carol", "--beep-hz", "" + CAROL_HZ, "--tint", "90,200");
+        StatusWatch watch = new StatusWatch(client, room)) {
+      Shipped.awaitTracks(rig, room, 4);
+      EgressInfo started = ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/consent.mp4").toString()).build(), null, null, null),
+          "{\"layout\":\"grid\",\"paused\":true,\"exclude\":[\"carol\"]}", null, LivekitEgress.EncodingOptions.newBuilder()
+          .setWidth(640).setHeight(360).setFramerate(25).setVideoBitrate(1000).build(), false, false, "",
+          io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+      String id = started.getEgressId();
+      watch.note(started);
+      Shipped.awaitActive(watch, id);
+      assertThat(watch.info(id).getDetails()).matches("paused \\(cut\\) since .*; excluding identity:carol");
+      Thread.sleep(4000);
+      double resumedAt = System.currentTimeMillis() / 1e3;
+      HttpResponse<String> resumed = Shipped.control(server, "/egress/" + id + "/resume",
+          "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000), null);
+      assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
+      Thread.sleep(6000);
+      double stoppedAt = System.currentTimeMillis() / 1e3;
+      EgressInfo done = Shipped.stop(client, watch, id);
+      assertComplete(done);
+
+      Path mp4 = Path.of(done.getFileResults(0).getLocation());
+      double probed = Shipped.probedSeconds(mp4);
+      System.out.printf("file %.2f s; resumed %.2f s before the stop%n", probed, stoppedAt - resumedAt);
+      assertThat(probed).as("only what came after the resume").isCloseTo(stoppedAt - resumedAt, within(0.5));
+      assertThat(Probe.meanVolumeDbAt(mp4, 0.5, probed - 1, 440)).as("alice's tone").isGreaterThan(-40);
+      assertThat(Probe.meanVolumeDbAt(mp4, 0, probed, CAROL_HZ)).as("carol's tone").isLessThan(-60);
+      assertThat(Probe.planePerFrame(mp4, null, "VAVG")).isNotEmpty()
+          .allSatisfy(f -> assertThat(f.mean()).as("V at %.2f s", f.seconds()).isLessThan(134));
     }
   }
 }

@@ -5,13 +5,11 @@ import static io.egressjava.server.e2e.Shipped.assertReportedDuration;
 import static io.egressjava.server.e2e.Shipped.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.util.JsonFormat;
 import io.egressjava.server.BrowserPublisher;
 import io.egressjava.source.browser.TestPages;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.LiveKitServer;
 import io.egressjava.testrig.PythonPublisher;
-import io.egressjava.testrig.PythonSdk;
 import io.egressjava.testrig.S3ProxyServer;
 import io.egressjava.webrtc.publisher.PublisherToken;
 import java.nio.file.Files;
@@ -59,14 +57,6 @@ class ShippedV2NetnsIT {
         + "\", \"region\": \"us-east-1\", \"force_path_style\": true}}";
   }
 
-  private static EgressInfo start(LiveKitRig rig, String json) throws Exception {
-    PythonSdk.Answer a = PythonSdk.egressApi(rig.livekit(), "start_egress", json);
-    assertThat(a.ok()).as("StartEgress: %s %s", a.twirpCode(), a.twirpMessage()).isTrue();
-    EgressInfo.Builder b = EgressInfo.newBuilder();
-    JsonFormat.parser().ignoringUnknownFields().merge(a.json(), b);
-    return b.build();
-  }
-
   /** Records for {@code seconds}, stops, and returns the final info (statuses checked on the way). */
   private static EgressInfo record(LiveKitRig rig, String room, EgressInfo started, int seconds) throws Exception {
     var client = Shipped.egressClient(rig);
@@ -87,7 +77,7 @@ class ShippedV2NetnsIT {
     Shipped.createRoom(rig, room);
     try (PythonPublisher gina = PythonPublisher.start(rig.livekit(), room, "gina")) {
       Shipped.awaitTracks(rig, room, 2);
-      EgressInfo started = start(rig, "{\"room_name\": \"" + room + "\", \"template\": {\"layout\": \"speaker\"},"
+      EgressInfo started = Shipped.startV2(rig, "{\"room_name\": \"" + room + "\", \"template\": {\"layout\": \"speaker\"},"
           + " \"advanced\": {\"width\": 640, \"height\": 360, \"framerate\": 30},"
           + " \"outputs\": [{\"file\": {\"filepath\": \"v2/{room_name}.mp4\"}, \"storage\": " + s3Json() + "}]}");
       EgressInfo done = record(rig, room, started, 12);
@@ -105,7 +95,7 @@ class ShippedV2NetnsIT {
     server(rig, tmp.resolve("server"));
     try (TestPages pages = new TestPages()) {
       Path local = tmp.resolve("out/v2-web.mp4");
-      EgressInfo started = start(rig, "{\"web\": {\"url\": \"" + pages.url("/pattern.html") + "\"},"
+      EgressInfo started = Shipped.startV2(rig, "{\"web\": {\"url\": \"" + pages.url("/pattern.html") + "\"},"
           + " \"advanced\": {\"width\": 640, \"height\": 360},"
           + " \"outputs\": [{\"file\": {\"filepath\": \"" + local + "\"}}]}");
       EgressInfo done = record(rig, "", started, 8);
@@ -126,7 +116,7 @@ class ShippedV2NetnsIT {
     try (BrowserPublisher web = BrowserPublisher.start(rig.livekit().wsUrl(),
         PublisherToken.mint(LiveKitServer.API_KEY, LiveKitServer.API_SECRET, "helen", room))) {
       Shipped.awaitTracks(rig, room, 2);
-      EgressInfo started = start(rig, "{\"room_name\": \"" + room + "\", \"media\": {\"participant_video\": {\"identity\": \"helen\"},"
+      EgressInfo started = Shipped.startV2(rig, "{\"room_name\": \"" + room + "\", \"media\": {\"participant_video\": {\"identity\": \"helen\"},"
           + " \"audio\": {\"routes\": [{\"participant_identity\": \"helen\"}]}},"
           + " \"advanced\": {\"width\": 640, \"height\": 360, \"framerate\": 30},"
           + " \"outputs\": [{\"file\": {\"filepath\": \"v2/media-{room_name}.mp4\"}, \"storage\": " + s3Json() + "}]}");

@@ -45,6 +45,8 @@ public final class BrowserSource implements MediaSource {
   private VirtualDisplay display;
   private SoundServer.Sink sink;
   private ChromeSession chrome;
+  /** Who is left out, kept for the page (under this). */
+  private io.egressjava.core.media.TrackFilter filter = io.egressjava.core.media.TrackFilter.NONE;
   private DeviceCapture capture;
 
   public BrowserSource(EgressPlan plan, BrowserEnvironment env, boolean sandbox, boolean insecure) {
@@ -81,16 +83,22 @@ public final class BrowserSource implements MediaSource {
   /**
    * The built-in templates hide left-out participants' tiles (and mute their sound when the page
    * plays it) through {@code window.egressFilter}; a custom page that defines none is not changed.
+   * Before the page is open the filter is kept, and given to the page as it opens.
    */
   @Override
   public boolean filter(io.egressjava.core.media.TrackFilter filter) {
     ChromeSession ch;
     synchronized (this) {
+      this.filter = filter;
       ch = chrome;
     }
-    if (ch == null) {
-      return false;
+    if (ch != null) {
+      tellPage(ch, filter);
     }
+    return true;
+  }
+
+  private static void tellPage(ChromeSession ch, io.egressjava.core.media.TrackFilter filter) {
     String list;
     try {
       list = JSON.writeValueAsString(filter.excluded());
@@ -98,7 +106,6 @@ public final class BrowserSource implements MediaSource {
       throw new IllegalStateException(e);
     }
     ch.evaluate("window.egressFilter && window.egressFilter(" + list + ")");
-    return true;
   }
 
   @Override
@@ -138,11 +145,16 @@ public final class BrowserSource implements MediaSource {
       ChromeSession.Options options = new ChromeSession.Options(display.display(), env.sound().clientEnv(), sink.name(),
           e.width(), e.height(), env.profileDir(plan.egressId()), sandbox, insecure, chromeFlags);
       ChromeSession session = ChromeSession.open(options, plan.source().webUrl(), new PageEvents(), env.reaper());
+      io.egressjava.core.media.TrackFilter leftOut;
       synchronized (this) {
         chrome = session;
         if (stopped.get()) {
           return;
         }
+        leftOut = filter;
+      }
+      if (!leftOut.excluded().isEmpty()) {
+        tellPage(session, leftOut); // set before the page opened (a JSON layout in the request)
       }
       if (!plan.source().awaitStartSignal()) {
         beginCapture();

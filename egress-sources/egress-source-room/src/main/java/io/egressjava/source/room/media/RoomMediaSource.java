@@ -2,6 +2,7 @@ package io.egressjava.source.room.media;
 
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.lifecycle.DaemonThreads;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.media.TrackFilter;
@@ -56,11 +57,7 @@ public final class RoomMediaSource implements MediaSource {
   private final Object pushLock = new Object();
   private final AudioMixer mixer = new AudioMixer();
   private final LipSync lipSync = new LipSync();
-  private final java.util.concurrent.ExecutorService decoding = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "room-decode");
-    t.setDaemon(true);
-    return t;
-  });
+  private final java.util.concurrent.ExecutorService decoding = Executors.newSingleThreadExecutor(DaemonThreads.named("room-decode"));
   private volatile Receiver receiver;
   private volatile RoomSubscriber room;
   private volatile boolean stopped;
@@ -94,10 +91,14 @@ public final class RoomMediaSource implements MediaSource {
     this.localAddress = localAddress;
   }
 
-  /** From now on, frames of tracks it excludes are recorded as silence or black. */
+  /** From now on, frames of tracks it excludes are recorded as silence or black; sound it adds is subscribed to. */
   @Override
   public boolean filter(TrackFilter filter) {
     this.filter = filter;
+    RoomSubscriber r = room;
+    if (r != null && !filter.added().isEmpty()) {
+      r.participants().forEach(this::consider);
+    }
     return true;
   }
 
@@ -135,9 +136,7 @@ public final class RoomMediaSource implements MediaSource {
   @Override
   public void start(Receiver receiver) {
     this.receiver = receiver;
-    Thread t = new Thread(this::join, "room-source-" + plan.egressId());
-    t.setDaemon(true);
-    t.start();
+    DaemonThreads.start("room-source-" + plan.egressId(), this::join);
   }
 
   private void join() {
@@ -145,11 +144,7 @@ public final class RoomMediaSource implements MediaSource {
       room = RoomSubscriber.join(plan.wsUrl(), token, new Events(), localAddress, JOIN_TIMEOUT);
       room.participants().forEach(this::consider);
       if (selection.mixesAudio()) {
-        mixTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread m = new Thread(r, "room-mix-" + plan.egressId());
-          m.setDaemon(true);
-          return m;
-        });
+        mixTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("room-mix-" + plan.egressId()));
         mixTimer.scheduleAtFixedRate(this::mixTick, 20, 20, TimeUnit.MILLISECONDS);
       }
     } catch (IOException | RuntimeException e) {
@@ -165,7 +160,7 @@ public final class RoomMediaSource implements MediaSource {
     if (r == null || stopped) {
       return;
     }
-    for (TrackSelection.Pick pick : selection.pick(p)) {
+    for (TrackSelection.Pick pick : selection.pick(p, filter)) {
       if (tracks.containsKey(pick.track().getSid()) || ended.contains(pick.track().getSid())) {
         continue;
       }

@@ -1,5 +1,6 @@
 package io.egressjava.source.room.media;
 
+import io.egressjava.core.media.TrackFilter;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.RequestType;
 import java.util.ArrayList;
@@ -51,12 +52,21 @@ public final class TrackSelection {
 
   /** The tracks of {@code participant} this egress wants. */
   public List<Pick> pick(LivekitModels.ParticipantInfo participant) {
+    return pick(participant, TrackFilter.NONE);
+  }
+
+  /**
+   * The tracks of {@code participant} this egress wants, with the sound {@code filter} adds by name
+   * where the egress mixes its sound (a v2 request's routes are where it starts, not a limit).
+   */
+  public List<Pick> pick(LivekitModels.ParticipantInfo participant, TrackFilter filter) {
     List<Pick> out = new ArrayList<>();
     if (participant.getPermission().getHidden() || participant.getPermission().getRecorder()) {
       return out; // other egresses and hidden observers are not part of the room's media
     }
     for (LivekitModels.TrackInfo t : participant.getTracksList()) {
-      if (wants(participant, t)) {
+      if (wants(participant, t) || (t.getType() == TrackType.AUDIO && mixesAudio()
+          && filter.adds(participant.getIdentity(), t.getSid(), true, t.getSource() == TrackSource.SCREEN_SHARE_AUDIO))) {
         out.add(new Pick(participant.getSid(), participant.getIdentity(), t));
       }
     }

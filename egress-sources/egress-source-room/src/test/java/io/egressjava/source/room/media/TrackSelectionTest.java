@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.egressjava.api.compat.ProtocolCompat;
 import io.egressjava.api.config.EgressConfigLoader;
 import io.egressjava.api.rpc.StartEgressRequest;
+import io.egressjava.core.media.TrackFilter;
 import io.egressjava.core.plan.EgressPlanner;
 import java.time.Clock;
 import java.util.List;
@@ -68,5 +69,26 @@ class TrackSelectionTest {
         .setAudio(ProtocolCompat.audioConfig(true, List.of())));
     assertThat(picked(all, human)).containsExactly("TR_cam", "TR_mic");
     assertThat(all.mixesAudio()).isTrue();
+  }
+
+  /** The routes are where a mixing egress starts: sound included by name later is picked too; a followed one is not. */
+  @Test
+  void soundIncludedByNameJoinsTheRoutedMix() {
+    TrackSelection agents = media(LivekitEgress.MediaSource.newBuilder().setVideoTrackId("TR_cam")
+        .setAudio(ProtocolCompat.audioConfig(false, List.of(LivekitEgress.AudioRoute.newBuilder()
+            .setParticipantKind(LivekitModels.ParticipantInfo.Kind.AGENT).build()))));
+    var human = participant("human", LivekitModels.ParticipantInfo.Kind.STANDARD, track("TR_cam", TrackType.VIDEO, TrackSource.CAMERA),
+        track("TR_mic", TrackType.AUDIO, TrackSource.MICROPHONE));
+    var other = participant("other", LivekitModels.ParticipantInfo.Kind.STANDARD, track("TR_cam2", TrackType.VIDEO, TrackSource.CAMERA),
+        track("TR_mic2", TrackType.AUDIO, TrackSource.MICROPHONE));
+    TrackFilter withHuman = TrackFilter.NONE.include(List.of("human"));
+    assertThat(agents.pick(human, withHuman)).extracting(x -> x.track().getSid()).containsExactly("TR_cam", "TR_mic");
+    assertThat(agents.pick(other, withHuman)).as("only the one named").isEmpty();
+    assertThat(agents.pick(human, withHuman.exclude(List.of("human")))).extracting(x -> x.track().getSid()).containsExactly("TR_cam");
+
+    TrackSelection followed = media(LivekitEgress.MediaSource.newBuilder()
+        .setParticipantVideo(LivekitEgress.ParticipantVideo.newBuilder().setIdentity("alice"))
+        .setAudio(ProtocolCompat.audioConfig(false, List.of(LivekitEgress.AudioRoute.newBuilder().setParticipantIdentity("alice").build()))));
+    assertThat(followed.pick(human, withHuman)).as("one sound followed closely: nothing to mix into").isEmpty();
   }
 }
