@@ -31,7 +31,8 @@ import livekit.LivekitEgress.EgressStatus;
  * captures and encodes with x264) over a measured window, split into the egress JVM (capture,
  * scale, encode, mux), Chrome, Xvfb and PulseAudio; then, for a peer in the same run, the ffmpeg CLI
  * captures and encodes the same display and sink with the same settings for the same time next to
- * our pipeline, and the two capture+encode costs are compared.
+ * our pipeline, and the two capture+encode costs are compared. Last, the same room composed without
+ * a browser ({@code room_composite_renderer: native}), and the ratio of the two renderers' totals.
  *
  * <p>Args: media dir (red.ivf, blue.ivf, tone.ogg), seconds, work dir. Run inside scripts/netns.sh.
  */
@@ -49,12 +50,51 @@ public final class RoomCompositeBench {
           FilePublisher red = FilePublisher.start(livekit, "bench", "red", false, media.resolve("red.ivf"),
               media.resolve("tone.ogg"));
           FilePublisher blue = FilePublisher.start(livekit, "bench", "blue", false, media.resolve("blue.ivf"))) {
-        run(config, work, seconds);
+        double chromeCores = run(config, work, seconds);
+        EgressConfig nativeConfig = EgressConfigLoader.fromYaml(String.join("\n", "api_key: " + LiveKitServer.API_KEY,
+            "api_secret: " + LiveKitServer.API_SECRET, "ws_url: " + livekit.wsUrl(), "room_composite_renderer: native"),
+            Map.of()).config();
+        double nativeCores = runNative(nativeConfig, work, seconds);
+        System.out.printf("native / Chrome (total cores): %.2f / %.2f = %.2fx%n", nativeCores, chromeCores,
+            nativeCores / chromeCores);
       }
     }
   }
 
-  private static void run(EgressConfig config, Path work, int seconds) throws Exception {
+  /**
+   * The same room composed without a browser (room_composite_renderer: native): decoding both
+   * publishers, composing the grid, mixing the sound and encoding all happen in the egress JVM.
+   */
+  private static double runNative(EgressConfig config, Path work, int seconds) throws Exception {
+    var request = LivekitEgress.RoomCompositeEgressRequest.newBuilder().setRoomName("bench").setLayout("grid")
+        .setPreset(LivekitEgress.EncodingOptionsPreset.H264_720P_30)
+        .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(work.resolve("native.mp4").toString()));
+    EgressPlan plan = new EgressPlanner(config, Clock.systemUTC())
+        .plan(StartEgressRequest.newBuilder().setEgressId("EG_native").setRoomComposite(request).build());
+    EgressSession session = new EgressSession(plan, Clock.systemUTC(), i -> { });
+    var source = new io.egressjava.source.room.composite.NativeComposites()
+        .create(plan, new io.egressjava.core.media.SourceProvider.Context(config, work, false));
+    PipelineRunner runner = new PipelineRunner(config, source, work.resolve("native"), Path.of("/"), Clock.systemUTC());
+    runner.start(plan, session);
+    Ports.await(Duration.ofSeconds(60), "the native composite to record", () -> session.info().getStatus() == EgressStatus.EGRESS_ACTIVE);
+    Thread.sleep(3_000);
+    long self = ProcessHandle.current().pid();
+    double before = ProcCpu.seconds(self);
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double cores = (ProcCpu.seconds(self) - before) / wall;
+    System.out.printf("native composite, same room and settings, %.0f s:%n  %-40s %.2f cores%n", wall,
+        "egress JVM (decode+compose+mix+x264+mux)", cores);
+    session.ending(EgressSession.STOP_EGRESS_API);
+    runner.stop();
+    Ports.await(Duration.ofSeconds(60), "the native egress to finish", session::isFinished);
+    System.out.println("native egress " + session.info().getStatus() + ", file " + Files.size(work.resolve("native.mp4")) + " bytes");
+    return cores;
+  }
+
+  /** The Chrome composite; returns its total cores (JVM, Chrome, Xvfb, PulseAudio). */
+  private static double run(EgressConfig config, Path work, int seconds) throws Exception {
     var request = LivekitEgress.RoomCompositeEgressRequest.newBuilder().setRoomName("bench").setLayout("grid")
         .setPreset(LivekitEgress.EncodingOptionsPreset.H264_720P_30)
         .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(work.resolve("composite.mp4").toString()));
@@ -121,6 +161,7 @@ public final class RoomCompositeBench {
     runner.stop();
     Ports.await(Duration.ofSeconds(60), "the egress to finish", session::isFinished);
     System.out.println("egress " + session.info().getStatus() + ", file " + Files.size(work.resolve("composite.mp4")) + " bytes");
+    return total;
   }
 
   private static Set<Long> descendants(String... commands) {

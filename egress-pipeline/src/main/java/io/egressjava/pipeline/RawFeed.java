@@ -149,7 +149,8 @@ final class RawFeed {
     }
     if (graph.audioEncoder() != null) {
       log.info("{}: audio {} s, of it {} s silence filled in; {} s came too late and were dropped", plan.egressId(),
-          seconds(audioTimeline.seconds()), seconds(audioTimeline.silenceWritten()), seconds(audioTimeline.dropped()));
+          seconds(audioTimeline.seconds()), seconds((double) audioTimeline.silenceWritten() / AudioTimeline.RATE),
+          seconds((double) audioTimeline.dropped() / AudioTimeline.RATE)); // (counted in samples)
     }
     close();
   }

@@ -30,6 +30,8 @@ final class RoomRoster {
   /** Our own participant: its updates carry what UpdateLayout sets, not a room member's. */
   private volatile String selfSid = "";
   private volatile String selfMetadata = "";
+  /** Active speakers by participant SID: their audio levels (0–1). */
+  private final Map<String, Float> speakerLevels = new ConcurrentHashMap<>();
 
   RoomRoster(RoomSubscriber.Listener listener) {
     this.listener = listener;
@@ -52,11 +54,31 @@ final class RoomRoster {
       case LEAVE -> onLeave(r.getLeave());
       case SUBSCRIPTION_RESPONSE -> listener.onSubscriptionFailed(r.getSubscriptionResponse().getTrackSid(),
           r.getSubscriptionResponse().getErr().name());
+      case SPEAKERS_CHANGED -> onSpeakers(r.getSpeakersChanged().getSpeakersList());
       default -> {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * The server sends only the speakers whose state changed (inactive ones leave the set); the
+   * listener gets the whole set, loudest first, by identity.
+   */
+  private void onSpeakers(List<LivekitModels.SpeakerInfo> changed) {
+    for (LivekitModels.SpeakerInfo s : changed) {
+      if (s.getActive()) {
+        speakerLevels.put(s.getSid(), s.getLevel());
+      } else {
+        speakerLevels.remove(s.getSid());
+      }
+    }
+    List<String> loudestFirst = speakerLevels.entrySet().stream()
+        .sorted(Map.Entry.<String, Float>comparingByValue().reversed())
+        .map(e -> participantsBySid.get(e.getKey())).filter(java.util.Objects::nonNull)
+        .map(LivekitModels.ParticipantInfo::getIdentity).toList();
+    listener.onSpeakers(loudestFirst);
   }
 
   private void onLeave(LivekitRtc.LeaveRequest leave) {

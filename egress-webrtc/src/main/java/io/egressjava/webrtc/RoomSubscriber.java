@@ -80,6 +80,9 @@ public final class RoomSubscriber implements RoomConnection {
 
     /** The server could not subscribe us to a track. */
     default void onSubscriptionFailed(String trackSid, String error) {}
+
+    /** Who is speaking now, by participant identity, loudest first (empty when nobody is). */
+    default void onSpeakers(List<String> identities) {}
   }
 
   private final Listener listener;
@@ -225,6 +228,12 @@ public final class RoomSubscriber implements RoomConnection {
   @Override
   public List<LivekitModels.ParticipantInfo> participants() {
     return roster.participants();
+  }
+
+  /** Asks the SFU for the simulcast layer (or size) of a video track that fits {@code width}×{@code height}. */
+  public void preferSize(String trackSid, int width, int height) {
+    signal.send(SignalRequest.newBuilder().setTrackSetting(LivekitRtc.UpdateTrackSettings.newBuilder()
+        .addTrackSids(trackSid).setWidth(width).setHeight(height)).build());
   }
 
   @Override

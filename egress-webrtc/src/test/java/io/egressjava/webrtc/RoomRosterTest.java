@@ -56,6 +56,11 @@ class RoomRosterTest {
       public void onSubscriptionFailed(String trackSid, String error) {
         events.add("subscription failed " + trackSid + ": " + error);
       }
+
+      @Override
+      public void onSpeakers(List<String> identities) {
+        events.add("speakers " + identities);
+      }
     });
   }
 
@@ -82,6 +87,26 @@ class RoomRosterTest {
   private static SignalResponse leave(LivekitModels.DisconnectReason reason, LivekitRtc.LeaveRequest.Action action) {
     return SignalResponse.newBuilder().setLeave(LivekitRtc.LeaveRequest.newBuilder().setReason(reason).setAction(action))
         .build();
+  }
+
+  private static SignalResponse speakers(LivekitModels.SpeakerInfo... changed) {
+    return SignalResponse.newBuilder().setSpeakersChanged(LivekitRtc.SpeakersChanged.newBuilder().addAllSpeakers(List.of(changed)))
+        .build();
+  }
+
+  private static LivekitModels.SpeakerInfo speaker(String sid, float level, boolean active) {
+    return LivekitModels.SpeakerInfo.newBuilder().setSid(sid).setLevel(level).setActive(active).build();
+  }
+
+  /** The server sends the speakers that changed; the egress gets everyone speaking, loudest first. */
+  @Test
+  void speakersAreKeptFromTheChangesTheServerSends() {
+    roster.onSignal(join(alice(1), ParticipantInfo.newBuilder().setSid("PA_bob").setIdentity("bob").setVersion(1).build()));
+    roster.onSignal(speakers(speaker("PA_alice", 0.3f, true)));
+    roster.onSignal(speakers(speaker("PA_bob", 0.6f, true)));
+    roster.onSignal(speakers(speaker("PA_bob", 0f, false)));
+    roster.onSignal(speakers(speaker("PA_alice", 0f, false), speaker("PA_unknown", 0.9f, true)));
+    assertThat(events).containsExactly("speakers [alice]", "speakers [bob, alice]", "speakers [alice]", "speakers []");
   }
 
   @Test

@@ -43,6 +43,8 @@ public record EgressPlan(
   /**
    * What to capture: a web page, or tracks of a room. Unused fields are empty.
    *
+   * @param builtInLayout a room composite on a built-in layout (not a custom page): it can be composed
+   *     without a browser ({@code room_composite_renderer: native})
    * @param roomAudioToken for a room composite on the built-in templates: the join token of the
    *     participant that mixes the room's sound beside the page (which then plays none); empty when
    *     the sound is the page's
@@ -59,7 +61,8 @@ public record EgressPlan(
       boolean captureAllAudio,
       List<LivekitEgress.AudioRoute> audioRoutes,
       LivekitEgress.AudioMixing audioMixing,
-      String roomAudioToken) {
+      String roomAudioToken,
+      boolean builtInLayout) {
 
     /** Whether the room's sound is mixed from its tracks rather than captured from the page. */
     public boolean mixesRoomAudio() {

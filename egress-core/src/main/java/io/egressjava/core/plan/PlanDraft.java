@@ -78,7 +78,8 @@ final class PlanDraft extends PlanCodecs {
     boolean manifest = !allManifestsDisabled || config.backup() != null;
     return new EgressPlan(request.getEgressId(), request.getRoomId(), roomName, type, sourceType, retry(), token, wsUrl,
         new Source(webUrl, layout, awaitStartSignal, trackId, audioTrackId, videoTrackId, identity, screenShare,
-            captureAllAudio, routes, mixing, roomAudioToken),
+            captureAllAudio, routes, mixing, roomAudioToken,
+            webSource && (type == RequestType.ROOM_COMPOSITE || type == RequestType.TEMPLATE) && !customTemplate),
         passthrough,
         new Audio(audioEnabled, audioTranscode, audioEnabled && !passthrough ? audioCodec : null),
         new Video(videoEnabled, videoDecode, videoEnabled && !passthrough ? videoCodec : null),

@@ -147,6 +147,19 @@ class EgressPlannerTest {
         .hasMessageContaining("room_composite_audio");
   }
 
+  /** room_composite_renderer: native composes a room composite on a built-in layout; a custom page stays Chrome's. */
+  @Test
+  void nativeRendererForBuiltInLayouts() {
+    EgressConfig nat = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\nroom_composite_renderer: native\n");
+    assertThat(nat.nativeRoomComposite()).isTrue();
+    assertThat(config("api_key: k\napi_secret: s\n").nativeRoomComposite()).as("Chrome by default").isFalse();
+    assertThatThrownBy(() -> config("api_key: k\napi_secret: s\nroom_composite_renderer: gpu\n"))
+        .hasMessageContaining("room_composite_renderer");
+    assertThat(plan(nat, room(b -> b.setLayout("speaker").addFileOutputs(mp4("")))).source().builtInLayout()).isTrue();
+    assertThat(plan(nat, room(b -> b.setLayout("grid").setCustomBaseUrl("http://127.0.0.1:1/").addFileOutputs(mp4(""))))
+        .source().builtInLayout()).isFalse();
+  }
+
   @Test
   void roomCompositeToMp4() {
     EgressPlan p = plan(room(b -> b.setLayout("grid").addFileOutputs(mp4(""))));

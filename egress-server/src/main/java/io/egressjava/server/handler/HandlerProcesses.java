@@ -103,7 +103,9 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
 
   @Override
   public EgressRunner create(EgressPlan plan, StartEgressRequest request) {
-    boolean ownProcess = plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB;
+    // a browser gets a process of its own; a composite without one shares handlers as the SDK egresses do
+    boolean ownProcess = plan.sourceType() == EgressSourceType.EGRESS_SOURCE_TYPE_WEB
+        && !io.egressjava.source.room.composite.NativeComposites.takes(config, plan);
     if (ownProcess) {
       sharedBrowser();
     }

@@ -1,0 +1,159 @@
+package io.egressjava.media.ffmpeg;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * One output picture made of several: each tile's latest picture scaled straight into its box of
+ * an I420 canvas (no intermediate copy). {@code cover} fills the box and crops what overflows, as
+ * the templates show cameras; otherwise the picture is fitted whole with background bars, as they
+ * show screen shares. Not thread-safe; the canvas is reused (owned here).
+ */
+public final class Compositor implements AutoCloseable {
+  private final int width;
+  private final int height;
+  private final int[] background;
+  private final AVFrame canvas;
+  private final Map<String, Scaling> scalings = new HashMap<>();
+
+  /** How one tile's pictures are scaled into its box, kept while the sizes stay. */
+  private record Scaling(int srcW, int srcH, int format, int cropX, int cropY, int cropW, int cropH, int dstW, int dstH,
+      SwsContext context) {}
+
+  /** @param background limited-range Y, U, V of what no tile covers */
+  public Compositor(int width, int height, int[] background) {
+    Ffmpeg.load();
+    this.width = width;
+    this.height = height;
+    this.background = background.clone();
+    this.canvas = VideoScaler.i420(width, height);
+  }
+
+  /** Black, as the dark templates. */
+  public static int[] black() {
+    return new int[] {16, 128, 128};
+  }
+
+  /** The light templates' #eee. */
+  public static int[] light() {
+    return new int[] {221, 128, 128};
+  }
+
+  /** Starts a new picture: all background. */
+  public void clear() {
+    Ffmpeg.check(av_frame_make_writable(canvas), "av_frame_make_writable");
+    fill(0, 0, width, height);
+  }
+
+  /** Draws {@code picture} (tile {@code key}) into the box at x, y of w × h. */
+  public void draw(String key, AVFrame picture, int x, int y, int w, int h, boolean cover) {
+    x = Math.max(0, x) & ~1;
+    y = Math.max(0, y) & ~1;
+    w = Math.min(w, width - x) & ~1;
+    h = Math.min(h, height - y) & ~1;
+    if (w <= 0 || h <= 0) {
+      return;
+    }
+    Scaling s = scaling(key, picture, w, h, cover);
+    int dx = x + (w - s.dstW()) / 2 & ~1;
+    int dy = y + (h - s.dstH()) / 2 & ~1;
+    if (s.dstW() < w || s.dstH() < h) {
+      fill(x, y, w, h); // the bars of a fitted picture
+    }
+    PointerPointer<?> src = new PointerPointer<>(3);
+    int[] srcStrides = {picture.linesize(0), picture.linesize(1), picture.linesize(2)};
+    src.put(0, picture.data(0).position(0).getPointer((long) s.cropY() * srcStrides[0] + s.cropX()));
+    src.put(1, picture.data(1).position(0).getPointer((long) (s.cropY() / 2) * srcStrides[1] + s.cropX() / 2));
+    src.put(2, picture.data(2).position(0).getPointer((long) (s.cropY() / 2) * srcStrides[2] + s.cropX() / 2));
+    PointerPointer<?> dst = new PointerPointer<>(3);
+    dst.put(0, canvas.data(0).position(0).getPointer((long) dy * canvas.linesize(0) + dx));
+    dst.put(1, canvas.data(1).position(0).getPointer((long) (dy / 2) * canvas.linesize(1) + dx / 2));
+    dst.put(2, canvas.data(2).position(0).getPointer((long) (dy / 2) * canvas.linesize(2) + dx / 2));
+    sws_scale(s.context(), src, picture.linesize(), 0, s.cropH(), dst, canvas.linesize());
+  }
+
+  private Scaling scaling(String key, AVFrame in, int boxW, int boxH, boolean cover) {
+    int srcW = in.width();
+    int srcH = in.height();
+    boolean planar420 = in.format() == AV_PIX_FMT_YUV420P || in.format() == AV_PIX_FMT_YUVJ420P;
+    int cropW = srcW;
+    int cropH = srcH;
+    int dstW = boxW;
+    int dstH = boxH;
+    if (cover && planar420) { // crop the source to the box's shape (offsets in whole chroma samples)
+      if ((long) srcW * boxH > (long) srcH * boxW) {
+        cropW = Math.min(srcW, (int) Math.round((double) srcH * boxW / boxH)) & ~1;
+      } else {
+        cropH = Math.min(srcH, (int) Math.round((double) srcW * boxH / boxW)) & ~1;
+      }
+    } else { // fit whole
+      double scale = Math.min((double) boxW / srcW, (double) boxH / srcH);
+      dstW = Math.min(boxW, (int) Math.round(srcW * scale) & ~1);
+      dstH = Math.min(boxH, (int) Math.round(srcH * scale) & ~1);
+    }
+    int cropX = (srcW - cropW) / 2 & ~1;
+    int cropY = (srcH - cropH) / 2 & ~1;
+    Scaling s = scalings.get(key);
+    if (s != null && s.srcW() == srcW && s.srcH() == srcH && s.format() == in.format() && s.cropW() == cropW
+        && s.cropH() == cropH && s.dstW() == dstW && s.dstH() == dstH) {
+      return s;
+    }
+    forget(key);
+    SwsContext context = sws_getContext(cropW, cropH, in.format(), dstW, dstH, AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null,
+        (DoublePointer) null);
+    if (context == null) {
+      throw new MediaException("sws_getContext " + cropW + "x" + cropH + " -> " + dstW + "x" + dstH);
+    }
+    s = new Scaling(srcW, srcH, in.format(), cropX, cropY, cropW, cropH, dstW, dstH, context);
+    scalings.put(key, s);
+    return s;
+  }
+
+  /** Frees what a tile that is gone held. */
+  public void forget(String key) {
+    Scaling s = scalings.remove(key);
+    if (s != null) {
+      sws_freeContext(s.context());
+    }
+  }
+
+  /** The composed picture (valid until the next {@link #clear}). */
+  public AVFrame frame() {
+    return canvas;
+  }
+
+  private void fill(int x, int y, int w, int h) {
+    for (int plane = 0; plane < 3; plane++) {
+      int px = plane == 0 ? x : x / 2;
+      int py = plane == 0 ? y : y / 2;
+      int pw = plane == 0 ? w : (w + 1) / 2;
+      int ph = plane == 0 ? h : (h + 1) / 2;
+      int stride = canvas.linesize(plane);
+      BytePointer data = canvas.data(plane);
+      for (int row = 0; row < ph; row++) {
+        data.position((long) (py + row) * stride + px).limit((long) (py + row) * stride + px + pw).fill(background[plane]);
+      }
+      data.position(0).limit(0);
+    }
+  }
+
+  @Override
+  public void close() {
+    scalings.keySet().stream().toList().forEach(this::forget);
+    av_frame_free(canvas);
+  }
+}

@@ -1,0 +1,82 @@
+package io.egressjava.server.e2e;
+
+import static io.egressjava.server.e2e.Shipped.assertComplete;
+import static io.egressjava.server.e2e.Shipped.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.egressjava.media.ffmpeg.Probe;
+import io.egressjava.testrig.LiveKitRig;
+import io.egressjava.testrig.PythonPublisher;
+import io.livekit.server.EgressServiceClient;
+import java.nio.file.Path;
+import java.util.List;
+import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A room composite without a browser ({@code room_composite_renderer: native}) from the packaged
+ * server: two Python-SDK publishers, alice red and beeping at 440 Hz, bob grey at 1 kHz, each
+ * flashing once a second. The grid puts alice (who joined first) on the left half and bob on the
+ * right; each half shows its publisher's colour, both tones are in the mix, and each tile's flashes
+ * meet its publisher's beeps.
+ */
+@ExtendWith(LiveKitRig.class)
+class ShippedNativeCompositeNetnsIT {
+
+  @Test
+  void gridOfTwoWithoutChrome(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "native-grid";
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    try (PackagedServer server = new PackagedServer("shipped-native", rig, tmp.resolve("server"), "",
+        "room_composite_renderer: native");
+        PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "440", "--tint", "90,200")) {
+      Shipped.awaitTracks(rig, room, 2);
+      try (PythonPublisher bob = PythonPublisher.start(rig.livekit(), room, "bob", "--beep-hz", "1000");
+          StatusWatch watch = new StatusWatch(client, room)) {
+        Shipped.awaitTracks(rig, room, 4);
+        long asked = System.nanoTime();
+        EgressInfo started = ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
+            LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/native.mp4").toString()).build(), null, null,
+            null), "grid", null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25)
+            .setVideoBitrate(1000).build(), false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+        String id = started.getEgressId();
+        watch.note(started);
+        Shipped.awaitActive(watch, id);
+        System.out.printf("request -> ACTIVE %.3f s%n", (System.nanoTime() - asked) / 1e9);
+        Thread.sleep(10_000);
+        double stoppedAt = System.currentTimeMillis() / 1e3;
+        EgressInfo done = Shipped.stop(client, watch, id);
+        assertComplete(done);
+
+        Path mp4 = Path.of(done.getFileResults(0).getLocation());
+        double start = done.getFileResults(0).getStartedAt() / 1e9;
+        double probed = Shipped.probedSeconds(mp4);
+        System.out.printf("file %.2f s, recorded %.2f s%n", probed, stoppedAt - start);
+        assertThat(probed).isCloseTo(stoppedAt - start, within(0.5));
+        assertThat(Shipped.codec(mp4, "video")).isEqualTo("h264");
+
+        // the grid: alice's red on the left half, bob's grey on the right, from the first second on
+        List<Probe.Luma> left = Probe.planePerFrame(mp4, "iw/2:ih:0:0", "VAVG");
+        List<Probe.Luma> right = Probe.planePerFrame(mp4, "iw/2:ih:iw/2:0", "VAVG");
+        long redLeft = left.stream().filter(f -> f.seconds() >= 1 && f.mean() > 138).count();
+        long framesLeft = left.stream().filter(f -> f.seconds() >= 1).count();
+        System.out.printf("left half red in %d of %d frames%n", redLeft, framesLeft);
+        assertThat(redLeft).as("alice's red on the left").isGreaterThan((long) (framesLeft * 0.8));
+        assertThat(right).filteredOn(f -> f.seconds() >= 1).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("right half V at %.2f s", f.seconds()).isLessThan(134));
+
+        assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 440)).as("alice's tone").isGreaterThan(-40);
+        assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 1000)).as("bob's tone").isGreaterThan(-40);
+        Shipped.assertInSync(Shipped.sync(mp4, "iw/2:ih:iw/2:0", 1000, 4), "bob's tile");
+        Shipped.assertInSync(Shipped.sync(mp4, "iw/2:ih:0:0", 440, 4), "alice's tile");
+        String log = java.nio.file.Files.readString(server.log());
+        assertThat(log).as("composed from the room's tracks").contains("subscribing to video").doesNotContain("capturing the page");
+      }
+    }
+  }
+}

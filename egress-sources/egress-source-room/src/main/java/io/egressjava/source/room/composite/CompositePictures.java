@@ -1,0 +1,379 @@
+package io.egressjava.source.room.composite;
+
+import io.egressjava.api.errors.PsrpcCode;
+import io.egressjava.api.errors.PsrpcException;
+import io.egressjava.core.lifecycle.DaemonThreads;
+import io.egressjava.core.lifecycle.LayoutControl;
+import io.egressjava.core.media.EncodedFrame;
+import io.egressjava.core.media.MediaSource;
+import io.egressjava.core.media.TrackFilter;
+import io.egressjava.core.plan.EgressPlan;
+import io.egressjava.core.plan.MediaCodec;
+import io.egressjava.media.ffmpeg.AvPicture;
+import io.egressjava.media.ffmpeg.Compositor;
+import io.egressjava.media.ffmpeg.VideoDecoder;
+import io.egressjava.templates.layout.Box;
+import io.egressjava.templates.layout.BuiltInLayouts;
+import io.egressjava.templates.layout.SpeakerFollower;
+import io.egressjava.templates.layout.Tile;
+import io.egressjava.webrtc.RoomSubscriber;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import livekit.LivekitModels;
+import livekit.LivekitModels.TrackSource;
+import livekit.LivekitModels.TrackType;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A room composite's pictures without a browser: joins as the egress's participant (so UpdateLayout
+ * reaches it), subscribes to every camera and screen share, decodes each, and at the output frame
+ * rate draws each one's latest picture into its box of the built-in layout ({@link
+ * BuiltInLayouts}: the templates' geometry; cameras cropped to fill, screen shares whole). Time zero
+ * is its first picture; the room's sound comes from a {@code RoomMediaSource} beside it, told that
+ * time zero.
+ */
+public final class CompositePictures implements MediaSource {
+  private static final Logger log = LoggerFactory.getLogger(CompositePictures.class);
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(20);
+  /** With nobody's picture yet, the recording starts anyway after this (an audio-only room, cameras off). */
+  private static final long START_WITHOUT_PICTURES_NANOS = 3_000_000_000L;
+
+  private final EgressPlan plan;
+  private final Map<String, TileState> tiles = new ConcurrentHashMap<>();
+  private final SpeakerFollower speakers = new SpeakerFollower();
+  private final ExecutorService decoding;
+  private final Object lock = new Object();
+  private volatile Receiver receiver;
+  private volatile RoomSubscriber room;
+  private volatile boolean stopped;
+  private volatile TrackFilter filter = TrackFilter.NONE;
+  private volatile String layout;
+  private volatile LongConsumer origin = nanos -> { };
+  private ScheduledExecutorService ticker;
+  private Compositor compositor;
+  private long joinedNanos;
+  private long originNanos;
+  private long joinCounter;
+
+  /** One participant's camera or screen share: its decoder and its latest picture (under lock). */
+  private static final class TileState {
+    final String sid;
+    final String identity;
+    final boolean screen;
+    final long joined;
+    final MediaCodec codec;
+    VideoDecoder decoder;
+    AVFrame latest;
+    int wantW;
+    int wantH;
+    boolean askedKeyFrame;
+    final long subscribedNanos = System.nanoTime();
+    boolean pictured;
+
+    TileState(String sid, String identity, boolean screen, long joined, MediaCodec codec) {
+      this.sid = sid;
+      this.identity = identity;
+      this.screen = screen;
+      this.joined = joined;
+      this.codec = codec;
+    }
+  }
+
+  public CompositePictures(EgressPlan plan) {
+    this.plan = plan;
+    this.layout = LayoutControl.fromLayout(plan.source().layout()).layout();
+    this.decoding = Executors.newSingleThreadExecutor(DaemonThreads.named("composite-decode-" + plan.egressId()));
+  }
+
+  /** Who learns time zero (the room's sound, on the same {@link System#nanoTime} clock); set before start. */
+  public void origin(LongConsumer origin) {
+    this.origin = origin;
+  }
+
+  @Override
+  public void start(Receiver receiver) {
+    this.receiver = receiver;
+    DaemonThreads.start("composite-join-" + plan.egressId(), this::join);
+  }
+
+  private void join() {
+    try {
+      room = RoomSubscriber.join(plan.wsUrl(), plan.token(), new Events(), null, JOIN_TIMEOUT);
+      joinedNanos = System.nanoTime();
+      room.participants().forEach(this::consider);
+      var e = plan.encoding();
+      synchronized (lock) {
+        if (stopped) {
+          return;
+        }
+        compositor = new Compositor(e.width(), e.height(), layout.endsWith("-light") ? Compositor.light() : Compositor.black());
+        ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("composite-" + plan.egressId()));
+        long period = Math.round(1e9 / e.framerate());
+        ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!stopped) {
+        receiver.failed(new PsrpcException(PsrpcCode.UNAVAILABLE, String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  /** Subscribes to the participant's cameras and screen shares not yet subscribed. */
+  private synchronized void consider(LivekitModels.ParticipantInfo p) {
+    RoomSubscriber r = room;
+    if (r == null || stopped || p.getPermission().getHidden() || p.getPermission().getRecorder()) {
+      return;
+    }
+    for (LivekitModels.TrackInfo t : p.getTracksList()) {
+      if (t.getType() != TrackType.VIDEO || tiles.containsKey(t.getSid())) {
+        continue;
+      }
+      MediaCodec codec = MediaCodec.ofMime(t.getMimeType());
+      if (codec == null) {
+        log.warn("{}: track {} has unsupported codec {}", plan.egressId(), t.getSid(), t.getMimeType());
+        continue;
+      }
+      long joined = (p.getJoinedAtMs() != 0 ? p.getJoinedAtMs() : p.getJoinedAt() * 1000) * 1000 + joinCounter++;
+      tiles.put(t.getSid(), new TileState(t.getSid(), p.getIdentity(), t.getSource() == TrackSource.SCREEN_SHARE, joined, codec));
+      log.info("{}: subscribing to video {} of {}", plan.egressId(), t.getSid(), p.getIdentity());
+      r.subscribe(t.getSid());
+    }
+  }
+
+  private final class Events implements RoomSubscriber.Listener {
+    @Override
+    public void onParticipant(LivekitModels.ParticipantInfo participant) {
+      if (participant.getState() != LivekitModels.ParticipantInfo.State.DISCONNECTED) {
+        consider(participant);
+      }
+    }
+
+    @Override
+    public void onFrame(String trackSid, String codecName, EncodedFrame frame) {
+      TileState s = tiles.get(trackSid);
+      if (s != null && !stopped) {
+        decoding.execute(() -> decode(s, frame));
+      }
+    }
+
+    @Override
+    public void onTrackEnded(String trackSid, String reason) {
+      TileState s = tiles.remove(trackSid);
+      if (s != null) {
+        log.info("{}: video {} ({})", plan.egressId(), trackSid, reason);
+        decoding.execute(() -> release(s));
+      }
+    }
+
+    @Override
+    public void onSpeakers(List<String> identities) {
+      speakers.update(identities, System.nanoTime());
+    }
+
+    @Override
+    public void onOwnMetadata(String metadata) {
+      try {
+        String next = LayoutControl.fromMetadata(metadata).layout();
+        if (!next.isEmpty()) {
+          layout = next;
+        }
+      } catch (IllegalArgumentException e) {
+        log.debug("{}: metadata without a layout: {}", plan.egressId(), e.getMessage());
+      }
+      if (!stopped) {
+        receiver.ownMetadata(metadata); // pause, resume, who is recorded: the runner's
+      }
+    }
+
+    @Override
+    public void onDisconnected(String reason) {
+      if (!stopped) {
+        receiver.ended();
+      }
+    }
+
+    @Override
+    public void onReplaced() {
+      if (!stopped) {
+        receiver.relinquished();
+      }
+    }
+
+    @Override
+    public void onConnectionLost(String reason) {
+      if (!stopped) {
+        receiver.failed(new PsrpcException(PsrpcCode.UNAVAILABLE, "recording ended early: connection to room failed"));
+      }
+    }
+  }
+
+  /** On the decoding thread: the tile's latest picture becomes this one. */
+  private void decode(TileState s, EncodedFrame frame) {
+    if (s.decoder == null) {
+      if (!frame.keyFrame()) {
+        RoomSubscriber r = room;
+        if (r != null && !s.askedKeyFrame) {
+          s.askedKeyFrame = true; // once: the publisher answers with one soon
+          r.requestKeyFrame(s.sid);
+        }
+        return;
+      }
+      s.decoder = new VideoDecoder(s.codec);
+    }
+    s.decoder.decode(frame.data(), frame.rtpTimestamp(), picture -> {
+      if (!s.pictured) {
+        s.pictured = true;
+        log.info("{}: first picture of {} ({}x{}) {} ms after subscribing", plan.egressId(), s.identity, picture.width(),
+            picture.height(), (System.nanoTime() - s.subscribedNanos) / 1_000_000);
+      }
+      AVFrame copy = org.bytedeco.ffmpeg.global.avutil.av_frame_clone(picture);
+      AVFrame old;
+      synchronized (lock) {
+        old = s.latest;
+        s.latest = copy;
+      }
+      if (old != null) {
+        org.bytedeco.ffmpeg.global.avutil.av_frame_free(old);
+      }
+    });
+  }
+
+  private void release(TileState s) {
+    synchronized (lock) {
+      if (s.latest != null) {
+        org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
+        s.latest = null;
+      }
+      if (compositor != null) {
+        compositor.forget(s.sid);
+      }
+    }
+    if (s.decoder != null) {
+      s.decoder.close();
+      s.decoder = null;
+    }
+  }
+
+  /** On the ticker: one output picture from every tile's latest. */
+  private void tick() {
+    try {
+      long now = System.nanoTime();
+      synchronized (lock) {
+        if (stopped) {
+          return;
+        }
+        List<TileState> showing = new ArrayList<>();
+        for (TileState s : tiles.values()) {
+          if (s.latest != null && filter.allows(s.identity, s.sid, false, s.screen)) {
+            showing.add(s);
+          }
+        }
+        if (originNanos == 0) {
+          if (showing.isEmpty() && now - joinedNanos < START_WITHOUT_PICTURES_NANOS) {
+            return;
+          }
+          originNanos = now;
+          log.info("{}: composing from {} ms after joining, {} picture(s)", plan.egressId(), (now - joinedNanos) / 1_000_000,
+              showing.size());
+          origin.accept(now);
+          receiver.flowing();
+        }
+        draw(showing, now);
+        receiver.video(AvPicture.of(compositor.frame()), (now - originNanos) / 1e9);
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: composing failed", plan.egressId(), e);
+      if (!stopped) {
+        receiver.failed(new PsrpcException(PsrpcCode.INTERNAL, "composing failed: " + e.getMessage()));
+      }
+    }
+  }
+
+  private void draw(List<TileState> showing, long now) {
+    var e = plan.encoding();
+    List<Tile> list = showing.stream().map(s -> new Tile(s.sid, s.identity, s.screen, s.joined)).toList();
+    String speaker = speakers.at(now);
+    String effective = BuiltInLayouts.effective(layout, list.stream().anyMatch(Tile::screen));
+    Map<String, Box> boxes = BuiltInLayouts.arrange(effective, list, speaker == null ? List.of() : List.of(speaker), e.width(),
+        e.height());
+    compositor.clear();
+    for (TileState s : showing) {
+      Box b = boxes.get(s.sid);
+      if (b == null) {
+        continue;
+      }
+      compositor.draw(s.sid, s.latest, b.x(), b.y(), b.w(), b.h(), !s.screen);
+      if (b.w() != s.wantW || b.h() != s.wantH) { // the simulcast layer that fits the box
+        s.wantW = b.w();
+        s.wantH = b.h();
+        RoomSubscriber r = room;
+        if (r != null) {
+          r.preferSize(s.sid, b.w(), b.h());
+        }
+      }
+    }
+  }
+
+  /** Left-out participants' tiles are not drawn; the others take their space. */
+  @Override
+  public boolean filter(TrackFilter filter) {
+    this.filter = filter;
+    return true;
+  }
+
+  @Override
+  public double clockSeconds() {
+    long o = originNanos;
+    return o == 0 ? Double.NaN : (System.nanoTime() - o) / 1e9;
+  }
+
+  @Override
+  public void requestKeyFrame() {
+    RoomSubscriber r = room;
+    if (r != null) {
+      tiles.keySet().forEach(r::requestKeyFrame);
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+    ScheduledExecutorService t;
+    synchronized (lock) {
+      t = ticker;
+    }
+    if (t != null) {
+      t.shutdown(); // a composition under way finishes (it may be inside the encoder)
+      try {
+        t.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    RoomSubscriber r = room;
+    if (r != null) {
+      r.close();
+    }
+    decoding.execute(() -> {
+      tiles.values().forEach(this::release);
+      synchronized (lock) {
+        if (compositor != null) {
+          compositor.close();
+          compositor = null;
+        }
+      }
+    });
+    decoding.shutdown();
+  }
+}
