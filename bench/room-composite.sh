@@ -7,7 +7,7 @@ seconds=${1:-60}
 source "$(dirname "$0")/common.sh"
 ffmpeg_bin=$("${jvm[@]}" io.egressjava.bench.BundledTool ffmpeg)
 export LD_LIBRARY_PATH=$(dirname "$ffmpeg_bin")
-length=$((seconds * 2 + 40))
+length=$((seconds * 3 + 60)) # Chrome, the peer, then the native renderer
 
 echo "making ${length} s of VP8 1280x720 30 fps 2 Mbps per publisher and a tone (setup, not measured)..."
 # textured, moving pictures (testsrc2 plus grain) so decoding and encoding cost what camera video costs

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * server: two Python-SDK publishers, alice red and beeping at 440 Hz, bob grey at 1 kHz, each
  * flashing once a second. The grid puts alice (who joined first) on the left half and bob on the
  * right; each half shows its publisher's colour, both tones are in the mix, and each tile's flashes
- * meet its publisher's beeps.
+ * meet its publisher's beeps. UpdateLayout then switches it to {@code speaker}, in the picture
+ * within half a second.
  */
 @ExtendWith(LiveKitRig.class)
 class ShippedNativeCompositeNetnsIT {
@@ -48,7 +49,10 @@ class ShippedNativeCompositeNetnsIT {
         watch.note(started);
         Shipped.awaitActive(watch, id);
         System.out.printf("request -> ACTIVE %.3f s%n", (System.nanoTime() - asked) / 1e9);
-        Thread.sleep(10_000);
+        Thread.sleep(7_000);
+        double switchedAt = System.currentTimeMillis() / 1e3;
+        ok(client.updateLayout(id, "speaker").execute());
+        Thread.sleep(5_000);
         double stoppedAt = System.currentTimeMillis() / 1e3;
         EgressInfo done = Shipped.stop(client, watch, id);
         assertComplete(done);
@@ -58,11 +62,16 @@ class ShippedNativeCompositeNetnsIT {
         double probed = Shipped.probedSeconds(mp4);
         System.out.printf("file %.2f s, recorded %.2f s%n", probed, stoppedAt - start);
         assertThat(probed).isCloseTo(stoppedAt - start, within(0.5));
+        assertThat(Probe.info(mp4).get("streams")).hasSize(2);
         assertThat(Shipped.codec(mp4, "video")).isEqualTo("h264");
 
-        // the grid: alice's red on the left half, bob's grey on the right, from the first second on
-        List<Probe.Luma> left = Probe.planePerFrame(mp4, "iw/2:ih:0:0", "VAVG");
-        List<Probe.Luma> right = Probe.planePerFrame(mp4, "iw/2:ih:iw/2:0", "VAVG");
+        double switched = switchedAt - start;
+        // the grid: alice's red on the left half, bob's grey on the right, from the first second to the switch
+        Path grid = tmp.resolve("grid.mp4");
+        Probe.run(List.of(io.egressjava.media.ffmpeg.Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", mp4.toString(),
+            "-t", String.valueOf(switched), "-c", "copy", grid.toString()));
+        List<Probe.Luma> left = Probe.planePerFrame(grid, "iw/2:ih:0:0", "VAVG");
+        List<Probe.Luma> right = Probe.planePerFrame(grid, "iw/2:ih:iw/2:0", "VAVG");
         long redLeft = left.stream().filter(f -> f.seconds() >= 1 && f.mean() > 138).count();
         long framesLeft = left.stream().filter(f -> f.seconds() >= 1).count();
         System.out.printf("left half red in %d of %d frames%n", redLeft, framesLeft);
@@ -70,10 +79,19 @@ class ShippedNativeCompositeNetnsIT {
         assertThat(right).filteredOn(f -> f.seconds() >= 1).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("right half V at %.2f s", f.seconds()).isLessThan(134));
 
+        // UpdateLayout to speaker: the main picture on the left 4/5, one small tile (128x72) top right,
+        // background below it, from 0.5 s after the call; bob's grey there before it
+        List<Probe.Luma> belowSmallTile = Probe.lumaPerFrame(mp4, "128:280:512:76");
+        System.out.printf("switched to speaker at %.2f s%n", switched);
+        assertThat(belowSmallTile).filteredOn(f -> f.seconds() >= 1 && f.seconds() < switched).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("grid: bob there at %.2f s", f.seconds()).isGreaterThan(30));
+        assertThat(belowSmallTile).filteredOn(f -> f.seconds() >= switched + 0.5).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("speaker: background at %.2f s", f.seconds()).isLessThan(20));
+
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 440)).as("alice's tone").isGreaterThan(-40);
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 1000)).as("bob's tone").isGreaterThan(-40);
-        Shipped.assertInSync(Shipped.sync(mp4, "iw/2:ih:iw/2:0", 1000, 4), "bob's tile");
-        Shipped.assertInSync(Shipped.sync(mp4, "iw/2:ih:0:0", 440, 4), "alice's tile");
+        Shipped.assertInSync(Shipped.sync(grid, "iw/2:ih:iw/2:0", 1000, 4), "bob's tile");
+        Shipped.assertInSync(Shipped.sync(grid, "iw/2:ih:0:0", 440, 4), "alice's tile");
         String log = java.nio.file.Files.readString(server.log());
         assertThat(log).as("composed from the room's tracks").contains("subscribing to video").doesNotContain("capturing the page");
       }
