@@ -276,6 +276,19 @@ final class Shipped {
     return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 
+  /** 640x360 at 25 fps, 1000 kbps: the small room composite the consent and native tests record. */
+  static final LivekitEgress.EncodingOptions SMALL = LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360)
+      .setFramerate(25).setVideoBitrate(1000).build();
+
+  /** A room composite of the whole room to an MP4 at {@code file} (and RTMP to {@code rtmp} unless null), {@link #SMALL}. */
+  static EgressInfo startSmallComposite(EgressServiceClient client, String room, String layout, Path file, String rtmp)
+      throws IOException {
+    return ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
+        LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(file.toString()).build(),
+        rtmp == null ? null : LivekitEgress.StreamOutput.newBuilder().setProtocol(LivekitEgress.StreamProtocol.RTMP).addUrls(rtmp).build(),
+        null, null), layout, null, SMALL, false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+  }
+
   /** A v2 StartEgress (JSON, as protobuf's JSON form), which the Kotlin SDK cannot send, through LiveKit's Python server SDK. */
   static EgressInfo startV2(LiveKitRig rig, String json) throws Exception {
     io.egressjava.testrig.PythonSdk.Answer a = io.egressjava.testrig.PythonSdk.egressApi(rig.livekit(), "start_egress", json);

@@ -41,10 +41,7 @@ class ShippedNativeCompositeNetnsIT {
           StatusWatch watch = new StatusWatch(client, room)) {
         Shipped.awaitTracks(rig, room, 4);
         long asked = System.nanoTime();
-        EgressInfo started = ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
-            LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/native.mp4").toString()).build(), null, null,
-            null), "grid", null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25)
-            .setVideoBitrate(1000).build(), false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+        EgressInfo started = Shipped.startSmallComposite(client, room, "grid", tmp.resolve("out/native.mp4"), null);
         String id = started.getEgressId();
         watch.note(started);
         Shipped.awaitActive(watch, id);

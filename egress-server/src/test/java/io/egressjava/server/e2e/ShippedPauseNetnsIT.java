@@ -335,11 +335,8 @@ class ShippedPauseNetnsIT {
   @Test
   void roomCompositeCutKeepsItsStreamUp(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     try (io.egressjava.testrig.NginxRtmpServer rtmp = new io.egressjava.testrig.NginxRtmpServer().start()) {
-      Starter composite = (client, room, tracks) -> ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
-          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/rc.mp4").toString()).build(),
-          LivekitEgress.StreamOutput.newBuilder().setProtocol(LivekitEgress.StreamProtocol.RTMP).addUrls(rtmp.url("live")).build(),
-          null, null), "grid", null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25)
-          .setVideoBitrate(1000).build(), false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+      Starter composite = (client, room, tracks) -> Shipped.startSmallComposite(client, room, "grid", tmp.resolve("out/rc.mp4"),
+          rtmp.url("live"));
       Run r = record(rig, tmp, "pause-room", "cut", composite);
       double probed = assertCutLength(r, "room composite cut");
       assertSecondsAroundThePause(r, countedSeconds(r.file()));
@@ -354,10 +351,8 @@ class ShippedPauseNetnsIT {
   /** A room composite (Chrome) paused with a gap: black pictures and silence, its length the wall clock's. */
   @Test
   void roomCompositeGapIsBlackAndSilent(LiveKitRig rig, @TempDir Path tmp) throws Exception {
-    Starter composite = (client, room, tracks) -> ok(client.startRoomCompositeEgress(room, LivekitEgress.EncodedFileOutput
-        .newBuilder().setFilepath(tmp.resolve("out/rc-gap.mp4").toString()).build(), "grid", null,
-        LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25).setVideoBitrate(1000).build(),
-        false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+    Starter composite = (client, room, tracks) -> Shipped.startSmallComposite(client, room, "grid", tmp.resolve("out/rc-gap.mp4"),
+        null);
     Run r = record(rig, tmp, "pause-room-gap", "gap", composite);
     assertGap(r, true, true);
     Shipped.assertInSync(Shipped.sync(r.file(), null, 1000, 4));

@@ -51,10 +51,7 @@ class ShippedSelectNetnsIT {
         PythonPublisher carol = PythonPublisher.start(rig.livekit(), room, "carol", "--beep-hz", "" + CAROL_HZ, "--tint", "90,200");
         StatusWatch watch = new StatusWatch(client, room)) {
       Shipped.awaitTracks(rig, room, 6);
-      EgressInfo started = ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
-          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/rc.mp4").toString()).build(), null, null, null),
-          "grid", null, LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360).setFramerate(25)
-          .setVideoBitrate(1000).build(), false, false, "", io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+      EgressInfo started = Shipped.startSmallComposite(client, room, "grid", tmp.resolve("out/rc.mp4"), null);
       String id = started.getEgressId();
       watch.note(started);
       Shipped.awaitActive(watch, id);
@@ -210,11 +207,8 @@ class ShippedSelectNetnsIT {
         PythonPublisher carol = PythonPublisher.start(rig.livekit(), room, "carol", "--beep-hz", "" + CAROL_HZ, "--tint", "90,200");
         StatusWatch watch = new StatusWatch(client, room)) {
       Shipped.awaitTracks(rig, room, 4);
-      EgressInfo started = ok(client.startRoomCompositeEgress(room, new io.livekit.server.EncodedOutputs(
-          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(tmp.resolve("out/consent.mp4").toString()).build(), null, null, null),
-          "{\"layout\":\"grid\",\"paused\":true,\"exclude\":[\"carol\"]}", null, LivekitEgress.EncodingOptions.newBuilder()
-          .setWidth(640).setHeight(360).setFramerate(25).setVideoBitrate(1000).build(), false, false, "",
-          io.livekit.server.AudioMixing.DEFAULT_MIXING).execute());
+      EgressInfo started = Shipped.startSmallComposite(client, room, "{\"layout\":\"grid\",\"paused\":true,\"exclude\":[\"carol\"]}",
+          tmp.resolve("out/consent.mp4"), null);
       String id = started.getEgressId();
       watch.note(started);
       Shipped.awaitActive(watch, id);
