@@ -163,14 +163,18 @@ public final class CompositePictures implements MediaSource {
     public void onFrame(String trackSid, String codecName, EncodedFrame frame) {
       TileState s = tiles.get(trackSid);
       if (s != null && !stopped) {
-        decoding.execute(() -> decode(s, frame));
+        try {
+          decoding.execute(() -> decode(s, frame));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // stopping: the frame is not needed
+        }
       }
     }
 
     @Override
     public void onTrackEnded(String trackSid, String reason) {
       TileState s = tiles.remove(trackSid);
-      if (s != null) {
+      if (s != null && !stopped) { // (once stopped, stop() releases every tile)
         log.info("{}: video {} ({})", plan.egressId(), trackSid, reason);
         decoding.execute(() -> release(s));
       }
@@ -348,6 +352,9 @@ public final class CompositePictures implements MediaSource {
 
   @Override
   public void stop() {
+    if (stopped) {
+      return;
+    }
     stopped = true;
     ScheduledExecutorService t;
     synchronized (lock) {
