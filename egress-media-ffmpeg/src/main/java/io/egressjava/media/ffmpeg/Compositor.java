@@ -13,9 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * One output picture made of several: each tile's latest picture scaled straight into its box of
@@ -74,16 +72,9 @@ public final class Compositor implements AutoCloseable {
     if (s.dstW() < w || s.dstH() < h) {
       fill(x, y, w, h); // the bars of a fitted picture
     }
-    PointerPointer<?> src = new PointerPointer<>(3);
-    int[] srcStrides = {picture.linesize(0), picture.linesize(1), picture.linesize(2)};
-    src.put(0, picture.data(0).position(0).getPointer((long) s.cropY() * srcStrides[0] + s.cropX()));
-    src.put(1, picture.data(1).position(0).getPointer((long) (s.cropY() / 2) * srcStrides[1] + s.cropX() / 2));
-    src.put(2, picture.data(2).position(0).getPointer((long) (s.cropY() / 2) * srcStrides[2] + s.cropX() / 2));
-    PointerPointer<?> dst = new PointerPointer<>(3);
-    dst.put(0, canvas.data(0).position(0).getPointer((long) dy * canvas.linesize(0) + dx));
-    dst.put(1, canvas.data(1).position(0).getPointer((long) (dy / 2) * canvas.linesize(1) + dx / 2));
-    dst.put(2, canvas.data(2).position(0).getPointer((long) (dy / 2) * canvas.linesize(2) + dx / 2));
-    sws_scale(s.context(), src, picture.linesize(), 0, s.cropH(), dst, canvas.linesize());
+    // (a cropped source starts at its crop: only planar 4:2:0 is cropped, see scaling)
+    sws_scale(s.context(), VideoScaler.planesAt(picture, s.cropX(), s.cropY()), picture.linesize(), 0, s.cropH(),
+        VideoScaler.planesAt(canvas, dx, dy), canvas.linesize());
   }
 
   private Scaling scaling(String key, AVFrame in, int boxW, int boxH, boolean cover) {
@@ -137,18 +128,7 @@ public final class Compositor implements AutoCloseable {
   }
 
   private void fill(int x, int y, int w, int h) {
-    for (int plane = 0; plane < 3; plane++) {
-      int px = plane == 0 ? x : x / 2;
-      int py = plane == 0 ? y : y / 2;
-      int pw = plane == 0 ? w : (w + 1) / 2;
-      int ph = plane == 0 ? h : (h + 1) / 2;
-      int stride = canvas.linesize(plane);
-      BytePointer data = canvas.data(plane);
-      for (int row = 0; row < ph; row++) {
-        data.position((long) (py + row) * stride + px).limit((long) (py + row) * stride + px + pw).fill(background[plane]);
-      }
-      data.position(0).limit(0);
-    }
+    VideoScaler.fill(canvas, x, y, w, h, background);
   }
 
   @Override

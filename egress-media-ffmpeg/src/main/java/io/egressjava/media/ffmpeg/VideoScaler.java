@@ -100,12 +100,7 @@ public final class VideoScaler implements AutoCloseable {
     if (context == null || in.width() != srcW || in.height() != srcH || in.format() != srcFormat) {
       configure(in);
     }
-    PointerPointer<?> dst = new PointerPointer<>(3);
-    int[] strides = {output.linesize(0), output.linesize(1), output.linesize(2)};
-    dst.put(0, output.data(0).position(0).getPointer((long) boxY * strides[0] + boxX));
-    dst.put(1, output.data(1).position(0).getPointer((long) (boxY / 2) * strides[1] + boxX / 2));
-    dst.put(2, output.data(2).position(0).getPointer((long) (boxY / 2) * strides[2] + boxX / 2));
-    sws_scale(context, in.data(), in.linesize(), 0, srcH, dst, output.linesize());
+    sws_scale(context, in.data(), in.linesize(), 0, srcH, planesAt(output, boxX, boxY), output.linesize());
     return output;
   }
 
@@ -132,10 +127,31 @@ public final class VideoScaler implements AutoCloseable {
 
   /** Black in limited-range YUV: Y 16, U and V 128. */
   private void paintBlack() {
+    fill(output, 0, 0, width, height, new int[] {16, 128, 128});
+  }
+
+  /** The three planes of an I420 frame from pixel x, y (even) on: where a picture drawn there starts. */
+  static PointerPointer<?> planesAt(AVFrame f, int x, int y) {
+    PointerPointer<?> planes = new PointerPointer<>(3);
+    planes.put(0, f.data(0).position(0).getPointer((long) y * f.linesize(0) + x));
+    planes.put(1, f.data(1).position(0).getPointer((long) (y / 2) * f.linesize(1) + x / 2));
+    planes.put(2, f.data(2).position(0).getPointer((long) (y / 2) * f.linesize(2) + x / 2));
+    return planes;
+  }
+
+  /** Paints the w × h rectangle at x, y (even) of an I420 frame with limited-range Y, U, V. */
+  static void fill(AVFrame f, int x, int y, int w, int h, int[] yuv) {
     for (int plane = 0; plane < 3; plane++) {
-      int rows = plane == 0 ? height : (height + 1) / 2;
-      long size = (long) output.linesize(plane) * rows;
-      output.data(plane).position(0).limit(size).fill(plane == 0 ? 16 : 128);
+      int px = plane == 0 ? x : x / 2;
+      int py = plane == 0 ? y : y / 2;
+      int pw = plane == 0 ? w : (w + 1) / 2;
+      int ph = plane == 0 ? h : (h + 1) / 2;
+      int stride = f.linesize(plane);
+      org.bytedeco.javacpp.BytePointer data = f.data(plane);
+      for (int row = 0; row < ph; row++) {
+        long at = (long) (py + row) * stride + px;
+        data.position(at).limit(at + pw).fill(yuv[plane]);
+      }
     }
   }
 

@@ -55,7 +55,6 @@ class ShippedSelectNetnsIT {
       String id = started.getEgressId();
       watch.note(started);
       Shipped.awaitActive(watch, id);
-      String token = "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000);
       List<Change> changes = new ArrayList<>();
       Thread.sleep(SPAN * 1000L);
 
@@ -65,14 +64,12 @@ class ShippedSelectNetnsIT {
       Thread.sleep(SPAN * 1000L);
 
       changes.add(new Change(System.currentTimeMillis() / 1e3, true));
-      HttpResponse<String> included = Shipped.control(server, "/egress/" + id + "/control", token, "{\"include\":[\"carol\"]}");
-      assertThat(included.statusCode()).as(included.body()).isEqualTo(202);
+      accepted(server, id, "control", "{\"include\":[\"carol\"]}");
       awaitLeftOut(watch, id, false);
       Thread.sleep(SPAN * 1000L);
 
       changes.add(new Change(System.currentTimeMillis() / 1e3, false));
-      HttpResponse<String> excluded = Shipped.control(server, "/egress/" + id + "/control", token, "{\"exclude\":[\"carol\"]}");
-      assertThat(excluded.statusCode()).as(excluded.body()).isEqualTo(202);
+      accepted(server, id, "control", "{\"exclude\":[\"carol\"]}");
       awaitLeftOut(watch, id, true);
       Thread.sleep(SPAN * 1000L);
 
@@ -99,6 +96,13 @@ class ShippedSelectNetnsIT {
         }
       }
     }
+  }
+
+  /** POSTs {@code action} for the egress to the control endpoint with a roomRecord token: 202. */
+  private static void accepted(PackagedServer server, String id, String action, String body) throws Exception {
+    HttpResponse<String> r = Shipped.control(server, "/egress/" + id + "/" + action,
+        "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000), body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
   }
 
   private static void awaitLeftOut(StatusWatch watch, String id, boolean leftOut) {
@@ -147,19 +151,16 @@ class ShippedSelectNetnsIT {
       String id = started.getEgressId();
       watch.note(started);
       Shipped.awaitActive(watch, id);
-      String token = "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000);
       Thread.sleep(SPAN * 1000L);
 
       double bobOut = System.currentTimeMillis() / 1e3;
-      HttpResponse<String> out = Shipped.control(server, "/egress/" + id + "/control", token, "{\"exclude\":[\"bob\"]}");
-      assertThat(out.statusCode()).as(out.body()).isEqualTo(202);
+      accepted(server, id, "control", "{\"exclude\":[\"bob\"]}");
       Ports.await(Duration.ofSeconds(5), "EgressInfo to say bob is left out",
           () -> watch.info(id).getDetails().equals("excluding identity:bob"));
       Thread.sleep(SPAN * 1000L);
 
       double carolIn = System.currentTimeMillis() / 1e3;
-      HttpResponse<String> in = Shipped.control(server, "/egress/" + id + "/control", token, "{\"include\":[\"carol\"]}");
-      assertThat(in.statusCode()).as(in.body()).isEqualTo(202);
+      accepted(server, id, "control", "{\"include\":[\"carol\"]}");
       Ports.await(Duration.ofSeconds(5), "EgressInfo to say carol is added",
           () -> watch.info(id).getDetails().equals("excluding identity:bob; adding identity:carol"));
       Thread.sleep(SPAN * 1000L);
@@ -215,9 +216,7 @@ class ShippedSelectNetnsIT {
       assertThat(watch.info(id).getDetails()).matches("paused \\(cut\\) since .*; excluding identity:carol");
       Thread.sleep(4000);
       double resumedAt = System.currentTimeMillis() / 1e3;
-      HttpResponse<String> resumed = Shipped.control(server, "/egress/" + id + "/resume",
-          "Bearer " + Shipped.recordToken(LiveKitServer.API_SECRET, true, 600_000), null);
-      assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
+      accepted(server, id, "resume", null);
       Thread.sleep(6000);
       double stoppedAt = System.currentTimeMillis() / 1e3;
       EgressInfo done = Shipped.stop(client, watch, id);
