@@ -14,14 +14,17 @@ import java.util.List;
  * picks a layout; a JSON object can also pause and resume, and leave participants or tracks out
  * of the recording and take them back: {@code {"layout":"grid","paused":true,"pause_mode":"gap"}}
  * ("cut" when not given), {@code {"exclude":["carol","kind:screen_share"]}}, {@code
- * {"include":["carol"]}} (selectors as {@link TrackFilter} reads them).
+ * {"include":["carol"]}} (selectors as {@link TrackFilter} reads them). With {@code "regions"} it
+ * gives the layout itself as data ({@link RegionLayout}; the native renderer only).
  *
  * @param layout the layout name; "" when none was given
  * @param paused true to pause, false to resume, null to leave as it is
  * @param exclude selectors to leave out from now on (full form)
  * @param include selectors to record again (full form)
+ * @param regions the layout as data, or null when the layout is the name's
  */
-public record LayoutControl(String layout, Boolean paused, PauseMode pauseMode, List<String> exclude, List<String> include) {
+public record LayoutControl(String layout, Boolean paused, PauseMode pauseMode, List<String> exclude, List<String> include,
+    RegionLayout regions) {
 
   public LayoutControl {
     exclude = List.copyOf(exclude);
@@ -30,7 +33,12 @@ public record LayoutControl(String layout, Boolean paused, PauseMode pauseMode, 
 
   /** Pausing or resuming only. */
   public LayoutControl(String layout, Boolean paused, PauseMode pauseMode) {
-    this(layout, paused, pauseMode, List.of(), List.of());
+    this(layout, paused, pauseMode, List.of(), List.of(), null);
+  }
+
+  /** Whether it says how the picture is laid out: a layout name or regions. */
+  public boolean laysOut() {
+    return !layout.isEmpty() || regions != null;
   }
 
   /** Whether it changes who or what is recorded. */
@@ -70,7 +78,7 @@ public record LayoutControl(String layout, Boolean paused, PauseMode pauseMode, 
       }
     }
     return new LayoutControl(name.isTextual() ? name.asText() : "", paused == null ? null : paused.asBoolean(), mode,
-        selectors(o, "exclude"), selectors(o, "include"));
+        selectors(o, "exclude"), selectors(o, "include"), RegionLayout.given(o) ? RegionLayout.parse(o) : null);
   }
 
   private static List<String> selectors(JsonNode o, String field) {
@@ -102,6 +110,9 @@ public record LayoutControl(String layout, Boolean paused, PauseMode pauseMode, 
     }
     if (!include.isEmpty()) {
       include.forEach(o.putArray("include")::add);
+    }
+    if (regions != null) {
+      regions.write(o);
     }
     return o.toString();
   }

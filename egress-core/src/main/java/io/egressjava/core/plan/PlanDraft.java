@@ -68,6 +68,11 @@ final class PlanDraft extends PlanCodecs {
       }
       webUrl = TemplateUrl.compose(baseUrl, layoutName(), token, wsUrl,
           roomAudioToken.isEmpty() ? Map.of() : Map.of("audio", "0"));
+      boolean nativeRenderer = config.nativeRoomComposite() && !customTemplate && (!audioEnabled || !roomAudioToken.isEmpty());
+      if (videoEnabled && !nativeRenderer && LayoutControl.fromLayout(layout).regions() != null) {
+        throw new EgressException(PsrpcCode.INVALID_ARGUMENT, "request has missing or invalid field: layout (regions are drawn "
+            + "by the native renderer only: room_composite_renderer: native, the built-in templates)");
+      }
     }
     if (!passthrough) {
       chooseCodecs();

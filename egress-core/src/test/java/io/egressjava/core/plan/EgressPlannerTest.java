@@ -160,6 +160,19 @@ class EgressPlannerTest {
         .source().builtInLayout()).isFalse();
   }
 
+  /** A layout given as regions needs the native renderer: Chrome's page draws the built-in names only. */
+  @Test
+  void regionLayoutsOnlyWhereTheNativeRendererDrawsThem() {
+    EgressConfig nat = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\nroom_composite_renderer: native\n");
+    EgressConfig chrome = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\n");
+    String regions = "{\"regions\":[{\"w\":0.5,\"show\":\"speaker\"},{\"x\":0.5,\"w\":0.5,\"show\":\"others\"}]}";
+    assertThat(plan(nat, room(b -> b.setLayout(regions).addFileOutputs(mp4("")))).source().layout()).isEqualTo(regions);
+    assertThatThrownBy(() -> plan(chrome, room(b -> b.setLayout(regions).addFileOutputs(mp4("")))))
+        .isInstanceOf(EgressException.class).hasMessageContaining("invalid field: layout (regions are drawn by the native renderer");
+    assertThatThrownBy(() -> plan(nat, room(b -> b.setLayout("{\"regions\":[{\"w\":2,\"show\":\"next\"}]}")
+        .addFileOutputs(mp4(""))))).hasMessageContaining("layout region 1: \"w\" must be a number above 0 to 1");
+  }
+
   @Test
   void roomCompositeToMp4() {
     EgressPlan p = plan(room(b -> b.setLayout("grid").addFileOutputs(mp4(""))));

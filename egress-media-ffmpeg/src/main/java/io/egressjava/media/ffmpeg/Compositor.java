@@ -24,7 +24,7 @@ import org.bytedeco.javacpp.DoublePointer;
 public final class Compositor implements AutoCloseable {
   private final int width;
   private final int height;
-  private final int[] background;
+  private int[] background;
   private final AVFrame canvas;
   private final Map<String, Scaling> scalings = new HashMap<>();
 
@@ -51,10 +51,39 @@ public final class Compositor implements AutoCloseable {
     return new int[] {221, 128, 128};
   }
 
+  /** Limited-range (BT.601) Y, U, V of an 0xRRGGBB colour, as a layout gives its background. */
+  public static int[] yuv(int rgb) {
+    double r = rgb >> 16 & 0xff;
+    double g = rgb >> 8 & 0xff;
+    double b = rgb & 0xff;
+    return new int[] {
+      (int) Math.round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
+      (int) Math.round(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255),
+      (int) Math.round(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255)
+    };
+  }
+
   /** Starts a new picture: all background. */
   public void clear() {
     Ffmpeg.check(av_frame_make_writable(canvas), "av_frame_make_writable");
     fill(0, 0, width, height);
+  }
+
+  /** Starts a new picture of {@code colour} (Y, U, V), which from now on also fills the bars of fitted pictures. */
+  public void clear(int[] colour) {
+    background = colour.clone();
+    clear();
+  }
+
+  /** Paints a rectangle (even-aligned, clipped to the picture) in {@code colour} (Y, U, V). */
+  public void paint(int x, int y, int w, int h, int[] colour) {
+    x = Math.max(0, x) & ~1;
+    y = Math.max(0, y) & ~1;
+    w = Math.min(w, width - x) & ~1;
+    h = Math.min(h, height - y) & ~1;
+    if (w > 0 && h > 0) {
+      VideoScaler.fill(canvas, x, y, w, h, colour);
+    }
   }
 
   /** Draws {@code picture} (tile {@code key}) into the box at x, y of w × h. */

@@ -92,4 +92,22 @@ class CompositorTest {
       org.bytedeco.ffmpeg.global.avutil.av_frame_free(wide);
     }
   }
+
+  /** A layout's colours: BT.601 limited range, as FFmpeg converts RGB; a painted region and a new background. */
+  @Test
+  void coloursOfALayout() {
+    assertThat(Compositor.yuv(0x000000)).containsExactly(16, 128, 128);
+    assertThat(Compositor.yuv(0xffffff)).containsExactly(235, 128, 128);
+    assertThat(Compositor.yuv(0xff0000)).containsExactly(81, 90, 240);
+    try (Compositor c = new Compositor(320, 180, Compositor.black())) {
+      c.clear(Compositor.yuv(0x0000ff));
+      c.paint(100, 50, 40, 20, Compositor.yuv(0xffffff));
+      assertThat(luma(c.frame(), 10, 10)).isEqualTo(41);
+      assertThat(luma(c.frame(), 100, 50)).isEqualTo(235);
+      assertThat(luma(c.frame(), 139, 69)).isEqualTo(235);
+      assertThat(luma(c.frame(), 140, 69)).isEqualTo(41);
+      c.paint(300, 170, 100, 100, Compositor.yuv(0xffffff)); // clipped at the picture's edge
+      assertThat(luma(c.frame(), 319, 179)).isEqualTo(235);
+    }
+  }
 }

@@ -23,10 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * flashing once a second. The grid puts alice (who joined first) on the left half and bob on the
  * right; each half shows its publisher's colour, both tones are in the mix, and each tile's flashes
  * meet its publisher's beeps. UpdateLayout then switches it to {@code speaker}, in the picture
- * within half a second. A second composite on the then warm server is ACTIVE within 1.5 s.
+ * within half a second, and then to a layout given as regions (a blue picture, alice in its right
+ * half), also within half a second. A second composite on the then warm server is ACTIVE within 1.5 s.
  */
 @ExtendWith(LiveKitRig.class)
 class ShippedNativeCompositeNetnsIT {
+  /** A layout as data: a blue picture with alice in its right half (docs/native-composite.md). */
+  private static final String REGIONS =
+      "{\"background\":\"#0000ff\",\"regions\":[{\"x\":0.5,\"y\":0,\"w\":0.5,\"h\":1,\"show\":\"identity:alice\"}]}";
 
   @Test
   void gridOfTwoWithoutChrome(LiveKitRig rig, @TempDir Path tmp) throws Exception {
@@ -50,6 +54,9 @@ class ShippedNativeCompositeNetnsIT {
         double switchedAt = System.currentTimeMillis() / 1e3;
         ok(client.updateLayout(id, "speaker").execute());
         Thread.sleep(5_000);
+        double regionsAt = System.currentTimeMillis() / 1e3;
+        ok(client.updateLayout(id, REGIONS).execute());
+        Thread.sleep(4_000);
         double stoppedAt = System.currentTimeMillis() / 1e3;
         EgressInfo done = Shipped.stop(client, watch, id);
         assertComplete(done);
@@ -82,8 +89,22 @@ class ShippedNativeCompositeNetnsIT {
         System.out.printf("switched to speaker at %.2f s%n", switched);
         assertThat(belowSmallTile).filteredOn(f -> f.seconds() >= 1 && f.seconds() < switched).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("grid: bob there at %.2f s", f.seconds()).isGreaterThan(30));
-        assertThat(belowSmallTile).filteredOn(f -> f.seconds() >= switched + 0.5).isNotEmpty()
+        double regions = regionsAt - start;
+        assertThat(belowSmallTile).filteredOn(f -> f.seconds() >= switched + 0.5 && f.seconds() < regions).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("speaker: background at %.2f s", f.seconds()).isLessThan(20));
+        // UpdateLayout to regions: the blue background on the left half, alice's red in the right
+        // half, from 0.5 s after the call; before it, speaker's main picture (red or grey) on the left
+        List<Probe.Luma> leftV = Probe.planePerFrame(mp4, "iw/2:ih:0:0", "VAVG");
+        List<Probe.Luma> rightV = Probe.planePerFrame(mp4, "iw/2:ih:iw/2:0", "VAVG");
+        double blueFrom = leftV.stream().filter(f -> f.seconds() >= regions && f.mean() < 116).mapToDouble(Probe.Luma::seconds)
+            .min().orElse(Double.NaN);
+        System.out.printf("regions asked at %.2f s, in the picture %.3f s later%n", regions, blueFrom - regions);
+        assertThat(leftV).filteredOn(f -> f.seconds() >= switched + 0.5 && f.seconds() < regions).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("speaker: a camera on the left at %.2f s", f.seconds()).isGreaterThan(120));
+        assertThat(leftV).filteredOn(f -> f.seconds() >= regions + 0.5).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("regions: blue on the left at %.2f s", f.seconds()).isLessThan(116));
+        assertThat(rightV).filteredOn(f -> f.seconds() >= regions + 0.5).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("regions: alice's red on the right at %.2f s", f.seconds()).isGreaterThan(138));
 
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 440)).as("alice's tone").isGreaterThan(-40);
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 1000)).as("bob's tone").isGreaterThan(-40);

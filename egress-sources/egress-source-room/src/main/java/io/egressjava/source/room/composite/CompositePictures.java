@@ -4,6 +4,7 @@ import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
 import io.egressjava.core.lifecycle.DaemonThreads;
 import io.egressjava.core.lifecycle.LayoutControl;
+import io.egressjava.core.lifecycle.RegionLayout;
 import io.egressjava.core.media.EncodedFrame;
 import io.egressjava.core.media.MediaSource;
 import io.egressjava.core.media.TrackFilter;
@@ -12,6 +13,7 @@ import io.egressjava.core.plan.MediaCodec;
 import io.egressjava.media.ffmpeg.AvPicture;
 import io.egressjava.media.ffmpeg.Compositor;
 import io.egressjava.media.ffmpeg.VideoDecoder;
+import io.egressjava.source.room.composite.Placements.Placement;
 import io.egressjava.templates.layout.Box;
 import io.egressjava.templates.layout.BuiltInLayouts;
 import io.egressjava.templates.layout.SpeakerFollower;
@@ -20,6 +22,7 @@ import io.egressjava.webrtc.RoomSubscriber;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +62,8 @@ public final class CompositePictures implements MediaSource {
   private volatile boolean stopped;
   private volatile TrackFilter filter = TrackFilter.NONE;
   private volatile String layout;
+  /** The layout as data when UpdateLayout or the request gave regions; else null (the name's). */
+  private volatile RegionLayout regions;
   private volatile LongConsumer origin = nanos -> { };
   private ScheduledExecutorService ticker;
   private Compositor compositor;
@@ -92,7 +97,9 @@ public final class CompositePictures implements MediaSource {
 
   public CompositePictures(EgressPlan plan) {
     this.plan = plan;
-    this.layout = LayoutControl.fromLayout(plan.source().layout()).layout();
+    LayoutControl initial = LayoutControl.fromLayout(plan.source().layout()); // (the planner has checked it)
+    this.layout = initial.layout();
+    this.regions = initial.regions();
     this.decoding = Executors.newSingleThreadExecutor(DaemonThreads.named("composite-decode-" + plan.egressId()));
   }
 
@@ -117,7 +124,7 @@ public final class CompositePictures implements MediaSource {
         if (stopped) {
           return;
         }
-        compositor = new Compositor(e.width(), e.height(), layout.endsWith("-light") ? Compositor.light() : Compositor.black());
+        compositor = new Compositor(e.width(), e.height(), Compositor.black()); // (each picture says its background)
         ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("composite-" + plan.egressId()));
         long period = Math.round(1e9 / e.framerate());
         ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
@@ -188,9 +195,12 @@ public final class CompositePictures implements MediaSource {
     @Override
     public void onOwnMetadata(String metadata) {
       try {
-        String next = LayoutControl.fromMetadata(metadata).layout();
-        if (!next.isEmpty()) {
-          layout = next;
+        LayoutControl next = LayoutControl.fromMetadata(metadata);
+        if (next.laysOut()) { // (a control that only pauses or selects keeps the layout)
+          if (!next.layout().isEmpty()) {
+            layout = next.layout();
+          }
+          regions = next.regions();
         }
       } catch (IllegalArgumentException e) {
         log.debug("{}: metadata without a layout: {}", plan.egressId(), e.getMessage());
@@ -308,16 +318,27 @@ public final class CompositePictures implements MediaSource {
     var e = plan.encoding();
     List<Tile> list = showing.stream().map(s -> new Tile(s.sid, s.identity, s.screen, s.joined)).toList();
     String speaker = speakers.at(now);
-    String effective = BuiltInLayouts.effective(layout, list.stream().anyMatch(Tile::screen));
-    Map<String, Box> boxes = BuiltInLayouts.arrange(effective, list, speaker == null ? List.of() : List.of(speaker), e.width(),
-        e.height());
-    compositor.clear();
-    for (TileState s : showing) {
-      Box b = boxes.get(s.sid);
-      if (b == null) {
+    RegionLayout data = regions;
+    List<Placement> placements = data != null
+        ? Placements.regions(data, list, speaker, e.width(), e.height())
+        : Placements.builtIn(BuiltInLayouts.effective(layout, list.stream().anyMatch(Tile::screen)), list, speaker, e.width(),
+            e.height());
+    boolean light = layout.endsWith("-light");
+    compositor.clear(data != null && data.background() >= 0 ? Compositor.yuv(data.background())
+        : light ? Compositor.light() : Compositor.black());
+    Map<String, TileState> byId = new HashMap<>();
+    showing.forEach(s -> byId.put(s.sid, s));
+    for (Placement p : placements) {
+      Box a = p.area();
+      if (p.background() >= 0) {
+        compositor.paint(a.x(), a.y(), a.w(), a.h(), Compositor.yuv(p.background()));
+      }
+      TileState s = p.tileId() == null ? null : byId.get(p.tileId());
+      Box b = p.box();
+      if (s == null || b.w() < 2 || b.h() < 2) {
         continue;
       }
-      compositor.draw(s.sid, s.latest, b.x(), b.y(), b.w(), b.h(), !s.screen);
+      compositor.draw(s.sid, s.latest, b.x(), b.y(), b.w(), b.h(), p.cover());
       if (b.w() != s.wantW || b.h() != s.wantH) { // the simulcast layer that fits the box
         s.wantW = b.w();
         s.wantH = b.h();
