@@ -53,12 +53,56 @@ window.egressFilter = (selectors) => {
   render();
 };
 
+// Each participant's place in the tile order: join time, made unique in the order first seen.
+const order = new Map(); // identity -> key
+let joinedCounter = 0;
+function orderOf(participant) {
+  if (!order.has(participant.identity)) {
+    const joined = participant.joinedAt ? participant.joinedAt.getTime() : Date.now();
+    order.set(participant.identity, joined * 1000 + joinedCounter++);
+  }
+  return order.get(participant.identity);
+}
+
+// A participant who publishes but shows no camera (off, muted) gets a placeholder tile: a circle
+// with their initial (the native renderer draws the same, PlaceholderPicture).
+const placeholders = new Map(); // identity -> { sid, element, participant, screen, order }
+function placeholderOf(participant) {
+  let p = placeholders.get(participant.identity);
+  if (!p) {
+    const element = document.createElement('div');
+    element.className = 'tile placeholder hidden';
+    const avatar = document.createElement('div');
+    avatar.className = 'avatar';
+    const name = participant.name || participant.identity;
+    avatar.textContent = ([...name].find((c) => /[\p{L}\p{N}]/u.test(c)) || '?').toUpperCase();
+    element.appendChild(avatar);
+    stage.appendChild(element);
+    p = { sid: `PH_${participant.identity}`, element, participant, screen: false, order: orderOf(participant) };
+    placeholders.set(participant.identity, p);
+  }
+  return p;
+}
+
+function showing() {
+  const list = [...tiles.values()].filter((t) => !t.publication.isMuted
+    && !isExcluded(t.participant, t.sid, 'video', t.screen));
+  const pictured = new Set(list.filter((t) => !t.screen).map((t) => t.participant.identity));
+  for (const participant of room.remoteParticipants.values()) {
+    if (participant.trackPublications.size && !participant.permissions?.recorder && !pictured.has(participant.identity)
+      && !isExcluded(participant, '', 'video', false)) {
+      list.push(placeholderOf(participant));
+    }
+  }
+  return list;
+}
+
 function render() {
   document.body.classList.toggle('light', layout.endsWith('-light'));
-  for (const t of tiles.values()) {
+  for (const t of [...tiles.values(), ...placeholders.values()]) {
     t.element.classList.add('hidden');
   }
-  const list = [...tiles.values()].filter((t) => !isExcluded(t.participant, t.sid, 'video', t.screen));
+  const list = showing();
   const speakers = room.activeSpeakers.map((p) => p.identity);
   const boxes = arrange(effectiveLayout(layout, list.some((t) => t.screen)), list.map((t) => ({
     id: t.sid, identity: t.participant.identity, screen: t.screen, joined: t.order,
@@ -154,7 +198,6 @@ if (!pageAudio) {
   room.on(RoomEvent.ParticipantConnected, (participant) => participant.trackPublications.forEach(subscribeWanted));
 }
 
-let joinedCounter = 0;
 room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   somethingToRecord();
   if (track.kind === Track.Kind.Audio) {
@@ -176,8 +219,7 @@ room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => {
   element.appendChild(video);
   stage.appendChild(element);
   // earlier joiners come first, whatever order the subscriptions arrive in
-  const order = (participant.joinedAt ? participant.joinedAt.getTime() * 1000 : Date.now() * 1000) + joinedCounter++;
-  tiles.set(track.sid, { sid: track.sid, element, participant, screen, order });
+  tiles.set(track.sid, { sid: track.sid, element, participant, publication, screen, order: orderOf(participant) });
   watchFrames(video, participant.identity);
   render();
 });
@@ -198,6 +240,19 @@ room.on(RoomEvent.TrackUnsubscribed, (track) => {
 });
 
 room.on(RoomEvent.ActiveSpeakersChanged, render);
+// who gets a placeholder: publishing, muting and leaving change it
+for (const event of [RoomEvent.TrackPublished, RoomEvent.TrackUnpublished, RoomEvent.TrackMuted, RoomEvent.TrackUnmuted,
+  RoomEvent.ParticipantConnected]) {
+  room.on(event, render);
+}
+room.on(RoomEvent.ParticipantDisconnected, (participant) => {
+  const p = placeholders.get(participant.identity);
+  if (p) {
+    p.element.remove();
+    placeholders.delete(participant.identity);
+  }
+  render();
+});
 
 // UpdateLayout: the server sets the egress participant's metadata to {"layout": "..."}. The egress
 // reads it too (EGRESS_METADATA: pause, resume, who is recorded); the layout value may be a JSON

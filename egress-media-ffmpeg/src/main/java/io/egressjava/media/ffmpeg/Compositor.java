@@ -101,8 +101,11 @@ public final class Compositor implements AutoCloseable {
     if (s.dstW() < w || s.dstH() < h) {
       fill(x, y, w, h); // the bars of a fitted picture
     }
-    // (a cropped source starts at its crop: only planar 4:2:0 is cropped, see scaling)
-    sws_scale(s.context(), VideoScaler.planesAt(picture, s.cropX(), s.cropY()), picture.linesize(), 0, s.cropH(),
+    // a cropped source starts at its crop (only planar 4:2:0 is cropped, see scaling; others, such
+    // as a placeholder's packed BGR, are drawn from their start)
+    boolean cropped = s.cropX() != 0 || s.cropY() != 0;
+    sws_scale(s.context(), cropped ? VideoScaler.planesAt(picture, s.cropX(), s.cropY()) : picture.data(), picture.linesize(), 0,
+        s.cropH(),
         VideoScaler.planesAt(canvas, dx, dy), canvas.linesize());
   }
 

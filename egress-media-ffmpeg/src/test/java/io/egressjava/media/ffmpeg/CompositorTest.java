@@ -110,4 +110,29 @@ class CompositorTest {
       assertThat(luma(c.frame(), 319, 179)).isEqualTo(235);
     }
   }
+
+  /** A participant without a picture: the tile's grey, a lighter circle in the middle, a white letter in it. */
+  @Test
+  void aPlaceholderDrawnWhole() {
+    assertThat(PlaceholderPicture.initial("alice")).isEqualTo("A");
+    assertThat(PlaceholderPicture.initial("  _émile")).isEqualTo("É");
+    assertThat(PlaceholderPicture.initial("")).isEqualTo("?");
+    AVFrame p = PlaceholderPicture.render("W", 320, 180, false);
+    try (Compositor c = new Compositor(640, 360, Compositor.black())) {
+      c.clear();
+      c.draw("ph", p, 320, 0, 320, 180, false);
+      assertThat(luma(c.frame(), 0, 0)).as("outside").isEqualTo(16);
+      assertThat(luma(c.frame(), 324, 4)).as("the tile's #2b2b2b").isBetween(50, 54);
+      assertThat(luma(c.frame(), 480 - 30, 90)).as("the circle's #555555 left of the letter").isBetween(85, 89);
+      long white = 0;
+      for (int y = 75; y < 105; y++) {
+        for (int x = 465; x < 495; x++) {
+          white += luma(c.frame(), x, y) > 200 ? 1 : 0;
+        }
+      }
+      assertThat(white).as("the letter's white strokes in the middle").isGreaterThan(60);
+    } finally {
+      org.bytedeco.ffmpeg.global.avutil.av_frame_free(p);
+    }
+  }
 }

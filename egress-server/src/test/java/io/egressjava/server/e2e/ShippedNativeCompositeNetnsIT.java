@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LiveKitRig.class)
 class ShippedNativeCompositeNetnsIT {
-  /** A layout as data: a blue picture with alice in its right half (docs/native-composite.md). */
-  private static final String REGIONS =
-      "{\"background\":\"#0000ff\",\"regions\":[{\"x\":0.5,\"y\":0,\"w\":0.5,\"h\":1,\"show\":\"identity:alice\"}]}";
+  /** A layout as data: a blue picture with alice in its right half and carol in its bottom left quarter (docs/native-composite.md). */
+  private static final String REGIONS = "{\"background\":\"#0000ff\",\"regions\":["
+      + "{\"x\":0.5,\"y\":0,\"w\":0.5,\"h\":1,\"show\":\"identity:alice\"},"
+      + "{\"x\":0,\"y\":0.5,\"w\":0.5,\"h\":0.5,\"show\":\"identity:carol\"}]}";
 
   @Test
   void gridOfTwoWithoutChrome(LiveKitRig rig, @TempDir Path tmp) throws Exception {
@@ -56,7 +57,14 @@ class ShippedNativeCompositeNetnsIT {
         Thread.sleep(5_000);
         double regionsAt = System.currentTimeMillis() / 1e3;
         ok(client.updateLayout(id, REGIONS).execute());
-        Thread.sleep(4_000);
+        Thread.sleep(1_000);
+        double carolAt;
+        double carolStartedAt = System.currentTimeMillis() / 1e3; // (she cannot be shown before her process starts)
+        try (PythonPublisher carol = PythonPublisher.start(rig.livekit(), room, "carol", "--video", "none", "--beep-hz", "700")) {
+          Shipped.awaitTracks(rig, room, 5); // (both egresses' own participants are hidden: no tracks listed)
+          carolAt = System.currentTimeMillis() / 1e3;
+          Thread.sleep(3_000);
+        }
         double stoppedAt = System.currentTimeMillis() / 1e3;
         EgressInfo done = Shipped.stop(client, watch, id);
         assertComplete(done);
@@ -93,8 +101,9 @@ class ShippedNativeCompositeNetnsIT {
         assertThat(belowSmallTile).filteredOn(f -> f.seconds() >= switched + 0.5 && f.seconds() < regions).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("speaker: background at %.2f s", f.seconds()).isLessThan(20));
         // UpdateLayout to regions: the blue background on the left half, alice's red in the right
-        // half, from 0.5 s after the call; before it, speaker's main picture (red or grey) on the left
-        List<Probe.Luma> leftV = Probe.planePerFrame(mp4, "iw/2:ih:0:0", "VAVG");
+        // half, from 0.5 s after the call; before it, speaker's main picture (red or grey) on the left.
+        // Carol, joining later with a microphone only, gets her placeholder in the bottom left quarter.
+        List<Probe.Luma> leftV = Probe.planePerFrame(mp4, "iw/2:ih/2:0:0", "VAVG");
         List<Probe.Luma> rightV = Probe.planePerFrame(mp4, "iw/2:ih:iw/2:0", "VAVG");
         double blueFrom = leftV.stream().filter(f -> f.seconds() >= regions && f.mean() < 116).mapToDouble(Probe.Luma::seconds)
             .min().orElse(Double.NaN);
@@ -105,6 +114,20 @@ class ShippedNativeCompositeNetnsIT {
             .allSatisfy(f -> assertThat(f.mean()).as("regions: blue on the left at %.2f s", f.seconds()).isLessThan(116));
         assertThat(rightV).filteredOn(f -> f.seconds() >= regions + 0.5).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("regions: alice's red on the right at %.2f s", f.seconds()).isGreaterThan(138));
+        double carolJoined = carolAt - start;
+        double carolStarted = carolStartedAt - start;
+        List<Probe.Luma> carolV = Probe.planePerFrame(mp4, "iw/2:ih/2:0:ih/2", "VAVG");
+        List<Probe.Luma> carolCircle = Probe.lumaPerFrame(mp4, "24:24:148:258"); // the middle of her circle
+        double placeholderFrom = carolV.stream().filter(f -> f.seconds() >= regions && f.mean() > 124)
+            .mapToDouble(Probe.Luma::seconds).min().orElse(Double.NaN);
+        System.out.printf("carol started at %.2f s, published by %.2f s, her placeholder from %.2f s%n", carolStarted, carolJoined,
+            placeholderFrom);
+        assertThat(carolV).filteredOn(f -> f.seconds() >= regions + 0.5 && f.seconds() < carolStarted).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("no carol yet: blue at %.2f s", f.seconds()).isLessThan(116));
+        assertThat(carolV).filteredOn(f -> f.seconds() >= carolJoined + 1 && f.seconds() < carolJoined + 3).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("carol's placeholder (grey) at %.2f s", f.seconds()).isGreaterThan(124));
+        assertThat(carolCircle).filteredOn(f -> f.seconds() >= carolJoined + 1 && f.seconds() < carolJoined + 3).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("carol's circle and initial at %.2f s", f.seconds()).isGreaterThan(80));
 
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 440)).as("alice's tone").isGreaterThan(-40);
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 1000)).as("bob's tone").isGreaterThan(-40);

@@ -55,6 +55,7 @@ public final class CompositePictures implements MediaSource {
   private final EgressPlan plan;
   private final Map<String, TileState> tiles = new ConcurrentHashMap<>();
   private final SpeakerFollower speakers = new SpeakerFollower();
+  private final PeopleOnShow people = new PeopleOnShow();
   private final ExecutorService decoding;
   private final Object lock = new Object();
   private volatile Receiver receiver;
@@ -69,7 +70,6 @@ public final class CompositePictures implements MediaSource {
   private Compositor compositor;
   private long joinedNanos;
   private long originNanos;
-  private long joinCounter;
 
   /** One participant's camera or screen share: its decoder and its latest picture (under lock). */
   private static final class TileState {
@@ -83,6 +83,8 @@ public final class CompositePictures implements MediaSource {
     int wantW;
     int wantH;
     boolean askedKeyFrame;
+    /** The publisher muted it: the participant's placeholder shows instead. */
+    volatile boolean muted;
     final long subscribedNanos = System.nanoTime();
     boolean pictured;
 
@@ -142,8 +144,13 @@ public final class CompositePictures implements MediaSource {
     if (r == null || stopped || p.getPermission().getHidden() || p.getPermission().getRecorder()) {
       return;
     }
+    long order = people.update(p);
     for (LivekitModels.TrackInfo t : p.getTracksList()) {
-      if (t.getType() != TrackType.VIDEO || tiles.containsKey(t.getSid())) {
+      TileState known = tiles.get(t.getSid());
+      if (known != null && known.muted != t.getMuted()) {
+        muted(known, t.getMuted());
+      }
+      if (t.getType() != TrackType.VIDEO || known != null) {
         continue;
       }
       MediaCodec codec = MediaCodec.ofMime(t.getMimeType());
@@ -151,10 +158,26 @@ public final class CompositePictures implements MediaSource {
         log.warn("{}: track {} has unsupported codec {}", plan.egressId(), t.getSid(), t.getMimeType());
         continue;
       }
-      long joined = (p.getJoinedAtMs() != 0 ? p.getJoinedAtMs() : p.getJoinedAt() * 1000) * 1000 + joinCounter++;
-      tiles.put(t.getSid(), new TileState(t.getSid(), p.getIdentity(), t.getSource() == TrackSource.SCREEN_SHARE, joined, codec));
+      boolean screen = t.getSource() == TrackSource.SCREEN_SHARE;
+      TileState s = new TileState(t.getSid(), p.getIdentity(), screen, screen ? order + 1 : order, codec);
+      s.muted = t.getMuted();
+      tiles.put(t.getSid(), s);
       log.info("{}: subscribing to video {} of {}", plan.egressId(), t.getSid(), p.getIdentity());
       r.subscribe(t.getSid());
+    }
+  }
+
+  /** A muted camera shows its placeholder; its last picture is dropped, so an unmute does not show it stale. */
+  private void muted(TileState s, boolean muted) {
+    log.info("{}: video {} of {} {}", plan.egressId(), s.sid, s.identity, muted ? "muted" : "unmuted");
+    s.muted = muted;
+    if (muted) {
+      synchronized (lock) {
+        if (s.latest != null) {
+          org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
+          s.latest = null;
+        }
+      }
     }
   }
 
@@ -163,6 +186,8 @@ public final class CompositePictures implements MediaSource {
     public void onParticipant(LivekitModels.ParticipantInfo participant) {
       if (participant.getState() != LivekitModels.ParticipantInfo.State.DISCONNECTED) {
         consider(participant);
+      } else {
+        people.left(participant.getIdentity());
       }
     }
 
@@ -254,8 +279,12 @@ public final class CompositePictures implements MediaSource {
       AVFrame copy = org.bytedeco.ffmpeg.global.avutil.av_frame_clone(picture);
       AVFrame old;
       synchronized (lock) {
-        old = s.latest;
-        s.latest = copy;
+        if (s.muted) { // a picture decoded after the mute: not shown
+          old = copy;
+        } else {
+          old = s.latest;
+          s.latest = copy;
+        }
       }
       if (old != null) {
         org.bytedeco.ffmpeg.global.avutil.av_frame_free(old);
@@ -288,9 +317,13 @@ public final class CompositePictures implements MediaSource {
           return;
         }
         List<TileState> showing = new ArrayList<>();
+        java.util.Set<String> pictured = new java.util.HashSet<>();
         for (TileState s : tiles.values()) {
-          if (s.latest != null && filter.allows(s.identity, s.sid, false, s.screen)) {
+          if (s.latest != null && !s.muted && filter.allows(s.identity, s.sid, false, s.screen)) {
             showing.add(s);
+            if (!s.screen) {
+              pictured.add(s.identity);
+            }
           }
         }
         if (originNanos == 0) {
@@ -303,7 +336,7 @@ public final class CompositePictures implements MediaSource {
           origin.accept(now);
           receiver.flowing();
         }
-        draw(showing, now);
+        draw(showing, people.placeholders(pictured, identity -> filter.allows(identity, "", false, false)), now);
         receiver.video(AvPicture.of(compositor.frame()), (now - originNanos) / 1e9);
       }
     } catch (RuntimeException e) {
@@ -314,9 +347,10 @@ public final class CompositePictures implements MediaSource {
     }
   }
 
-  private void draw(List<TileState> showing, long now) {
+  private void draw(List<TileState> showing, List<Tile> placeholders, long now) {
     var e = plan.encoding();
-    List<Tile> list = showing.stream().map(s -> new Tile(s.sid, s.identity, s.screen, s.joined)).toList();
+    List<Tile> list = new ArrayList<>(placeholders);
+    showing.forEach(s -> list.add(new Tile(s.sid, s.identity, s.screen, s.joined)));
     String speaker = speakers.at(now);
     RegionLayout data = regions;
     List<Placement> placements = data != null
@@ -333,11 +367,15 @@ public final class CompositePictures implements MediaSource {
       if (p.background() >= 0) {
         compositor.paint(a.x(), a.y(), a.w(), a.h(), Compositor.yuv(p.background()));
       }
-      TileState s = p.tileId() == null ? null : byId.get(p.tileId());
       Box b = p.box();
-      if (s == null || b.w() < 2 || b.h() < 2) {
+      if (p.tileId() == null || b.w() < 2 || b.h() < 2) {
         continue;
       }
+      if (PeopleOnShow.isPlaceholder(p.tileId())) {
+        compositor.draw(p.tileId(), people.picture(p.tileId(), b.w() & ~1, b.h() & ~1, light), b.x(), b.y(), b.w(), b.h(), false);
+        continue;
+      }
+      TileState s = byId.get(p.tileId());
       compositor.draw(s.sid, s.latest, b.x(), b.y(), b.w(), b.h(), p.cover());
       if (b.w() != s.wantW || b.h() != s.wantH) { // the simulcast layer that fits the box
         s.wantW = b.w();
@@ -400,6 +438,7 @@ public final class CompositePictures implements MediaSource {
           compositor.close();
           compositor = null;
         }
+        people.close();
       }
     });
     decoding.shutdown();
