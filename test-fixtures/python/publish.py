@@ -45,12 +45,33 @@ async def publish_video(room, args):
     source = rtc.VideoSource(width, height)
     track = rtc.LocalVideoTrack.create_video_track("camera", source)
     codec = {"vp8": rtc.VideoCodec.VP8, "vp9": rtc.VideoCodec.VP9, "h264": rtc.VideoCodec.H264}[args.codec]
-    opts = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_CAMERA, video_codec=codec,
+    kind = rtc.TrackSource.SOURCE_SCREENSHARE if args.screen else rtc.TrackSource.SOURCE_CAMERA
+    opts = rtc.TrackPublishOptions(source=kind, video_codec=codec,
                                    simulcast=args.simulcast,
                                    video_encoding=rtc.VideoEncoding(max_bitrate=args.bitrate * 1000,
                                                                     max_framerate=args.fps))
-    await room.local_participant.publish_track(track, opts)
+    publication = await room.local_participant.publish_track(track, opts)
+    if args.mute_video_after > 0:
+        async def mute_later():
+            await asyncio.sleep(args.mute_video_after)
+            track.mute()
+            print("MUTED VIDEO", flush=True)
+        asyncio.get_running_loop().create_task(mute_later())
     return source
+
+
+def pattern_frame(width, height, seed, tint):
+    """A still picture with structure at the scale of a face or a slide (gradients, blocks, a disc),
+    different per seed: what renderers can be compared on (SSIM needs structure, flat colour is trivial)."""
+    yy, xx = np.mgrid[0:height, 0:width]
+    luma = 40 + 150 * xx / max(1, width - 1)
+    cell = max(8, height // 4)
+    luma = luma + np.where(((xx // cell) + (yy // cell) + seed) % 2 == 0, 30, -30)
+    cx, cy, r = width * (0.3 + 0.1 * (seed % 5)), height * 0.5, height * 0.3
+    luma = np.where((xx - cx) ** 2 + (yy - cy) ** 2 < r * r, 235 - 20 * (seed % 3), luma)
+    y = np.clip(luma, 16, 235).astype(np.uint8).ravel()
+    uv = (width // 2) * (height // 2)
+    return np.concatenate([y, np.full(uv, tint[0], np.uint8), np.full(uv, tint[1], np.uint8)])
 
 
 async def send_video(source, args, t0, stop):
@@ -58,6 +79,7 @@ async def send_video(source, args, t0, stop):
     tint = tuple(map(int, args.tint.split(",")))
     grey, white = i420_frames(width, height, tint=tint)
     block = max(16, height // 12)
+    still = pattern_frame(width, height, args.pattern, tint) if args.pattern >= 0 else None
     i = 0
     while not stop.is_set():
         due = t0 + i / args.fps
@@ -68,6 +90,10 @@ async def send_video(source, args, t0, stop):
             i = int((time.monotonic() - t0) * args.fps)  # a camera skips frames, it does not fall behind
             print(f"video fell {-delay * 1000:.0f} ms behind; skipped ahead", flush=True)
         t = i / args.fps
+        if still is not None:
+            source.capture_frame(rtc.VideoFrame(width, height, rtc.VideoBufferType.I420, still.tobytes()))
+            i += 1
+            continue
         flash = (t % 1.0) < args.flash
         if args.counter and (t % 1.0) < 1 / args.fps:
             grey, white = i420_frames(width, height, 40 + 5 * (int(t) % 30), tint)
@@ -132,6 +158,9 @@ async def main():
     p.add_argument("--seconds", type=float, default=3600)
     p.add_argument("--counter", action="store_true", help="the grey level counts the seconds (see above)")
     p.add_argument("--tint", default="128,128", help="U,V of the picture (128,128: grey; 90,200: red)")
+    p.add_argument("--pattern", type=int, default=-1, help="a still picture with structure, by seed (no flash, no block)")
+    p.add_argument("--screen", action="store_true", help="publish the picture as a screen share")
+    p.add_argument("--mute-video-after", type=float, default=0, help="mute the picture after this many seconds")
     args = p.parse_args()
 
     stop = asyncio.Event()

@@ -4,7 +4,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
-import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
@@ -75,12 +75,12 @@ public final class Compositor implements AutoCloseable {
     clear();
   }
 
-  /** Paints a rectangle (even-aligned, clipped to the picture) in {@code colour} (Y, U, V). */
+  /** Paints a rectangle (clipped to the picture) in {@code colour} (Y, U, V). */
   public void paint(int x, int y, int w, int h, int[] colour) {
-    x = Math.max(0, x) & ~1;
-    y = Math.max(0, y) & ~1;
-    w = Math.min(w, width - x) & ~1;
-    h = Math.min(h, height - y) & ~1;
+    x = Math.max(0, x);
+    y = Math.max(0, y);
+    w = Math.min(w, width - x);
+    h = Math.min(h, height - y);
     if (w > 0 && h > 0) {
       VideoScaler.fill(canvas, x, y, w, h, colour);
     }
@@ -88,16 +88,18 @@ public final class Compositor implements AutoCloseable {
 
   /** Draws {@code picture} (tile {@code key}) into the box at x, y of w × h. */
   public void draw(String key, AVFrame picture, int x, int y, int w, int h, boolean cover) {
-    x = Math.max(0, x) & ~1;
-    y = Math.max(0, y) & ~1;
-    w = Math.min(w, width - x) & ~1;
-    h = Math.min(h, height - y) & ~1;
-    if (w <= 0 || h <= 0) {
+    // to the pixel, as the page places tiles: an odd edge puts the chroma (a sample per 2x2 pixels)
+    // half a pixel off, which is not seen, where rounding the box would leave a visible line
+    x = Math.max(0, x);
+    y = Math.max(0, y);
+    w = Math.min(w, width - x);
+    h = Math.min(h, height - y);
+    if (w <= 1 || h <= 1) {
       return;
     }
     Scaling s = scaling(key, picture, w, h, cover);
-    int dx = x + (w - s.dstW()) / 2 & ~1;
-    int dy = y + (h - s.dstH()) / 2 & ~1;
+    int dx = x + (w - s.dstW()) / 2;
+    int dy = y + (h - s.dstH()) / 2;
     if (s.dstW() < w || s.dstH() < h) {
       fill(x, y, w, h); // the bars of a fitted picture
     }
@@ -125,8 +127,8 @@ public final class Compositor implements AutoCloseable {
       }
     } else { // fit whole
       double scale = Math.min((double) boxW / srcW, (double) boxH / srcH);
-      dstW = Math.min(boxW, (int) Math.round(srcW * scale) & ~1);
-      dstH = Math.min(boxH, (int) Math.round(srcH * scale) & ~1);
+      dstW = Math.max(2, Math.min(boxW, (int) Math.round(srcW * scale)));
+      dstH = Math.max(2, Math.min(boxH, (int) Math.round(srcH * scale)));
     }
     int cropX = (srcW - cropW) / 2 & ~1;
     int cropY = (srcH - cropH) / 2 & ~1;
@@ -136,7 +138,10 @@ public final class Compositor implements AutoCloseable {
       return s;
     }
     forget(key);
-    SwsContext context = sws_getContext(cropW, cropH, in.format(), dstW, dstH, AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null,
+    // area averaging: of swscale's filters the nearest to Chrome drawing a video into a smaller box
+    // (luma SSIM 0.985 against the page's tile for 320x180 -> 128x72, where bilinear gives 0.959
+    // and plain bilinear sampling 0.879) and into a larger one (0.969); NativeVsChromeNetnsIT
+    SwsContext context = sws_getContext(cropW, cropH, in.format(), dstW, dstH, AV_PIX_FMT_YUV420P, SWS_AREA, null, null,
         (DoublePointer) null);
     if (context == null) {
       throw new MediaException("sws_getContext " + cropW + "x" + cropH + " -> " + dstW + "x" + dstH);

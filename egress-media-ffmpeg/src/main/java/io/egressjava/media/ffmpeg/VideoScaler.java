@@ -139,7 +139,7 @@ public final class VideoScaler implements AutoCloseable {
     return planes;
   }
 
-  /** Paints the w × h rectangle at x, y (even) of an I420 frame with limited-range Y, U, V. */
+  /** Paints the w × h rectangle at x, y of an I420 frame with limited-range Y, U, V (an odd edge: chroma to the pixel pair). */
   static void fill(AVFrame f, int x, int y, int w, int h, int[] yuv) {
     for (int plane = 0; plane < 3; plane++) {
       int px = plane == 0 ? x : x / 2;

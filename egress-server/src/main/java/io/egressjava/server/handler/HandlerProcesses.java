@@ -259,15 +259,21 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
 
   private void exited(HandlerProcessRunner runner, int weight) {
     String id = runner.egressId();
-    running.remove(id);
-    HandlerHost h = runner.host();
-    h.release(weight);
-    if (h.capacity() == 1) {
-      retire(h); // a browser egress's process serves once
+    try {
+      HandlerHost h = runner.host();
+      h.release(weight);
+      if (h.capacity() == 1) {
+        retire(h); // a browser egress's process serves once
+      }
+      BrowserEnvironment.reapHandler(BrowserSources.sharedDir(workRoot), BrowserSources.handlerDir(workRoot, id), id);
+      removeSpool(runner, workRoot.resolve(id));
+    } finally {
+      running.remove(id); // only now: close() waits for this, so an exit right after a drain leaves no spool behind
     }
-    BrowserEnvironment.reapHandler(BrowserSources.sharedDir(workRoot), BrowserSources.handlerDir(workRoot, id),
-        id);
-    Path work = workRoot.resolve(id);
+  }
+
+  private void removeSpool(HandlerProcessRunner runner, Path work) {
+    String id = runner.egressId();
     // a relinquished egress belongs to the instance that replaced it: what it wrote here must not
     // be kept, or a restart's spool recovery would report it over that instance's result
     boolean completed = !runner.handlerLost() && (runner.session().relinquished()

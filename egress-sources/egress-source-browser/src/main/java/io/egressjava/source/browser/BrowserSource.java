@@ -138,7 +138,10 @@ public final class BrowserSource implements MediaSource {
         if (stopped.get()) {
           return;
         }
-        display = VirtualDisplay.start(e.width(), e.height(), env.reaper());
+        // a pixel wider and taller than the picture: Chromium's kiosk window on a bare X server is
+        // a pixel short of the screen (639x359 on 640x360, measured), this way exactly the picture
+        // (WindowFit checks it); the capture takes the picture's size from the top left
+        display = VirtualDisplay.start(e.width() + 1, e.height() + 1, env.reaper());
         sink = env.sound().createSink(plan.egressId());
       }
       // (a sink is made even when its sound is not captured: Chrome's own output goes nowhere else)

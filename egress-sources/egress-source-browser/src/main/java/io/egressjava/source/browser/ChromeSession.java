@@ -138,6 +138,7 @@ public final class ChromeSession implements AutoCloseable {
       page.onPageError(e -> log.info("page error: {}", e));
       context.onClose(c -> crashed("Chrome exited"));
       try {
+        WindowFit.check(page, options.width(), options.height());
         load(page, url);
         loaded.complete(null);
       } catch (RuntimeException e) {

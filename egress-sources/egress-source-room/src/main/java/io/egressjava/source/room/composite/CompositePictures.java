@@ -372,7 +372,7 @@ public final class CompositePictures implements MediaSource {
         continue;
       }
       if (PeopleOnShow.isPlaceholder(p.tileId())) {
-        compositor.draw(p.tileId(), people.picture(p.tileId(), b.w() & ~1, b.h() & ~1, light), b.x(), b.y(), b.w(), b.h(), false);
+        compositor.draw(p.tileId(), people.picture(p.tileId(), b.w(), b.h(), light), b.x(), b.y(), b.w(), b.h(), false);
         continue;
       }
       TileState s = byId.get(p.tileId());
