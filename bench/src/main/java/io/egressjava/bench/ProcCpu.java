@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 
-/** CPU time (user + system, seconds) of processes, read from /proc/<pid>/stat. */
+/** CPU time (user + system, seconds) and resident memory of processes, read from /proc/<pid>. */
 final class ProcCpu {
   private static final double TICK = 100.0; // USER_HZ on Linux
 
@@ -23,5 +23,22 @@ final class ProcCpu {
 
   static double seconds(Collection<Long> pids) {
     return pids.stream().mapToDouble(ProcCpu::seconds).sum();
+  }
+
+  /** Resident memory (MB) of processes, summed; a process gone counts 0. */
+  static double rssMb(Collection<Long> pids) {
+    double kb = 0;
+    for (long pid : pids) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+          if (line.startsWith("VmRSS:")) {
+            kb += Long.parseLong(line.replaceAll("\\D", ""));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone
+      }
+    }
+    return kb / 1024;
   }
 }

@@ -27,36 +27,45 @@ import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressStatus;
 
 /**
- * CPU of a 720p30 two-publisher room composite (Chrome renders the grid template, the egress
- * captures and encodes with x264) over a measured window, split into the egress JVM (capture,
- * scale, encode, mux), Chrome, Xvfb and PulseAudio; then, for a peer in the same run, the ffmpeg CLI
- * captures and encodes the same display and sink with the same settings for the same time next to
- * our pipeline, and the two capture+encode costs are compared. Last, the same room composed without
- * a browser ({@code room_composite_renderer: native}), and the ratio of the two renderers' totals.
+ * CPU and memory of a 720p30 room composite of N simulcast publishers on the grid: first composed
+ * without a browser ({@code room_composite_renderer: native}: decode, compose, mix, x264, all in the
+ * egress JVM), with the share of repeated pictures per tile in what it wrote; then through Chrome
+ * (Chrome renders the grid template, the egress captures and encodes with x264), split into the
+ * egress JVM, Chrome, Xvfb and PulseAudio, and for a peer in the same run, the ffmpeg CLI capturing
+ * and encoding the same display and sink with the same settings next to our pipeline. Last, the
+ * ratio of the two renderers' totals.
  *
- * <p>Args: media dir (red.ivf, blue.ivf, tone.ogg), seconds, work dir. Run inside scripts/netns.sh.
+ * <p>Args: media dir (p{i}-{WxH}.ivf, tone.ogg), seconds, work dir, publishers. Run inside scripts/netns.sh.
  */
 public final class RoomCompositeBench {
   public static void main(String[] args) throws Exception {
     Path media = Path.of(args[0]);
     int seconds = Integer.parseInt(args[1]);
     Path work = Path.of(args[2]);
+    int publishers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     try (RedisServer redis = new RedisServer().start();
         LiveKitServer livekit = new LiveKitServer(redis.address()).start()) {
       EgressConfig config = EgressConfigLoader.fromYaml(String.join("\n", "api_key: " + LiveKitServer.API_KEY,
           "api_secret: " + LiveKitServer.API_SECRET, "ws_url: " + livekit.wsUrl(), "template_port: " + Ports.free()),
           Map.of()).config();
-      try (TemplateServer templates = TemplateServer.start(config.templatePort());
-          FilePublisher red = FilePublisher.start(livekit, "bench", "red", false, media.resolve("red.ivf"),
-              media.resolve("tone.ogg"));
-          FilePublisher blue = FilePublisher.start(livekit, "bench", "blue", false, media.resolve("blue.ivf"))) {
-        double chromeCores = run(config, work, seconds);
+      List<FilePublisher> started = new java.util.ArrayList<>();
+      try (TemplateServer templates = TemplateServer.start(config.templatePort())) {
+        for (int i = 1; i <= publishers; i++) {
+          Path[] sound = i == 1 ? new Path[] {media.resolve("tone.ogg")} : new Path[0];
+          started.add(FilePublisher.start(livekit, "bench", "p" + i, false, List.of("-simulcast",
+              media.resolve("p" + i + "-1280x720.ivf") + "," + media.resolve("p" + i + "-640x360.ivf") + ","
+                  + media.resolve("p" + i + "-320x180.ivf")), sound));
+        }
         EgressConfig nativeConfig = EgressConfigLoader.fromYaml(String.join("\n", "api_key: " + LiveKitServer.API_KEY,
             "api_secret: " + LiveKitServer.API_SECRET, "ws_url: " + livekit.wsUrl(), "room_composite_renderer: native"),
             Map.of()).config();
-        double nativeCores = runNative(nativeConfig, work, seconds);
-        System.out.printf("native / Chrome (total cores): %.2f / %.2f = %.2fx%n", nativeCores, chromeCores,
-            nativeCores / chromeCores);
+        double[] nativeCost = runNative(nativeConfig, work, seconds, publishers); // first: the JVM's memory is its own
+        double[] chromeCost = run(config, work, seconds, publishers);
+        System.out.printf("native / Chrome, %d publishers: cores %.2f / %.2f = %.2fx, RSS %.0f MB / %.0f MB = %.2fx%n",
+            publishers, nativeCost[0], chromeCost[0], nativeCost[0] / chromeCost[0], nativeCost[1], chromeCost[1],
+            nativeCost[1] / chromeCost[1]);
+      } finally {
+        started.forEach(FilePublisher::close);
       }
     }
   }
@@ -65,7 +74,7 @@ public final class RoomCompositeBench {
    * The same room composed without a browser (room_composite_renderer: native): decoding both
    * publishers, composing the grid, mixing the sound and encoding all happen in the egress JVM.
    */
-  private static double runNative(EgressConfig config, Path work, int seconds) throws Exception {
+  private static double[] runNative(EgressConfig config, Path work, int seconds, int publishers) throws Exception {
     var request = LivekitEgress.RoomCompositeEgressRequest.newBuilder().setRoomName("bench").setLayout("grid")
         .setPreset(LivekitEgress.EncodingOptionsPreset.H264_720P_30)
         .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(work.resolve("native.mp4").toString()));
@@ -81,20 +90,27 @@ public final class RoomCompositeBench {
     long self = ProcessHandle.current().pid();
     double before = ProcCpu.seconds(self);
     long t0 = System.nanoTime();
-    Thread.sleep(seconds * 1000L);
+    double rss = 0;
+    while (System.nanoTime() - t0 < seconds * 1_000_000_000L) {
+      Thread.sleep(1000);
+      rss = Math.max(rss, ProcCpu.rssMb(List.of(self)));
+    }
     double wall = (System.nanoTime() - t0) / 1e9;
     double cores = (ProcCpu.seconds(self) - before) / wall;
-    System.out.printf("native composite, same room and settings, %.0f s:%n  %-40s %.2f cores%n", wall,
-        "egress JVM (decode+compose+mix+x264+mux)", cores);
+    System.out.printf("native composite 1280x720 30 fps, %d publishers (VP8 simulcast, each tile asks for its layer), grid, "
+        + "x264 veryfast 3000 kbps + AAC, %.0f s:%n  %-40s %.2f cores, RSS at most %.0f MB%n", publishers, wall,
+        "egress JVM (decode+compose+mix+x264+mux)", cores, rss);
     session.ending(EgressSession.STOP_EGRESS_API);
     runner.stop();
     Ports.await(Duration.ofSeconds(60), "the native egress to finish", session::isFinished);
-    System.out.println("native egress " + session.info().getStatus() + ", file " + Files.size(work.resolve("native.mp4")) + " bytes");
-    return cores;
+    Path file = work.resolve("native.mp4");
+    System.out.println("native egress " + session.info().getStatus() + ", file " + Files.size(file) + " bytes");
+    RepeatedPictures.print(file, publishers, 1280, 720);
+    return new double[] {cores, rss};
   }
 
-  /** The Chrome composite; returns its total cores (JVM, Chrome, Xvfb, PulseAudio). */
-  private static double run(EgressConfig config, Path work, int seconds) throws Exception {
+  /** The Chrome composite; returns its total cores and RSS (MB) (JVM, Chrome, Xvfb, PulseAudio). */
+  private static double[] run(EgressConfig config, Path work, int seconds, int publishers) throws Exception {
     var request = LivekitEgress.RoomCompositeEgressRequest.newBuilder().setRoomName("bench").setLayout("grid")
         .setPreset(LivekitEgress.EncodingOptionsPreset.H264_720P_30)
         .addFileOutputs(LivekitEgress.EncodedFileOutput.newBuilder().setFilepath(work.resolve("composite.mp4").toString()));
@@ -116,20 +132,29 @@ public final class RoomCompositeBench {
         .map(ProcessHandle::pid).collect(Collectors.toSet());
     double[] before = {ProcCpu.seconds(self), ProcCpu.seconds(chrome), ProcCpu.seconds(xvfb), ProcCpu.seconds(pulse)};
     long t0 = System.nanoTime();
-    Thread.sleep(seconds * 1000L);
+    double rss = 0;
+    while (System.nanoTime() - t0 < seconds * 1_000_000_000L) {
+      Thread.sleep(1000);
+      chrome.addAll(descendants("chromium", "chrome")); // renderer processes may come and go
+      Set<Long> all = new java.util.HashSet<>(chrome);
+      all.addAll(xvfb);
+      all.addAll(pulse);
+      all.add(self);
+      rss = Math.max(rss, ProcCpu.rssMb(all));
+    }
     double wall = (System.nanoTime() - t0) / 1e9;
-    chrome.addAll(descendants("chromium", "chrome")); // renderer processes may come and go
     double[] after = {ProcCpu.seconds(self), ProcCpu.seconds(chrome), ProcCpu.seconds(xvfb), ProcCpu.seconds(pulse)};
     String[] names = {"egress JVM (capture+scale+x264+mux)", "Chrome (WebRTC decode + compositing)", "Xvfb", "PulseAudio"};
     double total = 0;
-    System.out.printf("room composite 1280x720 30 fps, 2 publishers (VP8 720p + Opus), grid, x264 veryfast 3000 kbps, %.0f s%n", wall);
+    System.out.printf("room composite through Chrome, 1280x720 30 fps, %d publishers (VP8 simulcast; the page takes the top "
+        + "layer), grid, x264 veryfast 3000 kbps, %.0f s%n", publishers, wall);
     for (int i = 0; i < names.length; i++) {
       double cores = (after[i] - before[i]) / wall;
       total += cores;
       System.out.printf("  %-40s %.2f cores%n", names[i], cores);
     }
-    System.out.printf("  %-40s %.2f cores  (goal <= 2.0: ratio %.2f; the reference reserves 4: ratio %.2f)%n", "total",
-        total, total / 2.0, total / 4.0);
+    System.out.printf("  %-40s %.2f cores  (goal <= 2.0: ratio %.2f; the reference reserves 4: ratio %.2f), RSS at most %.0f MB "
+        + "(with the bench JVM's)%n", "total", total, total / 2.0, total / 4.0, rss);
 
     // peer in the same run: the ffmpeg CLI capturing the same display and sound with the same settings
     String display = source.display();
@@ -161,7 +186,7 @@ public final class RoomCompositeBench {
     runner.stop();
     Ports.await(Duration.ofSeconds(60), "the egress to finish", session::isFinished);
     System.out.println("egress " + session.info().getStatus() + ", file " + Files.size(work.resolve("composite.mp4")) + " bytes");
-    return total;
+    return new double[] {total, rss};
   }
 
   private static Set<Long> descendants(String... commands) {

@@ -126,6 +126,9 @@ class ShippedNativeCompositeNetnsIT {
             .allSatisfy(f -> assertThat(f.mean()).as("no carol yet: blue at %.2f s", f.seconds()).isLessThan(116));
         assertThat(carolV).filteredOn(f -> f.seconds() >= carolJoined + 1 && f.seconds() < carolJoined + 3).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("carol's placeholder (grey) at %.2f s", f.seconds()).isGreaterThan(124));
+        // her tile comes at once: no picture between the region's blue and her placeholder (a glitch)
+        assertThat(carolV).filteredOn(f -> f.seconds() >= regions + 0.5 && f.seconds() < carolJoined + 3)
+            .filteredOn(f -> f.mean() >= 116 && f.mean() <= 124).as("pictures neither blue nor her placeholder").hasSizeLessThanOrEqualTo(1);
         assertThat(carolCircle).filteredOn(f -> f.seconds() >= carolJoined + 1 && f.seconds() < carolJoined + 3).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("carol's circle and initial at %.2f s", f.seconds()).isGreaterThan(80));
 

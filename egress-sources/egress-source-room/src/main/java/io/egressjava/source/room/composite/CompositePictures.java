@@ -79,7 +79,10 @@ public final class CompositePictures implements MediaSource {
     final long joined;
     final MediaCodec codec;
     VideoDecoder decoder;
+    /** The picture shown now; decoded pictures wait in {@code pending} for their time (under lock). */
     AVFrame latest;
+    final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+    final Playout playout = new Playout();
     int wantW;
     int wantH;
     boolean askedKeyFrame;
@@ -96,6 +99,12 @@ public final class CompositePictures implements MediaSource {
       this.codec = codec;
     }
   }
+
+  /** A decoded picture and when it is to be shown (System.nanoTime). */
+  private record Pending(AVFrame frame, long at) {}
+
+  /** More pictures than this waiting means the schedule is off: the oldest go. */
+  private static final int MAX_PENDING = 8;
 
   public CompositePictures(EgressPlan plan) {
     this.plan = plan;
@@ -173,10 +182,7 @@ public final class CompositePictures implements MediaSource {
     s.muted = muted;
     if (muted) {
       synchronized (lock) {
-        if (s.latest != null) {
-          org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
-          s.latest = null;
-        }
+        dropPictures(s);
       }
     }
   }
@@ -195,8 +201,9 @@ public final class CompositePictures implements MediaSource {
     public void onFrame(String trackSid, String codecName, EncodedFrame frame) {
       TileState s = tiles.get(trackSid);
       if (s != null && !stopped) {
+        long arrived = System.nanoTime();
         try {
-          decoding.execute(() -> decode(s, frame));
+          decoding.execute(() -> decode(s, frame, arrived));
         } catch (java.util.concurrent.RejectedExecutionException e) {
           // stopping: the frame is not needed
         }
@@ -258,7 +265,7 @@ public final class CompositePictures implements MediaSource {
   }
 
   /** On the decoding thread: the tile's latest picture becomes this one. */
-  private void decode(TileState s, EncodedFrame frame) {
+  private void decode(TileState s, EncodedFrame frame, long arrived) {
     if (s.decoder == null) {
       if (!frame.keyFrame()) {
         RoomSubscriber r = room;
@@ -277,13 +284,16 @@ public final class CompositePictures implements MediaSource {
             picture.height(), (System.nanoTime() - s.subscribedNanos) / 1_000_000);
       }
       AVFrame copy = org.bytedeco.ffmpeg.global.avutil.av_frame_clone(picture);
-      AVFrame old;
+      long at = s.playout.showAt(frame.rtpTimestamp(), arrived);
+      AVFrame old = null;
       synchronized (lock) {
         if (s.muted) { // a picture decoded after the mute: not shown
           old = copy;
         } else {
-          old = s.latest;
-          s.latest = copy;
+          s.pending.add(new Pending(copy, at));
+          if (s.pending.size() > MAX_PENDING) {
+            old = s.pending.poll().frame();
+          }
         }
       }
       if (old != null) {
@@ -292,12 +302,33 @@ public final class CompositePictures implements MediaSource {
     });
   }
 
+  /** Frees the tile's pictures, shown and waiting (lock held). */
+  private static void dropPictures(TileState s) {
+    if (s.latest != null) {
+      org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
+      s.latest = null;
+    }
+    for (Pending p = s.pending.poll(); p != null; p = s.pending.poll()) {
+      org.bytedeco.ffmpeg.global.avutil.av_frame_free(p.frame());
+    }
+  }
+
+  /** Each tile's latest picture whose time has come is the one shown (lock held). */
+  private void advance(long now) {
+    for (TileState s : tiles.values()) {
+      for (Pending p = s.pending.peek(); p != null && p.at() <= now; p = s.pending.peek()) {
+        s.pending.poll();
+        if (s.latest != null) {
+          org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
+        }
+        s.latest = p.frame();
+      }
+    }
+  }
+
   private void release(TileState s) {
     synchronized (lock) {
-      if (s.latest != null) {
-        org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
-        s.latest = null;
-      }
+      dropPictures(s);
       if (compositor != null) {
         compositor.forget(s.sid);
       }
@@ -316,6 +347,7 @@ public final class CompositePictures implements MediaSource {
         if (stopped) {
           return;
         }
+        advance(now);
         List<TileState> showing = new ArrayList<>();
         java.util.Set<String> pictured = new java.util.HashSet<>();
         for (TileState s : tiles.values()) {

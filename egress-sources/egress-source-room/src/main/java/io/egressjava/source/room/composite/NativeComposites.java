@@ -13,8 +13,11 @@ import io.egressjava.source.room.media.RoomMediaSource;
  * the pictures' time zero. Custom pages and web egress stay Chrome's.
  */
 public final class NativeComposites implements SourceProvider {
-  /** The room's sound goes this much later than it arrives: a picture waits half a frame for the next composition. */
-  static final double PICTURE_DELAY_SECONDS = 0.020;
+  /**
+   * The room's sound goes this much later than it arrives: a picture waits for its time on the
+   * tile's schedule ({@link Playout}), then half a frame for the next composition, and decoding.
+   */
+  static final double PICTURE_DELAY_SECONDS = Playout.DELAY_SECONDS + 0.020;
 
   /** Before the browser's provider, which would take these plans too. */
   @Override
