@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeVsChromeNetnsIT {
   private static final int W = 640;
   private static final int H = 360;
-  private static final double STEP_SECONDS = 2.0;
+  private static final double STEP_SECONDS = 1.5;
   /** Where in a step its picture is taken: the layout change (≤ 0.5 s) and Chrome's later start are behind. */
-  private static final double SAMPLE_AT = 1.4;
+  private static final double SAMPLE_AT = 1.1;
   private static final double BAR = 0.9;
 
   private static final List<String> CAMERAS = List.of("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9");
@@ -86,8 +86,9 @@ class NativeVsChromeNetnsIT {
   private static List<Step> steps() {
     List<Step> steps = new ArrayList<>();
     steps.add(new Step("grid", CAMERAS.subList(0, 1)));
+    steps.add(new Step("single-speaker", CAMERAS.subList(0, 2))); // (with more, the same one picture)
     for (int n : new int[] {2, 4, 9}) {
-      for (String layout : List.of("grid", "speaker", "single-speaker")) {
+      for (String layout : List.of("grid", "speaker")) {
         steps.add(new Step(layout, CAMERAS.subList(0, n)));
       }
     }
@@ -109,7 +110,7 @@ class NativeVsChromeNetnsIT {
       for (int i = 0; i < EVERYONE.size(); i++) { // one by one: each joins later than the one before
         String p = EVERYONE.get(i);
         List<String> flags = new ArrayList<>(List.of("--no-audio", "--video", p.equals(DECK) ? "640x360" : "320x180", "--fps",
-            "15", "--pattern", String.valueOf(i), "--tint", (100 + 6 * i) + "," + (150 - 5 * i)));
+            "10", "--pattern", String.valueOf(i), "--tint", (100 + 6 * i) + "," + (150 - 5 * i)));
         if (p.equals(DECK)) {
           flags.add("--screen");
         }
