@@ -41,7 +41,7 @@ class ShippedPauseNetnsIT {
    * Seconds recorded, paused, recorded again in every test: short in the suite;
    * {@code -Dpause.seconds=30,15,20} gives the issue's run (the counter then wraps: see countedSeconds).
    */
-  private static final int[] SPANS = java.util.Arrays.stream(System.getProperty("pause.seconds", "6,5,6").split(","))
+  private static final int[] SPANS = java.util.Arrays.stream(System.getProperty("pause.seconds", "5,4,5").split(","))
       .mapToInt(Integer::parseInt).toArray();
   /**
    * The issue's bar on a file's length: the recording less the pause (cut) or the recording (gap),
