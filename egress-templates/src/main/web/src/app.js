@@ -116,9 +116,31 @@ function render() {
   }
 }
 
+const START_WAIT_MS = 5000; // there is media: record within 5 s...
+const START_WAIT_PICTURE_MS = 15000; // ...unless a picture is on its way: then once it moves, within 15 s
+
+// whether a camera or screen share is published and not muted: its picture will come
+function pictureOnItsWay() {
+  return [...room.remoteParticipants.values()].some((p) => [...p.trackPublications.values()]
+    .some((t) => t.kind === Track.Kind.Video && !t.isMuted));
+}
+
+// Starting at 5 s with a picture still on its way recorded a still opening (a placeholder, an empty
+// tile) when Chrome was slow to play the first video (a loaded machine): wait for it, a while.
 function somethingToRecord() {
   if (!startTimer) {
-    startTimer = setTimeout(startRecording, 5000); // there is media: record within 5 s whatever happens
+    const since = Date.now();
+    const check = () => {
+      if (started) {
+        return;
+      }
+      if (!pictureOnItsWay() || Date.now() - since >= START_WAIT_PICTURE_MS) {
+        startRecording();
+      } else {
+        startTimer = setTimeout(check, 250);
+      }
+    };
+    startTimer = setTimeout(check, START_WAIT_MS);
   }
 }
 
