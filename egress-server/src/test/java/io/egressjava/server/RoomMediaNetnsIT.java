@@ -103,10 +103,15 @@ class RoomMediaNetnsIT {
   }
 
   /** Share of decoded frames that differ from the previous one (a moving test pattern, not a frozen picture). */
-  private static double changingFrames(Path file) throws Exception {
+  /** A hash per frame of a small grey copy of the picture (encoding noise below it does not count as change). */
+  private static List<String> smallFrameHashes(Path file) throws Exception {
     String out = Probe.run(List.of(Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", file.toString(),
         "-vf", "scale=64:36,format=gray", "-f", "framemd5", "-"));
-    List<String> hashes = out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).trim()).toList();
+    return out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).trim()).toList();
+  }
+
+  private static double changingFrames(Path file) throws Exception {
+    List<String> hashes = smallFrameHashes(file);
     int changed = 0;
     List<Integer> repeats = new ArrayList<>();
     for (int i = 1; i < hashes.size(); i++) {
@@ -118,6 +123,18 @@ class RoomMediaNetnsIT {
     }
     System.out.println(file.getFileName() + ": " + hashes.size() + " frames, repeated at " + repeats);
     return hashes.size() < 2 ? 0 : (double) changed / (hashes.size() - 1);
+  }
+
+  /** The most frames in a row that repeat the one before. */
+  private static int longestStill(Path file) throws Exception {
+    List<String> hashes = smallFrameHashes(file);
+    int run = 0;
+    int longest = 0;
+    for (int i = 1; i < hashes.size(); i++) {
+      run = hashes.get(i).equals(hashes.get(i - 1)) ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    return longest;
   }
 
   @Test
@@ -287,7 +304,12 @@ class RoomMediaNetnsIT {
       byte[] pcm = monoPcm(out, tmp);
       assertThat(rms(pcm, 0.2, 2.0)).as("silence before the microphone is published").isLessThan(100);
       assertThat(tone(pcm, duration - 1.5, 440)).as("the tone once it is").isGreaterThan(1e12);
-      assertThat(changingFrames(out)).isGreaterThan(0.9);
+      // the picture moves: the SFU forwards about 25 of the 30 fps to a new subscriber until its
+      // bandwidth estimate has ramped up (one repeat every 5-7 frames, for 290-365 frames in two
+      // suite runs), so the share of changing frames lands on either side of 0.9 by that ramp alone;
+      // what this test asks is that the picture never stands still: never two repeats in a row
+      assertThat(changingFrames(out)).isGreaterThan(0.8);
+      assertThat(longestStill(out)).as("frames in a row repeating the one before").isLessThanOrEqualTo(1);
     }
   }
 
