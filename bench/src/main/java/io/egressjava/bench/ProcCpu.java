@@ -27,18 +27,20 @@ final class ProcCpu {
 
   /** Resident memory (MB) of processes, summed; a process gone counts 0. */
   static double rssMb(Collection<Long> pids) {
-    double kb = 0;
-    for (long pid : pids) {
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-          if (line.startsWith("VmRSS:")) {
-            kb += Long.parseLong(line.replaceAll("\\D", ""));
-          }
+    return pids.stream().mapToLong(ProcCpu::rssKb).sum() / 1024.0;
+  }
+
+  /** Resident memory (kB) of a process, 0 when it is gone. */
+  static long rssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
         }
-      } catch (IOException | RuntimeException e) {
-        // gone
       }
+    } catch (IOException | RuntimeException e) {
+      // gone
     }
-    return kb / 1024;
+    return 0;
   }
 }

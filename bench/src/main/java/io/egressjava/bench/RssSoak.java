@@ -19,13 +19,8 @@ import java.time.Instant;
 public final class RssSoak {
   private RssSoak() {}
 
-  static long rssKb() throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    return -1;
+  static long rssKb() {
+    return ProcCpu.rssKb(ProcessHandle.current().pid());
   }
 
   public static void main(String[] args) throws Exception {

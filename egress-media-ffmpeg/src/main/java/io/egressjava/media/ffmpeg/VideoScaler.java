@@ -130,7 +130,7 @@ public final class VideoScaler implements AutoCloseable {
     fill(output, 0, 0, width, height, new int[] {16, 128, 128});
   }
 
-  /** The three planes of an I420 frame from pixel x, y (even) on: where a picture drawn there starts. */
+  /** The three planes of an I420 frame from pixel x, y on (an odd one: chroma from the pixel pair's): where a picture drawn there starts. */
   static PointerPointer<?> planesAt(AVFrame f, int x, int y) {
     PointerPointer<?> planes = new PointerPointer<>(3);
     planes.put(0, f.data(0).position(0).getPointer((long) y * f.linesize(0) + x));

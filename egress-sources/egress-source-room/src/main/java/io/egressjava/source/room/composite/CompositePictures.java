@@ -392,6 +392,7 @@ public final class CompositePictures implements MediaSource {
     boolean light = layout.endsWith("-light");
     compositor.clear(data != null && data.background() >= 0 ? Compositor.yuv(data.background())
         : light ? Compositor.light() : Compositor.black());
+    people.forgetGone().forEach(compositor::forget); // (a long meeting's comings and goings hold nothing)
     Map<String, TileState> byId = new HashMap<>();
     showing.forEach(s -> byId.put(s.sid, s));
     for (Placement p : placements) {

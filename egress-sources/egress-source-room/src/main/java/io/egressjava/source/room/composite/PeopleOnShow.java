@@ -77,6 +77,23 @@ final class PeopleOnShow implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Frees the pictures of those who have left (under the composer's lock, each composition);
+   * returns their tile IDs, for the compositor to forget too.
+   */
+  List<String> forgetGone() {
+    List<String> gone = new ArrayList<>();
+    for (var it = pictures.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!people.containsKey(e.getKey().substring(PREFIX.length()))) {
+        avutil.av_frame_free(e.getValue().frame());
+        it.remove();
+        gone.add(e.getKey());
+      }
+    }
+    return gone;
+  }
+
   @Override
   public void close() {
     pictures.values().forEach(r -> avutil.av_frame_free(r.frame()));
