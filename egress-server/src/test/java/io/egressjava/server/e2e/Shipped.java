@@ -193,8 +193,9 @@ final class Shipped {
   record Sync(SyncAnalyzer.Result result, double firstMean, double lastMean, int firstPairs, int lastPairs) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%s; first window mean %+.1f ms (%d pairs), last window mean %+.1f ms (%d pairs)",
-          result, firstMean * 1000, firstPairs, lastMean * 1000, lastPairs);
+      return String.format(Locale.ROOT, "%s; first window mean %+.1f ms (%d pairs), last window mean %+.1f ms (%d pairs); "
+          + "pairs (flash s: beep - flash ms) %s", result, firstMean * 1000, firstPairs, lastMean * 1000, lastPairs,
+          result.pairs().stream().map(p -> String.format(Locale.ROOT, "%.2f:%+.1f", p.flash(), p.offset() * 1000)).toList());
     }
   }
 

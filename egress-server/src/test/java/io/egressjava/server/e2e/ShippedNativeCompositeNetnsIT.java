@@ -82,6 +82,9 @@ class ShippedNativeCompositeNetnsIT {
         Path grid = tmp.resolve("grid.mp4");
         Probe.run(List.of(io.egressjava.media.ffmpeg.Ffmpeg.bundledTool("ffmpeg").toString(), "-v", "error", "-i", mp4.toString(),
             "-t", String.valueOf(switched), "-c", "copy", grid.toString()));
+        // kept for a look when a check fails (the temporary folder goes)
+        java.nio.file.Files.copy(grid, java.nio.file.Path.of("target", "e2e", "shipped-native-grid.mp4"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         List<Probe.Luma> left = Probe.planePerFrame(grid, "iw/2:ih:0:0", "VAVG");
         List<Probe.Luma> right = Probe.planePerFrame(grid, "iw/2:ih:iw/2:0", "VAVG");
         long redLeft = left.stream().filter(f -> f.seconds() >= 1 && f.mean() > 138).count();
