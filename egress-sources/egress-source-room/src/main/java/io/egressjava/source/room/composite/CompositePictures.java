@@ -71,41 +71,6 @@ public final class CompositePictures implements MediaSource {
   private long joinedNanos;
   private long originNanos;
 
-  /** One participant's camera or screen share: its decoder and its latest picture (under lock). */
-  private static final class TileState {
-    final String sid;
-    final String identity;
-    final boolean screen;
-    final long joined;
-    final MediaCodec codec;
-    VideoDecoder decoder;
-    /** The picture shown now; decoded pictures wait in {@code pending} for their time (under lock). */
-    AVFrame latest;
-    final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
-    final Playout playout = new Playout();
-    int wantW;
-    int wantH;
-    boolean askedKeyFrame;
-    /** The publisher muted it: the participant's placeholder shows instead. */
-    volatile boolean muted;
-    final long subscribedNanos = System.nanoTime();
-    boolean pictured;
-
-    TileState(String sid, String identity, boolean screen, long joined, MediaCodec codec) {
-      this.sid = sid;
-      this.identity = identity;
-      this.screen = screen;
-      this.joined = joined;
-      this.codec = codec;
-    }
-  }
-
-  /** A decoded picture and when it is to be shown (System.nanoTime). */
-  private record Pending(AVFrame frame, long at) {}
-
-  /** More pictures than this waiting means the schedule is off: the oldest go. */
-  private static final int MAX_PENDING = 8;
-
   public CompositePictures(EgressPlan plan) {
     this.plan = plan;
     LayoutControl initial = LayoutControl.fromLayout(plan.source().layout()); // (the planner has checked it)
@@ -182,7 +147,7 @@ public final class CompositePictures implements MediaSource {
     s.muted = muted;
     if (muted) {
       synchronized (lock) {
-        dropPictures(s);
+        s.dropPictures();
       }
     }
   }
@@ -264,6 +229,29 @@ public final class CompositePictures implements MediaSource {
     }
   }
 
+  /**
+   * How much later than its publisher's clock says (seconds) this participant's camera pictures are
+   * shown, from the track's latest sender report; NaN before one came, or with no camera on show.
+   */
+  public double shownAfterSender(String identity) {
+    RoomSubscriber r = room;
+    if (r == null) {
+      return Double.NaN;
+    }
+    for (TileState s : tiles.values()) {
+      if (!s.screen && s.identity.equals(identity)) {
+        var ref = r.clockReference(s.sid);
+        return ref.isEmpty() ? Double.NaN : s.playout.showSecondsOf(ref.get().rtpTimestamp()) - ref.get().senderSeconds();
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Half the composer's frame: how long, on average, a picture due waits for the next composition. */
+  public double halfFrameSeconds() {
+    return 0.5 / plan.encoding().framerate();
+  }
+
   /** On the decoding thread: the tile's latest picture becomes this one. */
   private void decode(TileState s, EncodedFrame frame, long arrived) {
     if (s.decoder == null) {
@@ -284,51 +272,25 @@ public final class CompositePictures implements MediaSource {
             picture.height(), (System.nanoTime() - s.subscribedNanos) / 1_000_000);
       }
       AVFrame copy = org.bytedeco.ffmpeg.global.avutil.av_frame_clone(picture);
-      long at = s.playout.showAt(frame.rtpTimestamp(), arrived);
-      AVFrame old = null;
+      Playout.Slot slot = s.playout.arrived(frame.rtpTimestamp(), arrived);
+      AVFrame dropped;
       synchronized (lock) {
-        if (s.muted) { // a picture decoded after the mute: not shown
-          old = copy;
-        } else {
-          s.pending.add(new Pending(copy, at));
-          if (s.pending.size() > MAX_PENDING) {
-            old = s.pending.poll().frame();
-          }
-        }
+        dropped = s.muted ? copy : s.hold(copy, slot); // (a picture decoded after the mute is not shown)
       }
-      if (old != null) {
-        org.bytedeco.ffmpeg.global.avutil.av_frame_free(old);
+      if (dropped != null) {
+        org.bytedeco.ffmpeg.global.avutil.av_frame_free(dropped);
       }
     });
   }
 
-  /** Frees the tile's pictures, shown and waiting (lock held). */
-  private static void dropPictures(TileState s) {
-    if (s.latest != null) {
-      org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
-      s.latest = null;
-    }
-    for (Pending p = s.pending.poll(); p != null; p = s.pending.poll()) {
-      org.bytedeco.ffmpeg.global.avutil.av_frame_free(p.frame());
-    }
-  }
-
   /** Each tile's latest picture whose time has come is the one shown (lock held). */
   private void advance(long now) {
-    for (TileState s : tiles.values()) {
-      for (Pending p = s.pending.peek(); p != null && p.at() <= now; p = s.pending.peek()) {
-        s.pending.poll();
-        if (s.latest != null) {
-          org.bytedeco.ffmpeg.global.avutil.av_frame_free(s.latest);
-        }
-        s.latest = p.frame();
-      }
-    }
+    tiles.values().forEach(s -> s.advance(now));
   }
 
   private void release(TileState s) {
     synchronized (lock) {
-      dropPictures(s);
+      s.dropPictures();
       if (compositor != null) {
         compositor.forget(s.sid);
       }
@@ -350,7 +312,9 @@ public final class CompositePictures implements MediaSource {
         advance(now);
         List<TileState> showing = new ArrayList<>();
         java.util.Set<String> pictured = new java.util.HashSet<>();
+        boolean decoded = false; // (a tile's first second is held while its schedule settles: placeholders show)
         for (TileState s : tiles.values()) {
+          decoded |= s.hasPictures();
           if (s.latest != null && !s.muted && filter.allows(s.identity, s.sid, false, s.screen)) {
             showing.add(s);
             if (!s.screen) {
@@ -359,7 +323,7 @@ public final class CompositePictures implements MediaSource {
           }
         }
         if (originNanos == 0) {
-          if (showing.isEmpty() && now - joinedNanos < START_WITHOUT_PICTURES_NANOS) {
+          if (!decoded && now - joinedNanos < START_WITHOUT_PICTURES_NANOS) {
             return;
           }
           originNanos = now;

@@ -14,8 +14,9 @@ import io.egressjava.source.room.media.RoomMediaSource;
  */
 public final class NativeComposites implements SourceProvider {
   /**
-   * The room's sound goes this much later than it arrives: a picture waits for its time on the
-   * tile's schedule ({@link Playout}), then half a frame for the next composition, and decoding.
+   * Until the sender reports tell better ({@link PictureLipSync}), the room's sound goes this much
+   * later than it arrives: a picture waits for its time on the tile's schedule ({@link Playout}),
+   * then half a frame for the next composition, and decoding.
    */
   static final double PICTURE_DELAY_SECONDS = Playout.DELAY_SECONDS + 0.020;
 
@@ -45,7 +46,8 @@ public final class NativeComposites implements SourceProvider {
     }
     RoomMediaSource sound = new RoomMediaSource(plan, plan.source().roomAudioToken(), null);
     pictures.origin(sound.originFromElsewhere());
-    sound.delayAudio(identity -> PICTURE_DELAY_SECONDS);
+    sound.delayAudio(new PictureLipSync(pictures::shownAfterSender, sound::mixedAfterSender, pictures.halfFrameSeconds(),
+        PICTURE_DELAY_SECONDS, System::nanoTime, plan.egressId()));
     return new SplitSource(pictures, sound);
   }
 }

@@ -6,11 +6,23 @@ package io.egressjava.source.room.composite;
  * at the composer's tick instead repeats one picture and skips the next whenever a publisher's
  * frames arrive near the tick with some jitter (measured: a quarter of one tile's pictures repeated
  * in a 4-publisher grid, the others under 0.5 %); on its own schedule a picture is late only when
- * the network holds it longer than the delay. Not thread-safe.
+ * the network holds it longer than the delay.
+ *
+ * <p>A schedule first settles, as the sound's start does ({@code RoomMediaSource}): a tile's first
+ * pictures often come late (the SFU's backlog after the key frame, or this process still warming
+ * up and reading its socket behind time at a steady pace), and a schedule taken from them runs
+ * late until on-time pictures move it. Measured under load: flashes shown 354 and 391 ms after
+ * their beeps in the first half second; a rule that settled once pictures stopped coming earlier
+ * was fooled by the steady lag. So nothing of a schedule is shown for its first
+ * {@link #SETTLE_SECONDS} (the participant's placeholder is), and its earliest arrival over that
+ * time places the pictures held; those already past are skipped. Thread-safe: pictures arrive on
+ * the decoding thread, the composer asks on its ticker.
  */
 final class Playout {
   /** What jitter is absorbed; the room's sound is placed this much later too ({@link NativeComposites}). */
   static final double DELAY_SECONDS = 0.030;
+  /** How long a schedule's first pictures are held to find when they really started (as the sound's). */
+  static final double SETTLE_SECONDS = 1.0;
   /**
    * The earliest arrival is looked for over this long: a path that became slower for good moves
    * the schedule after it; a schedule that moved with every arrival would wobble across the ticks.
@@ -19,13 +31,20 @@ final class Playout {
   /** A jump in the frame times this large (a new stream, a restarted sender) starts the schedule again. */
   private static final double RESET_SECONDS = 1.0;
 
+  /** A picture's place on the tile's own timeline (seconds) in the schedule it arrived in. */
+  record Slot(double media, int epoch) {}
+
   /** (arrival, offset) pairs whose offsets rise from the front: the front is the window's smallest. */
   private final java.util.ArrayDeque<double[]> minima = new java.util.ArrayDeque<>();
   private long lastRtp = -1;
   private long unwrapped;
+  /** Counts the schedule's starts: pictures of an earlier one are due at once. */
+  private int epoch;
+  private double epochStart;
+  private boolean settled;
 
-  /** The System.nanoTime at which the picture of {@code rtpTimestamp} that arrived at {@code arrivalNanos} is shown. */
-  long showAt(long rtpTimestamp, long arrivalNanos) {
+  /** Notes a picture's arrival ({@link System#nanoTime}); its slot says when to show it ({@link #showAt}). */
+  synchronized Slot arrived(long rtpTimestamp, long arrivalNanos) {
     long rtp = rtpTimestamp & 0xffffffffL;
     unwrapped = lastRtp < 0 ? rtp : unwrapped + (int) (rtp - lastRtp); // (32-bit wrap-around)
     lastRtp = rtp;
@@ -34,6 +53,11 @@ final class Playout {
     double offset = arrival - media; // the path's delay, plus a constant
     if (!minima.isEmpty() && Math.abs(offset - minima.peekFirst()[1]) > RESET_SECONDS) {
       minima.clear();
+      epoch++;
+      settled = false;
+    }
+    if (minima.isEmpty()) {
+      epochStart = arrival;
     }
     while (!minima.isEmpty() && minima.peekLast()[1] >= offset) {
       minima.pollLast();
@@ -42,6 +66,34 @@ final class Playout {
     while (minima.peekFirst()[0] < arrival - WINDOW_SECONDS) {
       minima.pollFirst();
     }
-    return Math.round((media + minima.peekFirst()[1] + DELAY_SECONDS) * 1e9);
+    settled |= arrival - epochStart >= SETTLE_SECONDS;
+    return new Slot(media, epoch);
+  }
+
+  /**
+   * When (System.nanoTime, in seconds) a picture with this RTP time, near the latest, is shown on
+   * the settled schedule; NaN while it settles.
+   */
+  synchronized double showSecondsOf(long rtpTimestamp) {
+    if (!settled || minima.isEmpty()) {
+      return Double.NaN;
+    }
+    long u = unwrapped + (int) ((rtpTimestamp & 0xffffffffL) - lastRtp);
+    return u / 90_000.0 + minima.peekFirst()[1] + DELAY_SECONDS;
+  }
+
+  /**
+   * The {@link System#nanoTime} at which the picture in {@code slot} is shown: {@link Long#MIN_VALUE}
+   * (now) for one of an earlier schedule, {@link Long#MAX_VALUE} (not yet) while this one settles.
+   */
+  synchronized long showAt(Slot slot, long nowNanos) {
+    if (slot.epoch() != epoch) {
+      return Long.MIN_VALUE;
+    }
+    if (!settled && nowNanos / 1e9 - epochStart < SETTLE_SECONDS) {
+      return Long.MAX_VALUE;
+    }
+    settled = true;
+    return Math.round((slot.media() + minima.peekFirst()[1] + DELAY_SECONDS) * 1e9);
   }
 }

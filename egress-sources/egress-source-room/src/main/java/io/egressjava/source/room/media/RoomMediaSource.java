@@ -133,6 +133,17 @@ public final class RoomMediaSource implements MediaSource {
     this.audioDelay = secondsByIdentity;
   }
 
+  /**
+   * How much later than its publisher's clock says (seconds) this participant's microphone is
+   * mixed, before any {@link #delayAudio} delay; NaN before the track's first sender report.
+   */
+  public double mixedAfterSender(String identity) {
+    RoomSubscriber r = room;
+    return r == null ? Double.NaN : tracks.values().stream()
+        .filter(s -> s.pick.track().getSource() == LivekitModels.TrackSource.MICROPHONE && s.pick.participantIdentity().equals(identity))
+        .mapToDouble(s -> s.placedAfterSender(r)).findFirst().orElse(Double.NaN);
+  }
+
   @Override
   public void start(Receiver receiver) {
     this.receiver = receiver;
@@ -347,7 +358,7 @@ public final class RoomMediaSource implements MediaSource {
       }
       s.audio.decode(frame.data(), (pcm, length) -> receiver.audio(shown ? pcm : LeftOut.silence(pcm, length), length, seconds));
     }
-    resync(s);
+    lipSync.resync(tracks.values(), s, room, plan.egressId());
   }
 
   /** A room's audio track goes into the mix at its place on the clock (plus its delay, if any). */
@@ -363,37 +374,6 @@ public final class RoomMediaSource implements MediaSource {
       mixer.write(id, placed.position(), placed.pcm(), placed.length());
       at[0] += length / 4;
     });
-  }
-
-  /** Lip sync: on each frame, move the audio clock towards the video's in the publisher's time. */
-  private void resync(TrackState changed) {
-    TrackState video = null;
-    TrackState audio = null;
-    for (TrackState s : tracks.values()) {
-      if (s.pick.video()) {
-        video = s;
-      } else if (s.pick.participantSid().equals(changed.pick.participantSid())) {
-        audio = s;
-      }
-    }
-    if (video == null || audio == null || !video.pick.participantSid().equals(audio.pick.participantSid())) {
-      return;
-    }
-    var vref = room.clockReference(video.pick.track().getSid());
-    var aref = room.clockReference(audio.pick.track().getSid());
-    if (vref.isEmpty() || aref.isEmpty()
-        || !lipSync.isNew(Double.doubleToLongBits(vref.get().senderSeconds()), Double.doubleToLongBits(aref.get().senderSeconds()))) {
-      return; // no capture times and no sender reports yet (the SFU's come about 3 s in, then every 3 s)
-    }
-    double v = video.clock.offsetFromSender(vref.get().senderSeconds(), vref.get().rtpTimestamp());
-    double a = audio.clock.offsetFromSender(aref.get().senderSeconds(), aref.get().rtpTimestamp());
-    double before = audio.clock.correction();
-    double after = lipSync.audioCorrection(v, a, before);
-    if (after != before) {
-      audio.clock.setCorrection(after);
-      log.debug("{}: lip sync target {} ms, audio moved by {} ms to {} ms", plan.egressId(), Math.round((v - a) * 1000),
-          Math.round((after - before) * 1000), Math.round(after * 1000));
-    }
   }
 
   /** Audio-only composite: every 20 ms, mix what each input has and push it at the mixer's clock. */

@@ -19,6 +19,16 @@ final class TrackState {
     this.clock = new TrackClock(pick.video() ? 90_000 : 48_000);
   }
 
+  /**
+   * Where this track's frames are placed (System.nanoTime seconds) minus the publisher's clock, by
+   * the track's latest sender report; NaN before one came.
+   */
+  double placedAfterSender(io.egressjava.webrtc.RoomSubscriber room) {
+    var ref = room.clockReference(pick.track().getSid());
+    return ref.isEmpty() ? Double.NaN
+        : clock.offsetFromSender(ref.get().senderSeconds(), ref.get().rtpTimestamp()) + clock.correction();
+  }
+
   /** Releases the decoders (the source is done with the track). */
   void close() {
     if (video != null) {
