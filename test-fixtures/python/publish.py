@@ -128,7 +128,9 @@ async def send_audio(source, args, t0, stop):
         # behind: the chunks owed go out at once (with no SDK queue they are sent as handed over),
         # so the RTP time, which counts samples, stays on real time as a microphone's does
         idx = np.arange(n, n + CHUNK)
-        on = (idx % RATE) < int(args.flash * RATE)
+        on = np.full(CHUNK, True) if args.tone else (idx % RATE) < int(args.flash * RATE)
+        if not args.talk_from <= time.time() < args.talk_until:
+            on[:] = False  # not talking now
         samples = np.where(on, 0.5 * np.sin(phase * idx), 0.0)
         pcm = (samples * 32767).astype(np.int16)
         await source.capture_frame(rtc.AudioFrame(pcm.tobytes(), RATE, 1, CHUNK))
@@ -153,6 +155,9 @@ async def main():
     p.add_argument("--video-after", type=float, default=0, help="publish the camera this many seconds after the microphone")
     p.add_argument("--beep-hz", type=float, default=1000.0)
     p.add_argument("--flash", type=float, default=0.1, help="seconds of flash and beep each second")
+    p.add_argument("--tone", action="store_true", help="the sound is a steady tone at --beep-hz, not beeps")
+    p.add_argument("--talk-from", type=float, default=0, help="silence before this unix time")
+    p.add_argument("--talk-until", type=float, default=float("inf"), help="silence from this unix time on")
     p.add_argument("--audio-queue-ms", type=int, default=0,
                    help="the SDK's audio buffer (0: sent as handed over); what is queued plays that much after the picture")
     p.add_argument("--seconds", type=float, default=3600)

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * right; each half shows its publisher's colour, both tones are in the mix, and each tile's flashes
  * meet its publisher's beeps. UpdateLayout then switches it to {@code speaker}, in the picture
  * within half a second, and then to a layout given as regions (a blue picture, alice in its right
- * half), also within half a second. A second composite on the then warm server is ACTIVE within 1.5 s.
+ * half), also within half a second; carol, with a microphone only, has her placeholder while she is
+ * there and not after she left. A second composite on the then warm server is ACTIVE within 1.5 s.
+ * In a second room the speaker layout follows who talks.
  */
 @ExtendWith(LiveKitRig.class)
 class ShippedNativeCompositeNetnsIT {
@@ -65,6 +67,8 @@ class ShippedNativeCompositeNetnsIT {
           carolAt = System.currentTimeMillis() / 1e3;
           Thread.sleep(3_000);
         }
+        double carolLeftAt = System.currentTimeMillis() / 1e3; // (her SDK has said goodbye: the process ended)
+        Thread.sleep(2_500);
         double stoppedAt = System.currentTimeMillis() / 1e3;
         EgressInfo done = Shipped.stop(client, watch, id);
         assertComplete(done);
@@ -134,6 +138,16 @@ class ShippedNativeCompositeNetnsIT {
             .filteredOn(f -> f.mean() >= 116 && f.mean() <= 124).as("pictures neither blue nor her placeholder").hasSizeLessThanOrEqualTo(1);
         assertThat(carolCircle).filteredOn(f -> f.seconds() >= carolJoined + 1 && f.seconds() < carolJoined + 3).isNotEmpty()
             .allSatisfy(f -> assertThat(f.mean()).as("carol's circle and initial at %.2f s", f.seconds()).isGreaterThan(80));
+        // she leaves: her region is the background again within the second, with no picture between
+        double carolLeft = carolLeftAt - start;
+        double blueAgain = carolV.stream().filter(f -> f.seconds() >= carolLeft && f.mean() < 116).mapToDouble(Probe.Luma::seconds)
+            .min().orElse(Double.NaN);
+        System.out.printf("carol left at %.2f s, her region blue again %.3f s later%n", carolLeft, blueAgain - carolLeft);
+        assertThat(carolV).filteredOn(f -> f.seconds() >= carolLeft + 1).isNotEmpty()
+            .allSatisfy(f -> assertThat(f.mean()).as("carol gone: blue at %.2f s", f.seconds()).isLessThan(116));
+        assertThat(carolV).filteredOn(f -> f.seconds() >= carolJoined + 1)
+            .filteredOn(f -> f.mean() >= 116 && f.mean() <= 124).as("pictures neither her placeholder nor blue, as she leaves")
+            .hasSizeLessThanOrEqualTo(1);
 
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 440)).as("alice's tone").isGreaterThan(-40);
         assertThat(Probe.meanVolumeDbAt(mp4, 1, probed - 2, 1000)).as("bob's tone").isGreaterThan(-40);
@@ -151,6 +165,51 @@ class ShippedNativeCompositeNetnsIT {
         String log = java.nio.file.Files.readString(server.log());
         assertThat(log).as("composed from the room's tracks").contains("subscribing to video").doesNotContain("capturing the page");
       }
+    }
+  }
+
+  /**
+   * The speaker layout follows who talks: alice (red) talks first, then falls silent as bob (grey)
+   * starts; the main area shows bob within the issue's second of his voice's onset in the recording
+   * (the SFU's speaker detection, then the layout's half-second hold).
+   */
+  @Test
+  void speakerChangeReachesThePictureWithinASecond(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "native-speaker";
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    double turn = System.currentTimeMillis() / 1e3 + 20; // (after the server, both publishers and a cold egress started)
+    String turnAt = String.valueOf(turn);
+    try (PackagedServer server = new PackagedServer("shipped-native-speaker", rig, tmp.resolve("server"), "",
+        "room_composite_renderer: native");
+        PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "440", "--tint", "90,200",
+            "--flash", "0", "--tone", "--talk-until", turnAt);
+        PythonPublisher bob = PythonPublisher.start(rig.livekit(), room, "bob", "--beep-hz", "1000", "--flash", "0", "--tone",
+            "--talk-from", turnAt);
+        StatusWatch watch = new StatusWatch(client, room)) {
+      Shipped.awaitTracks(rig, room, 4);
+      EgressInfo started = Shipped.startSmallComposite(client, room, "speaker", tmp.resolve("out/speaker.mp4"), null);
+      watch.note(started);
+      Shipped.awaitActive(watch, started.getEgressId());
+      long left = Math.round((turn + 4 - System.currentTimeMillis() / 1e3) * 1000);
+      assertThat(left).as("time left before the turn (+4 s)").isGreaterThan(6_000);
+      Thread.sleep(left);
+      EgressInfo done = Shipped.stop(client, watch, started.getEgressId());
+      assertComplete(done);
+
+      Path mp4 = Path.of(done.getFileResults(0).getLocation());
+      double bobFrom = io.egressjava.media.ffmpeg.SyncAnalyzer.beepOnsets(mp4, 1000).stream().findFirst().orElse(Double.NaN);
+      // the middle of the main area (speaker: 512x360 on the left of 640x360); red is alice, grey bob
+      List<Probe.Luma> main = Probe.planePerFrame(mp4, "200:120:156:120", "VAVG");
+      double bobShown = main.stream().filter(f -> f.seconds() >= bobFrom - 1 && f.mean() < 150).mapToDouble(Probe.Luma::seconds)
+          .min().orElse(Double.NaN);
+      System.out.printf("bob's voice from %.2f s in the recording, in the main area %.3f s later%n", bobFrom, bobShown - bobFrom);
+      assertThat(bobFrom).as("bob's voice in the recording").isGreaterThan(2.0);
+      assertThat(main).filteredOn(f -> f.seconds() >= 1.5 && f.seconds() < bobFrom - 0.2).isNotEmpty()
+          .allSatisfy(f -> assertThat(f.mean()).as("alice (red) talking, in the main area at %.2f s", f.seconds()).isGreaterThan(170));
+      assertThat(bobShown - bobFrom).as("speaker change to the picture (s)").isLessThanOrEqualTo(1.0);
+      assertThat(main).filteredOn(f -> f.seconds() >= bobShown).isNotEmpty()
+          .allSatisfy(f -> assertThat(f.mean()).as("bob (grey) talking, in the main area at %.2f s", f.seconds()).isLessThan(150));
     }
   }
 }

@@ -125,6 +125,7 @@ class ShippedRoomCompositeNetnsIT {
       assertThat(codec(mp4, "video")).isEqualTo("h264");
       assertThat(codec(mp4, "audio")).isEqualTo("aac");
       assertReportedDuration(fileInfo.getDuration(), mp4);
+      Files.copy(mp4, Path.of("target", "e2e", "shipped-room-composite.mp4"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       assertThat(Probe.frozenLeadIn(Probe.frameHashes(mp4))).as("frames repeating the first").isLessThanOrEqualTo(2);
 
       // each publisher's beep once a second, on its own tile's flash (grid: alice left, bob right)

@@ -327,7 +327,8 @@ public final class CompositePictures implements MediaSource {
             return;
           }
           originNanos = now;
-          log.info("{}: composing from {} ms after joining, {} picture(s)", plan.egressId(), (now - joinedNanos) / 1_000_000,
+          log.info("{}: composing from {} ms after joining, {} tile(s) with pictures ({} on show, the others settling)",
+              plan.egressId(), (now - joinedNanos) / 1_000_000, tiles.values().stream().filter(TileState::hasPictures).count(),
               showing.size());
           origin.accept(now);
           receiver.flowing();
