@@ -241,7 +241,7 @@ public final class CompositePictures implements MediaSource {
     for (TileState s : tiles.values()) {
       if (!s.screen && s.identity.equals(identity)) {
         var ref = r.clockReference(s.sid);
-        return ref.isEmpty() ? Double.NaN : s.playout.showSecondsOf(ref.get().rtpTimestamp()) - ref.get().senderSeconds();
+        return ref.isEmpty() ? Double.NaN : s.playout.showSecondsOf(ref.get().rtpTimestamp(), System.nanoTime()) - ref.get().senderSeconds();
       }
     }
     return Double.NaN;
@@ -312,9 +312,9 @@ public final class CompositePictures implements MediaSource {
         advance(now);
         List<TileState> showing = new ArrayList<>();
         java.util.Set<String> pictured = new java.util.HashSet<>();
-        boolean decoded = false; // (a tile's first second is held while its schedule settles: placeholders show)
+        int decoded = 0; // tiles with pictures (a tile's first second is held while its schedule settles: placeholders show)
         for (TileState s : tiles.values()) {
-          decoded |= s.hasPictures();
+          decoded += s.hasPictures() ? 1 : 0;
           if (s.latest != null && !s.muted && filter.allows(s.identity, s.sid, false, s.screen)) {
             showing.add(s);
             if (!s.screen) {
@@ -323,13 +323,12 @@ public final class CompositePictures implements MediaSource {
           }
         }
         if (originNanos == 0) {
-          if (!decoded && now - joinedNanos < START_WITHOUT_PICTURES_NANOS) {
+          if (decoded == 0 && now - joinedNanos < START_WITHOUT_PICTURES_NANOS) {
             return;
           }
           originNanos = now;
           log.info("{}: composing from {} ms after joining, {} tile(s) with pictures ({} on show, the others settling)",
-              plan.egressId(), (now - joinedNanos) / 1_000_000, tiles.values().stream().filter(TileState::hasPictures).count(),
-              showing.size());
+              plan.egressId(), (now - joinedNanos) / 1_000_000, decoded, showing.size());
           origin.accept(now);
           receiver.flowing();
         }

@@ -41,12 +41,11 @@ final class Playout {
   /** Counts the schedule's starts: pictures of an earlier one are due at once. */
   private int epoch;
   private double epochStart;
-  private boolean settled;
 
   /** Notes a picture's arrival ({@link System#nanoTime}); its slot says when to show it ({@link #showAt}). */
   synchronized Slot arrived(long rtpTimestamp, long arrivalNanos) {
     long rtp = rtpTimestamp & 0xffffffffL;
-    unwrapped = lastRtp < 0 ? rtp : unwrapped + (int) (rtp - lastRtp); // (32-bit wrap-around)
+    unwrapped = lastRtp < 0 ? rtp : unwrapped(rtp);
     lastRtp = rtp;
     double media = unwrapped / 90_000.0;
     double arrival = arrivalNanos / 1e9;
@@ -54,7 +53,6 @@ final class Playout {
     if (!minima.isEmpty() && Math.abs(offset - minima.peekFirst()[1]) > RESET_SECONDS) {
       minima.clear();
       epoch++;
-      settled = false;
     }
     if (minima.isEmpty()) {
       epochStart = arrival;
@@ -66,20 +64,30 @@ final class Playout {
     while (minima.peekFirst()[0] < arrival - WINDOW_SECONDS) {
       minima.pollFirst();
     }
-    settled |= arrival - epochStart >= SETTLE_SECONDS;
     return new Slot(media, epoch);
+  }
+
+  /** An RTP time near the latest, unwrapped as the latest was (32-bit wrap-around). */
+  private long unwrapped(long rtp) {
+    return unwrapped + (int) (rtp - lastRtp);
+  }
+
+  /** Whether the schedule has had its {@link #SETTLE_SECONDS} by {@code nowNanos}. */
+  private boolean settled(long nowNanos) {
+    return !minima.isEmpty() && nowNanos / 1e9 - epochStart >= SETTLE_SECONDS;
+  }
+
+  /** When (System.nanoTime, in seconds) the picture at {@code media} seconds is shown on the schedule. */
+  private double showSeconds(double media) {
+    return media + minima.peekFirst()[1] + DELAY_SECONDS;
   }
 
   /**
    * When (System.nanoTime, in seconds) a picture with this RTP time, near the latest, is shown on
-   * the settled schedule; NaN while it settles.
+   * the settled schedule; NaN while it settles at {@code nowNanos}.
    */
-  synchronized double showSecondsOf(long rtpTimestamp) {
-    if (!settled || minima.isEmpty()) {
-      return Double.NaN;
-    }
-    long u = unwrapped + (int) ((rtpTimestamp & 0xffffffffL) - lastRtp);
-    return u / 90_000.0 + minima.peekFirst()[1] + DELAY_SECONDS;
+  synchronized double showSecondsOf(long rtpTimestamp, long nowNanos) {
+    return settled(nowNanos) ? showSeconds(unwrapped(rtpTimestamp & 0xffffffffL) / 90_000.0) : Double.NaN;
   }
 
   /**
@@ -90,10 +98,6 @@ final class Playout {
     if (slot.epoch() != epoch) {
       return Long.MIN_VALUE;
     }
-    if (!settled && nowNanos / 1e9 - epochStart < SETTLE_SECONDS) {
-      return Long.MAX_VALUE;
-    }
-    settled = true;
-    return Math.round((slot.media() + minima.peekFirst()[1] + DELAY_SECONDS) * 1e9);
+    return settled(nowNanos) ? Math.round(showSeconds(slot.media()) * 1e9) : Long.MAX_VALUE;
   }
 }
