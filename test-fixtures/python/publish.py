@@ -2,7 +2,9 @@
 
 It joins a room and publishes a camera and a microphone track driven by one clock: once a second a
 white flash (100 ms) and a beep (100 ms) start together; in between the picture is grey with a
-moving block (every frame differs) and the sound is silence. With --counter the grey of second n is
+moving block (every frame differs) and the sound is silence. The block travels the middle half of the
+width only: a layout's tile that fills its region by cropping the picture (a 16:9 camera in a grid
+cell of 640x720 loses a quarter of the width on each side) still shows it in every frame. With --counter the grey of second n is
 40 + 5 * (n % 30), so a checker can tell which seconds a recording holds; "SECOND n <unix µs>" is
 printed as each begins. Tests use it as a libwebrtc publisher
 that the project did not write. Prints PUBLISHING once both tracks are published, then runs until
@@ -99,7 +101,7 @@ async def send_video(source, args, t0, stop):
             grey, white = i420_frames(width, height, 40 + 5 * (int(t) % 30), tint)
             print(f"SECOND {int(t)} {time.time() * 1e6:.0f}", flush=True)
         buf = (white if flash else grey).copy()
-        x = (i * 8) % max(1, width - block)
+        x = width // 4 + (i * 8) % max(1, width // 2 - block)
         rows = buf[:width * height].reshape(height, width)
         rows[height // 2 - block // 2:height // 2 + block // 2, x:x + block] = 16 if flash else 220
         frame = rtc.VideoFrame(width, height, rtc.VideoBufferType.I420, buf.tobytes())
