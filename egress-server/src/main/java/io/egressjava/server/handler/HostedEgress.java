@@ -16,6 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressInfo;
 import org.slf4j.Logger;
@@ -30,12 +34,25 @@ final class HostedEgress {
   private static final Logger log = LoggerFactory.getLogger(HostedEgress.class);
   /** After the final update: how long a runner may still tidy up before the link closes. */
   private static final long CLOSE_GRACE_MS = 300;
+  /** A journal write slower than this is logged: it delays every report after it. */
+  private static final long SLOW_JOURNAL_MS = 100;
 
   private final HandlerLink link;
   private final Path workDir;
   /** Every info is journaled too: a service restarted after a crash reports the last one. */
   private final SpoolJournal journal;
   private final CountDownLatch ended = new CountDownLatch(1);
+  /**
+   * Everything sent to the service, in order, from one thread of its own. A session change comes
+   * from whichever thread made it, often a media thread (the first picture makes the egress
+   * ACTIVE from the screen capture's thread): that thread must not wait for the journal's fsync,
+   * or the capture stalls and the recording opens on a repeated picture.
+   */
+  private final ExecutorService outbox = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "egress-report");
+    t.setDaemon(true);
+    return t;
+  });
   private EgressSession session;
   private EgressRunner runner;
 
@@ -58,11 +75,11 @@ final class HostedEgress {
 
   private void runHeld(EgressPlan plan, RunnerFactory runners) throws InterruptedException {
     session = new EgressSession(plan, Clock.systemUTC(), this::report);
-    session.onRelinquished(() -> {
+    session.onRelinquished(() -> post(() -> {
       send(Kind.RELINQUISHED, new byte[0]);
       ended.countDown();
-    });
-    send(Kind.READY, new byte[0]);
+    }));
+    post(() -> send(Kind.READY, new byte[0]));
     Thread commands = new Thread(this::takeCommands, "egress-commands-" + plan.egressId());
     commands.setDaemon(true);
     commands.start();
@@ -80,16 +97,34 @@ final class HostedEgress {
     }
     ended.await();
     Thread.sleep(CLOSE_GRACE_MS);
+    outbox.shutdown();
+    outbox.awaitTermination(5, TimeUnit.SECONDS); // what the grace allowed in is sent before the link closes
     link.close();
     log.info("egress {} done in this handler: {}", plan.egressId(), session.status());
   }
 
   /** Every session change goes to the service, which forwards it to livekit-server. */
   private void report(EgressInfo info) {
-    journal.info(info);
-    send(Kind.INFO, info.toByteArray());
-    if (EgressSession.isTerminal(info.getStatus())) {
-      ended.countDown();
+    post(() -> {
+      long began = System.nanoTime();
+      journal.info(info);
+      long tookMs = (System.nanoTime() - began) / 1_000_000;
+      if (tookMs > SLOW_JOURNAL_MS) {
+        log.info("egress {}: journal write took {} ms", info.getEgressId(), tookMs);
+      }
+      send(Kind.INFO, info.toByteArray());
+      if (EgressSession.isTerminal(info.getStatus())) {
+        ended.countDown();
+      }
+    });
+  }
+
+  /** Runs {@code task} on the outbox, after everything posted before it. */
+  private void post(Runnable task) {
+    try {
+      outbox.execute(task);
+    } catch (RejectedExecutionException closed) {
+      log.debug("link closed; not sent");
     }
   }
 
@@ -158,7 +193,8 @@ final class HostedEgress {
     } catch (RuntimeException e) {
       result = HandlerLink.errorText(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())));
     }
-    send(Kind.UPDATE_STREAM_RESULT, result.getBytes(StandardCharsets.UTF_8));
+    byte[] answer = result.getBytes(StandardCharsets.UTF_8);
+    post(() -> send(Kind.UPDATE_STREAM_RESULT, answer)); // after the info the update changed
   }
 
   private void control(String json) {
