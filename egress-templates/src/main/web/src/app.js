@@ -53,13 +53,22 @@ window.egressFilter = (selectors) => {
   render();
 };
 
-// Each participant's place in the tile order: join time, made unique in the order first seen.
+// Each participant's place in the tile order: join time in ms, made unique in the order first seen.
+// The SDK's joinedAt has whole seconds only, and people who join within one second would then be
+// ordered by when their subscriptions arrived, unlike the native renderer (ms, PeopleOnShow); the
+// millisecond time is in the participant's info (SDK-internal, so seconds remain the fallback).
 const order = new Map(); // identity -> key
 let joinedCounter = 0;
+function joinedMs(participant) {
+  const ms = participant.participantInfo?.joinedAtMs;
+  if (ms) {
+    return Number(ms);
+  }
+  return participant.joinedAt ? participant.joinedAt.getTime() : Date.now();
+}
 function orderOf(participant) {
   if (!order.has(participant.identity)) {
-    const joined = participant.joinedAt ? participant.joinedAt.getTime() : Date.now();
-    order.set(participant.identity, joined * 1000 + joinedCounter++);
+    order.set(participant.identity, joinedMs(participant) * 1000 + joinedCounter++);
   }
   return order.get(participant.identity);
 }

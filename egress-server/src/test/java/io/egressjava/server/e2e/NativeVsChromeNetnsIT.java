@@ -119,12 +119,8 @@ class NativeVsChromeNetnsIT {
         }
         publishers.add(PythonPublisher.start(rig.livekit(), room, p, flags.toArray(String[]::new)));
         Shipped.awaitTracks(rig, room, ++tracks);
-        // the next joins in a later whole second: the JS SDK's join time has whole seconds, and the
-        // page orders who joined within one second as their participant infos come (CI once saw p8
-        // and p9 swapped against the native renderer, which has the server's milliseconds). Such a
-        // tie is a known difference between the renderers (docs/native-composite.md), not what this
-        // test compares
-        Thread.sleep(1_050 - System.currentTimeMillis() % 1_000);
+        // (who joined within one second is ordered alike too: both renderers order by the server's
+        // join time in milliseconds; CI once saw p8 and p9 swapped when the page had whole seconds)
       }
       Thread.sleep(1_500); // the muted camera is muted by now
       Recording nativeFile = record(rig, client, room, tmp.resolve("native"), "room_composite_renderer: native");
