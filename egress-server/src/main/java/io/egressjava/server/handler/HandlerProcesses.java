@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * a JVM that is already warm and pays for one JVM instead of one each. While egresses are being requested (within
  * {@value #SPARE_KEEP_SECONDS} s of the last request) one warm handler with room is kept: a shared
  * one that has room, else a spare started and warmed up ahead of demand; other idle handlers are
- * retired, and a node without requests for {@value #SPARE_KEEP_SECONDS} s (or since it started)
- * keeps none, so it costs the service's JVM alone. A shared handler that has served
+ * retired, and a node without requests for {@value #SPARE_KEEP_SECONDS} s keeps none, so it costs
+ * the service's JVM alone. Its start counts as a request: a node is started to take egresses, and
+ * without a spare its first one waited for a JVM to start and warm up (native composite: ACTIVE
+ * 6–8 s after the request). A shared handler that has served
  * {@value #SERVED_PER_CAPACITY}× its capacity is retired once idle. The service keeps what all
  * handlers share: the template site and the node's PulseAudio; after an egress ends it removes what
  * it left (Chrome, Xvfb, its audio sink, its work directory). When a handler dies before its
@@ -71,7 +73,7 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
   private final AtomicInteger launched = new AtomicInteger();
   private final List<HandlerHost> hosts = new ArrayList<>(); // guarded by this
   private boolean spareScheduled;
-  private long lastRequestNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(SPARE_KEEP_SECONDS);
+  private long lastRequestNanos = System.nanoTime(); // the start counts as a request
   private boolean closed;
   private BrowserEnvironment browser;
   private TemplateServer templates;
@@ -92,7 +94,8 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     this.salvage = new SpoolSalvage(config, Path.of("/")); // local storage paths resolve as the handlers' do
     this.keepSpare = keepSpare;
     this.sharedCapacity = config.egressesPerHandler() * config.trackEgressesPerHandler();
-    timer.execute(launcher::prepareArchive); // first: every handler after it starts faster
+    scheduleSpare(0); // first: ready for the first request, whether or not the archive is made yet
+    timer.execute(launcher::prepareArchive); // then: every handler after it starts faster
     timer.scheduleWithFixedDelay(this::retireIdle, 5, 5, TimeUnit.SECONDS);
   }
 
