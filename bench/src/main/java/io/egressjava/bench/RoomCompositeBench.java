@@ -46,7 +46,7 @@ public final class RoomCompositeBench {
     try (RedisServer redis = new RedisServer().start();
         LiveKitServer livekit = new LiveKitServer(redis.address()).start()) {
       EgressConfig config = EgressConfigLoader.fromYaml(String.join("\n", "api_key: " + LiveKitServer.API_KEY,
-          "api_secret: " + LiveKitServer.API_SECRET, "ws_url: " + livekit.wsUrl(), "template_port: " + Ports.free()),
+          "api_secret: " + LiveKitServer.API_SECRET, "ws_url: " + livekit.wsUrl(), "template_port: " + Ports.free(), "room_composite_renderer: chrome"),
           Map.of()).config();
       List<FilePublisher> started = new java.util.ArrayList<>();
       try (TemplateServer templates = TemplateServer.start(config.templatePort())) {

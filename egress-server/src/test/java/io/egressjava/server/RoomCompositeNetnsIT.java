@@ -57,7 +57,7 @@ class RoomCompositeNetnsIT {
   }
 
   private static ItSupport.MediaService service(LiveKitRig rig, Path tmp) {
-    EgressConfig cfg = config(rig, "template_port: " + Ports.free() + "\ncpu_cost: {room_composite_cpu_cost: 1, "
+    EgressConfig cfg = config(rig, "room_composite_renderer: chrome\ntemplate_port: " + Ports.free() + "\ncpu_cost: {room_composite_cpu_cost: 1, "
         + "audio_room_composite_cpu_cost: 1}");
     RedisBus bus = bus(rig);
     MediaRunners runners = new MediaRunners(cfg, tmp.resolve("work"), Clock.systemUTC());

@@ -4,7 +4,8 @@ import io.egressjava.api.rpc.StartEgressRequest;
 import livekit.LivekitEgress;
 
 /**
- * Records a whole room into an MP4 with the library API: the grid template rendered by Chrome, or,
+ * Records a whole room into an MP4 with the library API: the grid layout composed without a browser
+ * (with {@code room_composite_renderer: chrome} in the config, rendered by Chrome), or,
  * with {@code audio-only} and an .ogg output, every participant's audio mixed without a browser.
  * Usage: RoomCompositeExample <ws_url> <api_key> <api_secret> <room> <output> [seconds, default 10] [audio-only]
  */

@@ -20,9 +20,9 @@ import java.util.Map;
  * @param mixRoomCompositeAudio {@code room_composite_audio} (egress-java): {@code room} (default)
  *     mixes a room composite's sound from the room's tracks, placed to match the picture Chrome
  *     shows; {@code page} captures the page's sound through PulseAudio, as the reference does
- * @param nativeRoomComposite {@code room_composite_renderer} (egress-java): {@code chrome} (default)
- *     renders room composites on the built-in layouts in Chrome; {@code native} composes them from the
- *     room's tracks without a browser (a custom page always uses Chrome)
+ * @param nativeRoomComposite {@code room_composite_renderer} (egress-java): {@code native} (default)
+ *     composes room composites on the built-in layouts from the room's tracks without a browser;
+ *     {@code chrome} renders them in Chrome, as the reference does (a custom page always uses Chrome)
  * @param egressesPerHandler {@code egresses_per_handler} (egress-java): how many egresses without a
  *     browser one handler process may run at once (1: a process per egress, as the reference); a
  *     crash or kill of a handler fails at most this many egresses

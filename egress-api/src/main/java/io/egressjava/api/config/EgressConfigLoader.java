@@ -186,7 +186,7 @@ public final class EgressConfigLoader {
         pulseReapGrace(root),
         debug(root.child("debug")),
         root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"),
-        root.oneOf("room_composite_renderer", "chrome", List.of("chrome", "native")).equals("native"),
+        root.oneOf("room_composite_renderer", "native", List.of("chrome", "native")).equals("native"),
         atLeastOne(root, "egresses_per_handler", 10),
         atLeastOne(root, "track_egresses_per_handler", 25),
         tmpDir(root),

@@ -152,7 +152,8 @@ class EgressPlannerTest {
   void nativeRendererForBuiltInLayouts() {
     EgressConfig nat = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\nroom_composite_renderer: native\n");
     assertThat(nat.nativeRoomComposite()).isTrue();
-    assertThat(config("api_key: k\napi_secret: s\n").nativeRoomComposite()).as("Chrome by default").isFalse();
+    assertThat(config("api_key: k\napi_secret: s\n").nativeRoomComposite()).as("native by default").isTrue();
+    assertThat(config("api_key: k\napi_secret: s\nroom_composite_renderer: chrome\n").nativeRoomComposite()).isFalse();
     assertThatThrownBy(() -> config("api_key: k\napi_secret: s\nroom_composite_renderer: gpu\n"))
         .hasMessageContaining("room_composite_renderer");
     assertThat(plan(nat, room(b -> b.setLayout("speaker").addFileOutputs(mp4("")))).source().builtInLayout()).isTrue();
@@ -163,8 +164,8 @@ class EgressPlannerTest {
   /** A layout given as regions needs the native renderer: Chrome's page draws the built-in names only. */
   @Test
   void regionLayoutsOnlyWhereTheNativeRendererDrawsThem() {
-    EgressConfig nat = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\nroom_composite_renderer: native\n");
-    EgressConfig chrome = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\n");
+    EgressConfig nat = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\n"); // native by default
+    EgressConfig chrome = config("api_key: k\napi_secret: s\nws_url: ws://127.0.0.1:7880\nroom_composite_renderer: chrome\n");
     String regions = "{\"regions\":[{\"w\":0.5,\"show\":\"speaker\"},{\"x\":0.5,\"w\":0.5,\"show\":\"others\"}]}";
     assertThat(plan(nat, room(b -> b.setLayout(regions).addFileOutputs(mp4("")))).source().layout()).isEqualTo(regions);
     assertThatThrownBy(() -> plan(chrome, room(b -> b.setLayout(regions).addFileOutputs(mp4("")))))

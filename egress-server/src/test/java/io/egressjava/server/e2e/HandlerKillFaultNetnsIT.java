@@ -45,7 +45,8 @@ class HandlerKillFaultNetnsIT {
     Shipped.createRoom(rig, room);
     EgressServiceClient client = Shipped.egressClient(rig);
     try (Stores stores = new Stores();
-        PackagedServer server = new PackagedServer("fault-handler-kill", rig, tmp.resolve("server"), "", "");
+        PackagedServer server = new PackagedServer("fault-handler-kill", rig, tmp.resolve("server"), "",
+            "room_composite_renderer: chrome");
         PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "1000", "--video",
             "640x360");
         StatusWatch watch = new StatusWatch(client, room)) {

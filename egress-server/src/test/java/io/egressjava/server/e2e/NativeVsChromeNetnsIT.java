@@ -124,7 +124,7 @@ class NativeVsChromeNetnsIT {
       }
       Thread.sleep(1_500); // the muted camera is muted by now
       Recording nativeFile = record(rig, client, room, tmp.resolve("native"), "room_composite_renderer: native");
-      Recording chromeFile = record(rig, client, room, tmp.resolve("chrome"), "");
+      Recording chromeFile = record(rig, client, room, tmp.resolve("chrome"), "room_composite_renderer: chrome");
 
       List<String> failures = new ArrayList<>();
       double worst = 1;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A room composite without a browser ({@code room_composite_renderer: native}) from the packaged
- * server: two Python-SDK publishers, alice red and beeping at 440 Hz, bob grey at 1 kHz, each
+ * A room composite without a browser (the default renderer, {@code room_composite_renderer: native})
+ * from the packaged server with no renderer in its config: two Python-SDK publishers, alice red and beeping at 440 Hz, bob grey at 1 kHz, each
  * flashing once a second. The grid puts alice (who joined first) on the left half and bob on the
  * right; each half shows its publisher's colour, both tones are in the mix, and each tile's flashes
  * meet its publisher's beeps. UpdateLayout then switches it to {@code speaker}, in the picture
@@ -41,8 +41,7 @@ class ShippedNativeCompositeNetnsIT {
     String room = "native-grid";
     Shipped.createRoom(rig, room);
     EgressServiceClient client = Shipped.egressClient(rig);
-    try (PackagedServer server = new PackagedServer("shipped-native", rig, tmp.resolve("server"), "",
-        "room_composite_renderer: native");
+    try (PackagedServer server = new PackagedServer("shipped-native", rig, tmp.resolve("server"), "", "");
         PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "440", "--tint", "90,200")) {
       Shipped.awaitTracks(rig, room, 2);
       try (PythonPublisher bob = PythonPublisher.start(rig.livekit(), room, "bob", "--beep-hz", "1000");
@@ -181,8 +180,7 @@ class ShippedNativeCompositeNetnsIT {
     EgressServiceClient client = Shipped.egressClient(rig);
     double turn = System.currentTimeMillis() / 1e3 + 20; // (after the server, both publishers and a cold egress started)
     String turnAt = String.valueOf(turn);
-    try (PackagedServer server = new PackagedServer("shipped-native-speaker", rig, tmp.resolve("server"), "",
-        "room_composite_renderer: native");
+    try (PackagedServer server = new PackagedServer("shipped-native-speaker", rig, tmp.resolve("server"), "", "");
         PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "440", "--tint", "90,200",
             "--flash", "0", "--tone", "--talk-until", turnAt);
         PythonPublisher bob = PythonPublisher.start(rig.livekit(), room, "bob", "--beep-hz", "1000", "--flash", "0", "--tone",

@@ -45,7 +45,7 @@ class ShippedRoomCompositeNetnsIT {
   private static synchronized PackagedServer server(LiveKitRig rig, Path dir) throws Exception {
     if (server == null) {
       stores = new Stores();
-      server = new PackagedServer("shipped-room-composite", rig, dir, stores.azureYaml(), "");
+      server = new PackagedServer("shipped-room-composite", rig, dir, stores.azureYaml(), "room_composite_renderer: chrome");
     }
     return server;
   }
