@@ -98,7 +98,7 @@ public final class RoomCompositeBench {
     double wall = (System.nanoTime() - t0) / 1e9;
     double cores = (ProcCpu.seconds(self) - before) / wall;
     System.out.printf("native composite 1280x720 30 fps, %d publishers (VP8 simulcast, each tile asks for its layer), grid, "
-        + "x264 veryfast 3000 kbps + AAC, %.0f s:%n  %-40s %.2f cores, RSS at most %.0f MB%n", publishers, wall,
+        + "x264 veryfast, economy motion search, 3000 kbps + AAC, %.0f s:%n  %-40s %.2f cores, RSS at most %.0f MB%n", publishers, wall,
         "egress JVM (decode+compose+mix+x264+mux)", cores, rss);
     session.ending(EgressSession.STOP_EGRESS_API);
     runner.stop();
@@ -147,7 +147,7 @@ public final class RoomCompositeBench {
     String[] names = {"egress JVM (capture+scale+x264+mux)", "Chrome (WebRTC decode + compositing)", "Xvfb", "PulseAudio"};
     double total = 0;
     System.out.printf("room composite through Chrome, 1280x720 30 fps, %d publishers (VP8 simulcast; the page takes the top "
-        + "layer), grid, x264 veryfast 3000 kbps, %.0f s%n", publishers, wall);
+        + "layer), grid, x264 veryfast, economy motion search, 3000 kbps, %.0f s%n", publishers, wall);
     for (int i = 0; i < names.length; i++) {
       double cores = (after[i] - before[i]) / wall;
       total += cores;

@@ -141,8 +141,11 @@ public final class PipelineRunner implements EgressRunner {
     var e = plan.encoding();
     // raw PCM (websocket) is not encoded: it goes from the source straight to the sockets
     MediaCodec audioCodec = plan.audio().enabled() && plan.audio().codec() != MediaCodec.RAW_AUDIO ? plan.audio().codec() : null;
+    // room_composite_encoding: economy (the default) for a room composite's picture
+    boolean economy = plan.requestType() == io.egressjava.core.plan.RequestType.ROOM_COMPOSITE
+        && config.economyRoomCompositeEncoding();
     graph = new TranscodeGraph(e, audioCodec, plan.video().enabled(), plan.stream() != null,
-        config.videoEncoderThreads());
+        config.videoEncoderThreads(), economy);
     GraphOutputs.attach(ctx, graph, finishers);
     PlannedOutputs.StreamOutput stream = plan.stream();
     if (stream != null && stream.type() == OutputType.RAW) {

@@ -23,6 +23,11 @@ import java.util.Map;
  * @param nativeRoomComposite {@code room_composite_renderer} (egress-java): {@code native} (default)
  *     composes room composites on the built-in layouts from the room's tracks without a browser;
  *     {@code chrome} renders them in Chrome, as the reference does (a custom page always uses Chrome)
+ * @param economyRoomCompositeEncoding {@code room_composite_encoding} (egress-java): {@code economy}
+ *     (default) encodes a room composite's H.264 with x264 veryfast but superfast's motion search
+ *     (diamond, subpixel refinement 1): a third less encoder CPU for about 0.5 dB less PSNR at the
+ *     same bitrate (bench/x264-settings.sh); {@code standard}: veryfast, as every other egress and
+ *     the reference
  * @param egressesPerHandler {@code egresses_per_handler} (egress-java): how many egresses without a
  *     browser one handler process may run at once (1: a process per egress, as the reference); a
  *     crash or kill of a handler fails at most this many egresses
@@ -73,6 +78,7 @@ public record EgressConfig(
     Debug debug,
     boolean mixRoomCompositeAudio,
     boolean nativeRoomComposite,
+    boolean economyRoomCompositeEncoding,
     int egressesPerHandler,
     int trackEgressesPerHandler,
     Path tmpDir,

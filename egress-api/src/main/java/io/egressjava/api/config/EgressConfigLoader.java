@@ -187,6 +187,7 @@ public final class EgressConfigLoader {
         debug(root.child("debug")),
         root.oneOf("room_composite_audio", "room", List.of("room", "page")).equals("room"),
         root.oneOf("room_composite_renderer", "native", List.of("chrome", "native")).equals("native"),
+        root.oneOf("room_composite_encoding", "economy", List.of("economy", "standard")).equals("economy"),
         atLeastOne(root, "egresses_per_handler", 10),
         atLeastOne(root, "track_egresses_per_handler", 25),
         tmpDir(root),

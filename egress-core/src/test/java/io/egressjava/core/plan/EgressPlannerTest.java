@@ -154,6 +154,11 @@ class EgressPlannerTest {
     assertThat(nat.nativeRoomComposite()).isTrue();
     assertThat(config("api_key: k\napi_secret: s\n").nativeRoomComposite()).as("native by default").isTrue();
     assertThat(config("api_key: k\napi_secret: s\nroom_composite_renderer: chrome\n").nativeRoomComposite()).isFalse();
+    assertThat(config("api_key: k\napi_secret: s\n").economyRoomCompositeEncoding()).as("economy by default").isTrue();
+    assertThat(config("api_key: k\napi_secret: s\nroom_composite_encoding: standard\n").economyRoomCompositeEncoding())
+        .isFalse();
+    assertThatThrownBy(() -> config("api_key: k\napi_secret: s\nroom_composite_encoding: cheap\n"))
+        .hasMessageContaining("room_composite_encoding");
     assertThatThrownBy(() -> config("api_key: k\napi_secret: s\nroom_composite_renderer: gpu\n"))
         .hasMessageContaining("room_composite_renderer");
     assertThat(plan(nat, room(b -> b.setLayout("speaker").addFileOutputs(mp4("")))).source().builtInLayout()).isTrue();

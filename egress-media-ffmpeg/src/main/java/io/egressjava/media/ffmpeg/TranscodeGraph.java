@@ -50,7 +50,13 @@ public final class TranscodeGraph implements AutoCloseable {
   /** @param videoThreads encoder threads, 0 = {@link VideoEncoder}'s choice from the picture rate */
   public TranscodeGraph(Encoding encoding, MediaCodec audioCodec, boolean withVideo, boolean constantBitrate,
       int videoThreads) {
-    this.video = withVideo ? new VideoEncoder(encoding, false, constantBitrate, videoThreads) : null;
+    this(encoding, audioCodec, withVideo, constantBitrate, videoThreads, false);
+  }
+
+  /** @param economyVideo the video encoder's economy setting (see {@link VideoEncoder}) */
+  public TranscodeGraph(Encoding encoding, MediaCodec audioCodec, boolean withVideo, boolean constantBitrate,
+      int videoThreads, boolean economyVideo) {
+    this.video = withVideo ? new VideoEncoder(encoding, false, constantBitrate, videoThreads, economyVideo) : null;
     this.audio = audioCodec == null ? null : new AudioEncoder(audioCodec, encoding.audioBitrate(), encoding.audioFrequency(), false);
   }
 
