@@ -60,7 +60,8 @@ public final class HandlerMain {
     channel.connect(UnixDomainSocketAddress.of(require(env, ENV_SOCKET)));
     HandlerLink control = new HandlerLink(channel);
     control.send(Kind.READY, new byte[0]);
-    Thread warm = new Thread(HandlerWarmUp::run, "warm-up");
+    java.util.concurrent.atomic.AtomicBoolean assigned = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread warm = new Thread(() -> HandlerWarmUp.run(assigned::get), "warm-up");
     warm.setDaemon(true);
     warm.start();
 
@@ -71,6 +72,7 @@ public final class HandlerMain {
       while (true) {
         HandlerLink.Frame f = control.receive();
         if (f.kind() == Kind.ASSIGN) {
+          assigned.set(true); // the warm-up stops where it is: the egress needs the CPU now
           handler.start(HandlerLink.Assignment.parse(f.payload()));
         } else {
           log.warn("unexpected {} on the control link", f.kind());

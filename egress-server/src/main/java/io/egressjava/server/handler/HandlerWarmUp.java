@@ -110,14 +110,32 @@ final class HandlerWarmUp {
     }
   }
 
+  /** The whole warm-up (the class-data archive's training run). */
   static void run() {
+    run(() -> false);
+  }
+
+  /**
+   * The warm-up of a handler, cut short once {@code working} says an egress started here: a
+   * handler launched for a request (not a spare) gets its egress at once, and its rehearsals
+   * would take CPU from that egress's own start (with Chrome starting beside them on two cores).
+   */
+  static void run(java.util.function.BooleanSupplier working) {
     long start = System.nanoTime();
     try {
       SrtpSession.prepare(); // first: the one a recording would otherwise meet on its first packet
       Ffmpeg.load();
       DtlsCertificate.get();
+      if (working.getAsBoolean()) {
+        log.info("warm-up cut short after {} ms: an egress started", (System.nanoTime() - start) / 1_000_000);
+        return;
+      }
       step("signal join", SignalRehearsal::run);
       step("DTLS handshake", DtlsRehearsal::run);
+      if (working.getAsBoolean()) {
+        log.info("warm-up cut short after {} ms: an egress started", (System.nanoTime() - start) / 1_000_000);
+        return;
+      }
       step("planning", HandlerWarmUp::plan);
       step("encoders", HandlerWarmUp::encode);
       ClassLoader loader = HandlerWarmUp.class.getClassLoader();
