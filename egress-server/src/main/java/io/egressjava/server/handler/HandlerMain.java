@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -60,7 +61,7 @@ public final class HandlerMain {
     channel.connect(UnixDomainSocketAddress.of(require(env, ENV_SOCKET)));
     HandlerLink control = new HandlerLink(channel);
     control.send(Kind.READY, new byte[0]);
-    java.util.concurrent.atomic.AtomicBoolean assigned = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean assigned = new AtomicBoolean();
     Thread warm = new Thread(() -> HandlerWarmUp.run(assigned::get), "warm-up");
     warm.setDaemon(true);
     warm.start();

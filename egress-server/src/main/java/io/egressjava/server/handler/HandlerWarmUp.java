@@ -14,6 +14,7 @@ import io.egressjava.webrtc.signal.SignalRehearsal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import livekit.LivekitEgress;
 import io.egressjava.webrtc.dtls.DtlsCertificate;
 import io.egressjava.webrtc.srtp.SrtpSession;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * would otherwise delay the start of a recording — FFmpeg's native libraries, the DTLS
  * certificate (an ECDSA key), the SRTP ciphers (jitsi-srtp benchmarks its AES providers on first
  * use), a signal join and a DTLS handshake against in-process servers (in a test JVM the first
- * of each took 0.5–0.8 s, the next ones 6–13 ms: {@link SignalRehearsal}, {@link DtlsRehearsal}), a plan of each request kind, an H.264 and an AAC encoder opened and
- * fed, and the classes of the recording paths. The class-data archive is trained on this too.
+ * of each took 0.5–0.8 s, the next ones 6–13 ms: {@link SignalRehearsal}, {@link DtlsRehearsal}),
+ * a plan of each request kind, an H.264 and an AAC encoder opened and fed, and the classes of the recording paths. The class-data archive is trained on this too.
  */
 final class HandlerWarmUp {
   private static final Logger log = LoggerFactory.getLogger(HandlerWarmUp.class);
@@ -110,6 +111,15 @@ final class HandlerWarmUp {
     }
   }
 
+  /** Whether an egress started here: then the warm-up ends, and says so. */
+  private static boolean cutShort(BooleanSupplier working, long start) {
+    if (working.getAsBoolean()) {
+      log.info("warm-up cut short after {} ms: an egress started", (System.nanoTime() - start) / 1_000_000);
+      return true;
+    }
+    return false;
+  }
+
   /** The whole warm-up (the class-data archive's training run). */
   static void run() {
     run(() -> false);
@@ -120,20 +130,18 @@ final class HandlerWarmUp {
    * handler launched for a request (not a spare) gets its egress at once, and its rehearsals
    * would take CPU from that egress's own start (with Chrome starting beside them on two cores).
    */
-  static void run(java.util.function.BooleanSupplier working) {
+  static void run(BooleanSupplier working) {
     long start = System.nanoTime();
     try {
       SrtpSession.prepare(); // first: the one a recording would otherwise meet on its first packet
       Ffmpeg.load();
       DtlsCertificate.get();
-      if (working.getAsBoolean()) {
-        log.info("warm-up cut short after {} ms: an egress started", (System.nanoTime() - start) / 1_000_000);
+      if (cutShort(working, start)) {
         return;
       }
       step("signal join", SignalRehearsal::run);
       step("DTLS handshake", DtlsRehearsal::run);
-      if (working.getAsBoolean()) {
-        log.info("warm-up cut short after {} ms: an egress started", (System.nanoTime() - start) / 1_000_000);
+      if (cutShort(working, start)) {
         return;
       }
       step("planning", HandlerWarmUp::plan);

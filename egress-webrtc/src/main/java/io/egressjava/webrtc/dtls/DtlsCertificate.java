@@ -21,6 +21,15 @@ import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsContext;
+import org.bouncycastle.tls.TlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * The self-signed ECDSA P-256 certificate our DTLS client presents (pion requires a client
@@ -102,6 +111,14 @@ public final class DtlsCertificate {
 
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /** This certificate as the ECDSA/SHA-256 signer of a handshake in {@code context} (either end). */
+  public TlsCredentialedSigner signer(BcTlsCrypto crypto, TlsContext context) throws IOException {
+    TlsCertificate cert = crypto.createCertificate(der);
+    return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, privateKey,
+        new org.bouncycastle.tls.Certificate(new TlsCertificate[] {cert}),
+        new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
   }
 
   static String normalize(String fingerprint) {

@@ -20,9 +20,6 @@ import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -92,10 +89,7 @@ public final class DtlsRehearsal {
 
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-      BcTlsCrypto crypto = (BcTlsCrypto) getCrypto();
-      TlsCertificate cert = crypto.createCertificate(certificate.der());
-      return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
-          new Certificate(new TlsCertificate[] {cert}), ECDSA_SHA256);
+      return certificate.signer((BcTlsCrypto) getCrypto(), context);
     }
 
     @Override
