@@ -3,7 +3,9 @@ package io.egressjava.server;
 import io.egressjava.api.config.ServiceSettings.CpuCost;
 import io.egressjava.api.errors.PsrpcCode;
 import io.egressjava.api.errors.PsrpcException;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -20,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * using most CPU beyond its reservation (past its first 15 s, which are start-up) to end gracefully
  * ("CPU exhausted"); if it still runs after
  * {@code cpu_kill_grace_sec}, fails it: "CPU exhausted: N.NN cores used" (403).
+ *
+ * <p>The node's own upkeep (the class-data archive's training run, a spare handler warming up) is
+ * taken out of the node's load: it is this server's work ahead of demand, niced or brief, and must
+ * never be why a recording is stopped.
  */
 public final class CpuMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CpuMonitor.class);
@@ -49,7 +55,10 @@ public final class CpuMonitor implements AutoCloseable {
   private final Admission admission;
   private final CpuCost costs;
   private final Supplier<? extends Map<String, ? extends Handler>> handlers;
+  private final Supplier<? extends Collection<ProcessHandle>> upkeep;
   private final Map<Long, ProcessCpu.Tree> trees = new HashMap<>(); // by handler pid
+  private final Map<Long, ProcessCpu.Tree> upkeepTrees = new HashMap<>(); // by pid
+  private final int cores = Runtime.getRuntime().availableProcessors();
   private final Map<String, Double> usage = new HashMap<>();
   private final ProcessCpu.Node node = new ProcessCpu.Node();
   private final ScheduledExecutorService timer;
@@ -61,9 +70,16 @@ public final class CpuMonitor implements AutoCloseable {
   private String stoppedEgress;
 
   public CpuMonitor(Admission admission, CpuCost costs, Supplier<? extends Map<String, ? extends Handler>> handlers) {
+    this(admission, costs, handlers, List::of);
+  }
+
+  /** @param upkeep the node's own processes whose CPU is not load (each measured with its descendants) */
+  public CpuMonitor(Admission admission, CpuCost costs, Supplier<? extends Map<String, ? extends Handler>> handlers,
+      Supplier<? extends Collection<ProcessHandle>> upkeep) {
     this.admission = admission;
     this.costs = costs;
     this.handlers = handlers;
+    this.upkeep = upkeep;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "cpu-monitor");
       t.setDaemon(true);
@@ -124,10 +140,29 @@ public final class CpuMonitor implements AutoCloseable {
         busiestCores = cores;
       }
     }
+    double upkeepCores = upkeepCores(now);
     if (!Double.isNaN(nodeLoad)) {
-      load = nodeLoad;
-      protect(nodeLoad, running, busiest, busiestCores, now);
+      double l = Math.max(0, nodeLoad - upkeepCores / cores);
+      load = l;
+      protect(l, running, busiest, busiestCores, now);
     }
+  }
+
+  /** The cores the node's upkeep processes used since the last sample (0 for one first seen). */
+  private double upkeepCores(long now) {
+    Map<Long, ProcessHandle> current = new HashMap<>();
+    for (ProcessHandle p : upkeep.get()) {
+      current.put(p.pid(), p);
+    }
+    upkeepTrees.keySet().retainAll(current.keySet());
+    double sum = 0;
+    for (ProcessHandle p : current.values()) {
+      double c = upkeepTrees.computeIfAbsent(p.pid(), q -> new ProcessCpu.Tree(p)).sample(now);
+      if (!Double.isNaN(c)) {
+        sum += c;
+      }
+    }
+    return sum;
   }
 
   private void protect(double l, Map<String, ? extends Handler> running, String busiest, double busiestCores,

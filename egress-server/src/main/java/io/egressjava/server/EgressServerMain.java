@@ -64,7 +64,7 @@ public final class EgressServerMain {
     SpoolRecovery recovery = new SpoolRecovery(config, new SpoolSalvage(config, Path.of("/")),
         info -> service.reportRecovered(info, Duration.ofMinutes(1)), Clock.systemUTC()).start(config.tmpDir());
     service.start();
-    CpuMonitor cpu = new CpuMonitor(service.admission(), config.cpuCost(), runners::running).start();
+    CpuMonitor cpu = new CpuMonitor(service.admission(), config.cpuCost(), runners::running, runners::upkeep).start();
     MemoryMonitor memory = new MemoryMonitor(service.admission(), config.cpuCost(), runners::running).start();
     List<AutoCloseable> servers = new ArrayList<>();
     if (config.healthPort() > 0) {

@@ -90,4 +90,33 @@ class CpuMonitorIT {
     }
     assertThat(hungry.asked).isEmpty();
   }
+
+  @Test
+  void theNodesOwnUpkeepIsNotLoad() throws Exception {
+    java.util.concurrent.atomic.AtomicLong admissionClock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    Admission admission = new Admission(costs, 2.0, admissionClock::get);
+    RecordedHandler hungry = new RecordedHandler(processes, "sh", "-c", "while :; do :; done");
+    RecordedHandler quiet = new RecordedHandler(processes, "sleep", "60");
+    admission.tryReserve("EG_hungry", Admission.Cost.cpu(0.1));
+    admission.tryReserve("EG_quiet", Admission.Cost.cpu(0.1));
+    admissionClock.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(15)); // past their start
+    // e.g. the class-data archive's training run: a busy process tree that is no egress's
+    Process training = new ProcessBuilder("sh", "-c", "sh -c 'while :; do :; done' & wait").start();
+    processes.add(training);
+    CpuMonitor monitor = new CpuMonitor(admission, costs, () -> Map.of("EG_hungry", hungry, "EG_quiet", quiet),
+        () -> List.of(training.toHandle()));
+    try {
+      int cores = Runtime.getRuntime().availableProcessors();
+      // the node is as busy as the two spinning trees make it; without the training run it is not overloaded
+      double nodeLoad = Math.min(1.0, 2.0 / cores);
+      for (int i = 0; i < 15; i++) {
+        Thread.sleep(200);
+        monitor.sample(System.nanoTime(), nodeLoad);
+      }
+      assertThat(monitor.load()).isLessThan(nodeLoad - 0.3 / cores);
+      assertThat(hungry.asked).isEmpty();
+    } finally {
+      training.descendants().forEach(ProcessHandle::destroyForcibly);
+    }
+  }
 }

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ final class ClassDataArchive {
   private static final Path NICE = Path.of("/usr/bin/nice");
 
   private final Path file;
+  private volatile Process training;
 
   private ClassDataArchive(Path file) {
     this.file = file;
@@ -71,6 +73,12 @@ final class ClassDataArchive {
         .getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The training run while it runs (nice's process; the JVM is its child). */
+  Optional<ProcessHandle> trainingRun() {
+    Process p = training;
+    return p != null && p.isAlive() ? Optional.of(p.toHandle()) : Optional.empty();
+  }
+
   boolean exists() {
     return Files.isRegularFile(file);
   }
@@ -100,6 +108,7 @@ final class ClassDataArchive {
     try {
       Files.createDirectories(file.getParent());
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      training = p;
       if (!p.waitFor(TRAIN_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("training run still going after " + TRAIN_SECONDS + " s");
@@ -114,6 +123,7 @@ final class ClassDataArchive {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      training = null;
       try {
         Files.deleteIfExists(tmp);
       } catch (IOException ignored) {

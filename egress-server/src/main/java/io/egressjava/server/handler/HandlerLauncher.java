@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts handler processes: the same Java, class path and system properties as the service, main
@@ -35,6 +36,11 @@ final class HandlerLauncher {
     if (archive != null && !archive.exists()) {
       archive.train(command);
     }
+  }
+
+  /** The class-data archive's training run while it runs. */
+  Optional<ProcessHandle> trainingRun() {
+    return archive == null ? Optional.empty() : archive.trainingRun();
   }
 
   /** Where a link named {@code name} (a handler's control link, or an egress's link) listens. */

@@ -149,6 +149,24 @@ public final class HandlerProcesses implements RunnerFactory, AutoCloseable {
     return Map.copyOf(running);
   }
 
+  /**
+   * The node's own work ahead of demand: the class-data archive's training run and spare handlers
+   * with no egress yet (warming up). Their CPU is not load a recording causes ({@code CpuMonitor}).
+   */
+  public List<ProcessHandle> upkeep() {
+    List<ProcessHandle> all = new ArrayList<>();
+    launcher.trainingRun().ifPresent(all::add);
+    synchronized (this) {
+      for (HandlerHost h : hosts) {
+        Process p = h.process();
+        if (p != null && h.undecided()) {
+          all.add(p.toHandle());
+        }
+      }
+    }
+    return all;
+  }
+
   /** Drops handlers that died or never came up. */
   private synchronized void forgetDead() {
     hosts.removeIf(h -> h.process() != null && !h.process().isAlive() || h.up().isCompletedExceptionally());
