@@ -13,6 +13,10 @@ ffmpeg_bin=$("${jvm[@]}" io.egressjava.bench.BundledTool ffmpeg)
 export LD_LIBRARY_PATH=$(dirname "$ffmpeg_bin")
 length=$((seconds * 3 + 60)) # Chrome, the peer, then the native renderer
 
+# the media depend only on their length and the publisher count: kept between runs (BENCH_MEDIA)
+media=${BENCH_MEDIA:-$HOME/.cache/egress-java-bench}/room-composite-${publishers}p-${length}s
+mkdir -p "$media"
+if [ ! -f "$media/done" ]; then
 echo "making ${length} s of VP8 simulcast (720p 2 Mbps, 360p 600 kbps, 180p 150 kbps) for ${publishers} publishers and a tone (setup, not measured)..."
 # textured, moving pictures (testsrc2 plus grain) so decoding and encoding cost what camera video
 # costs; each publisher its own hue
@@ -21,13 +25,15 @@ for i in $(seq 1 "$publishers"); do
     size=${layer%%:*}
     "$ffmpeg_bin" -y -v error -f lavfi -i "testsrc2=size=${size}:rate=30" -t "$length" \
       -vf "noise=alls=12:allf=t,hue=h=$((i * 360 / publishers))" \
-      -c:v libvpx -b:v "${layer##*:}" -g 60 -deadline realtime -cpu-used 8 "$work/p$i-$size.ivf"
+      -c:v libvpx -b:v "${layer##*:}" -g 60 -deadline realtime -cpu-used 8 "$media/p$i-$size.ivf"
   done
 done
-"$ffmpeg_bin" -y -v error -f lavfi -i "sine=frequency=440:sample_rate=48000" -t "$length" -ac 2 -c:a libopus -b:a 48k "$work/tone.ogg"
+"$ffmpeg_bin" -y -v error -f lavfi -i "sine=frequency=440:sample_rate=48000" -t "$length" -ac 2 -c:a libopus -b:a 48k "$media/tone.ogg"
+touch "$media/done"
+fi
 unset LD_LIBRARY_PATH
 
 mkdir -p "$work/run"
 # the JVM options a handler process runs with (HandlerLauncher, JvmFootprint): its memory as users have it
 scripts/netns.sh "${jvm[@]}" -XX:+UseSerialGC -Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
-  -XX:TrimNativeHeapInterval=5000 io.egressjava.bench.RoomCompositeBench "$work" "$seconds" "$work/run" "$publishers"
+  -XX:TrimNativeHeapInterval=5000 io.egressjava.bench.RoomCompositeBench "$media" "$seconds" "$work/run" "$publishers"
