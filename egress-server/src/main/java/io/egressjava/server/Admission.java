@@ -28,6 +28,7 @@ public final class Admission {
 
   private final CpuCost costs;
   private final double totalCpu;
+  private final NativeComposites nativeComposites;
   private final LongSupplier nanoClock;
   private final Map<String, Reservation> reserved = new HashMap<>();
   private boolean soleInstance;
@@ -54,13 +55,28 @@ public final class Admission {
     }
   }
 
+  /** Which room composites are composed without a browser ({@code EgressConfig::composesNatively}). */
+  public interface NativeComposites {
+    boolean composesNatively(boolean audioOnly, boolean videoOnly, String customBaseUrl);
+  }
+
   public Admission(CpuCost costs, double totalCpu) {
-    this(costs, totalCpu, System::nanoTime);
+    this(costs, totalCpu, (audioOnly, videoOnly, customBaseUrl) -> false);
+  }
+
+  /** @param nativeComposites which room composites cost {@code native_room_composite_cpu_cost} instead */
+  public Admission(CpuCost costs, double totalCpu, NativeComposites nativeComposites) {
+    this(costs, totalCpu, nativeComposites, System::nanoTime);
   }
 
   Admission(CpuCost costs, double totalCpu, LongSupplier nanoClock) {
+    this(costs, totalCpu, (audioOnly, videoOnly, customBaseUrl) -> false, nanoClock);
+  }
+
+  Admission(CpuCost costs, double totalCpu, NativeComposites nativeComposites, LongSupplier nanoClock) {
     this.costs = costs;
     this.totalCpu = totalCpu;
+    this.nativeComposites = nativeComposites;
     this.nanoClock = nanoClock;
   }
 
@@ -102,8 +118,8 @@ public final class Admission {
 
   private double cpuCost(StartEgressRequest r) {
     return switch (r.getRequestCase()) {
-      case ROOM_COMPOSITE -> templateCost(r.getRoomComposite().getAudioOnly(), r.getRoomComposite().getLayout(),
-          r.getRoomComposite().getCustomBaseUrl());
+      case ROOM_COMPOSITE -> templateCost(r.getRoomComposite().getAudioOnly(), r.getRoomComposite().getVideoOnly(),
+          r.getRoomComposite().getLayout(), r.getRoomComposite().getCustomBaseUrl());
       case WEB -> r.getWeb().getAudioOnly() ? costs.audioWebCpuCost() : costs.webCpuCost();
       case PARTICIPANT -> costs.participantCpuCost();
       case TRACK_COMPOSITE -> costs.trackCompositeCpuCost();
@@ -113,7 +129,10 @@ public final class Admission {
     };
   }
 
-  private double templateCost(boolean audioOnly, String layout, String customBaseUrl) {
+  private double templateCost(boolean audioOnly, boolean videoOnly, String layout, String customBaseUrl) {
+    if (nativeComposites.composesNatively(audioOnly, videoOnly, customBaseUrl)) {
+      return costs.nativeRoomCompositeCpuCost();
+    }
     if (!audioOnly) {
       return costs.roomCompositeCpuCost();
     }
@@ -122,7 +141,8 @@ public final class Admission {
 
   private double v2Cost(LivekitEgress.StartEgressRequest r) {
     return switch (r.getSourceCase()) {
-      case TEMPLATE -> templateCost(r.getTemplate().getAudioOnly(), r.getTemplate().getLayout(), r.getTemplate().getCustomBaseUrl());
+      case TEMPLATE -> templateCost(r.getTemplate().getAudioOnly(), r.getTemplate().getVideoOnly(), r.getTemplate().getLayout(),
+          r.getTemplate().getCustomBaseUrl());
       case WEB -> r.getWeb().getAudioOnly() ? costs.audioWebCpuCost() : costs.webCpuCost();
       default -> r.getPresetValue() == 8 ? costs.trackCpuCost() : costs.participantCpuCost();
     };

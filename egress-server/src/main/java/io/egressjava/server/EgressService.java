@@ -82,7 +82,7 @@ public final class EgressService implements AutoCloseable {
     this.runners = runners;
     this.clock = clock;
     this.planner = new EgressPlanner(config, clock);
-    this.admission = new Admission(config.cpuCost(), totalCpu);
+    this.admission = new Admission(config.cpuCost(), totalCpu, config::composesNatively);
     this.io = new RpcClient(bus, EgressRpc.IO_INFO);
     this.internal = new RpcServer(bus, EgressRpc.EGRESS_INTERNAL);
     this.handler = new RpcServer(bus, EgressRpc.EGRESS_HANDLER);

@@ -25,6 +25,35 @@ class AdmissionTest {
   }
 
   @Test
+  void aRoomCompositeWithoutABrowserReservesTheNativeCost() {
+    var config = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s", Map.of()).config();
+    Admission natively = new Admission(config.cpuCost(), 2.0, config::composesNatively);
+    var grid = LivekitEgress.RoomCompositeEgressRequest.newBuilder().setRoomName("r").setLayout("grid");
+    assertThat(natively.cost(roomComposite(grid)).cpu()).as("the default renderer").isEqualTo(1.0);
+    assertThat(natively.cost(roomComposite(grid.clone().setVideoOnly(true))).cpu()).isEqualTo(1.0);
+    assertThat(natively.cost(roomComposite(grid.clone().setCustomBaseUrl("https://example.com/"))).cpu())
+        .as("a custom page: Chrome").isEqualTo(4.0);
+    assertThat(natively.cost(roomComposite(grid.clone().setAudioOnly(true))).cpu()).as("audio only").isEqualTo(1.0);
+    var template = StartEgressRequest.newBuilder().setEgressId("EG_t").setEgress(LivekitEgress.StartEgressRequest
+        .newBuilder().setTemplate(LivekitEgress.TemplateSource.newBuilder().setLayout("speaker"))).build();
+    assertThat(natively.cost(template).cpu()).as("a v2 template request").isEqualTo(1.0);
+
+    var chrome = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nroom_composite_renderer: chrome", Map.of()).config();
+    assertThat(new Admission(chrome.cpuCost(), 2.0, chrome::composesNatively).cost(roomComposite(grid)).cpu())
+        .as("room_composite_renderer: chrome").isEqualTo(4.0);
+    var pageAudio = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\nroom_composite_audio: page", Map.of()).config();
+    assertThat(new Admission(pageAudio.cpuCost(), 2.0, pageAudio::composesNatively).cost(roomComposite(grid)).cpu())
+        .as("the page's sound: Chrome").isEqualTo(4.0);
+    var cheap = EgressConfigLoader.fromYaml("api_key: k\napi_secret: s\ncpu_cost: {native_room_composite_cpu_cost: 0.5}",
+        Map.of()).config();
+    assertThat(new Admission(cheap.cpuCost(), 2.0, cheap::composesNatively).cost(roomComposite(grid)).cpu()).isEqualTo(0.5);
+  }
+
+  private static StartEgressRequest roomComposite(LivekitEgress.RoomCompositeEgressRequest.Builder r) {
+    return StartEgressRequest.newBuilder().setEgressId("EG_rc").setRoomComposite(r).build();
+  }
+
+  @Test
   void idleNodeOffersEveryCoreThenTheUtilizationCapApplies() {
     assertThat(admission.available()).isEqualTo(4.0);
     assertThat(admission.affinity(Admission.Cost.cpu(1), false)).isEqualTo(0.5f);

@@ -91,4 +91,15 @@ public record EgressConfig(
   public boolean builtInTemplates() {
     return templateBase.equals("http://localhost:" + templatePort + "/");
   }
+
+  /**
+   * Whether a room composite (or template) request of these fields is composed without a browser:
+   * pictures on a built-in layout, their sound (if any) mixed from the room's tracks. The planner and
+   * the renderer decide the same from the plan; admission asks before there is one.
+   */
+  public boolean composesNatively(boolean audioOnly, boolean videoOnly, String customBaseUrl) {
+    boolean soundFromRoom = mixRoomCompositeAudio && !apiKey.isEmpty() && !apiSecret.isEmpty();
+    return nativeRoomComposite && builtInTemplates() && customBaseUrl.isEmpty() && !audioOnly
+        && (videoOnly || soundFromRoom);
+  }
 }

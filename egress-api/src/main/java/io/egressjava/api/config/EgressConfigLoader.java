@@ -324,6 +324,9 @@ public final class EgressConfigLoader {
         c.number("max_memory", 0),
         memoryCost,
         cost(c, "room_composite_cpu_cost", 4),
+        // measured 0.38 cores for four 720p simulcast publishers (bench/room-composite.sh); more
+        // tiles decode more, and the measured use replaces the reservation after 15 s
+        cost(c, "native_room_composite_cpu_cost", 1),
         audioRoomComposite,
         sdkAudio <= 0 ? audioRoomComposite : sdkAudio,
         sdkAudioMemory <= 0 ? memoryCost : sdkAudioMemory,

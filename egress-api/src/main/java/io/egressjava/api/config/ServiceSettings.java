@@ -51,6 +51,8 @@ public final class ServiceSettings {
       double maxMemory,
       double memoryCost,
       double roomCompositeCpuCost,
+      /** A room composite composed without a browser (ours only: the reference has no such renderer). */
+      double nativeRoomCompositeCpuCost,
       double audioRoomCompositeCpuCost,
       double sdkAudioRoomCompositeCpuCost,
       double sdkAudioRoomCompositeMemoryCost,
