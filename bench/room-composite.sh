@@ -4,7 +4,8 @@
 # 4), split by process, plus our capture+encode next to the ffmpeg CLI capturing the same display
 # and sink with the same settings. Each publisher sends VP8 simulcast (1280x720 2 Mbps, 640x360,
 # 320x180), as the JS SDK does by default; the first also a tone. The egress runs in the bench JVM
-# with a handler process's JVM options. Runs in a network namespace (WebRTC; scripts/netns.sh).
+# with a handler process's JVM options, then once more as users run it: the packaged server asked by
+# the Kotlin server SDK, its handler process measured. Runs in a network namespace (scripts/netns.sh).
 # Usage: bench/room-composite.sh [seconds, default 60] [publishers, default 2]
 seconds=${1:-60}
 publishers=${2:-2}
@@ -34,6 +35,8 @@ fi
 unset LD_LIBRARY_PATH
 
 mkdir -p "$work/run"
-# the JVM options a handler process runs with (HandlerLauncher, JvmFootprint): its memory as users have it
+# the in-process runs take the JVM options a handler process runs with (HandlerLauncher,
+# JvmFootprint); the packaged server's run starts egress-server.jar (built with its lib/ above)
 scripts/netns.sh "${jvm[@]}" -XX:+UseSerialGC -Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
-  -XX:TrimNativeHeapInterval=5000 io.egressjava.bench.RoomCompositeBench "$media" "$seconds" "$work/run" "$publishers"
+  -XX:TrimNativeHeapInterval=5000 io.egressjava.bench.RoomCompositeBench "$media" "$seconds" "$work/run" "$publishers" \
+  egress-server/target/egress-server.jar

@@ -8,6 +8,7 @@ import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
 import io.egressjava.media.ffmpeg.Ffmpeg;
 import io.egressjava.pipeline.PipelineRunner;
+import io.egressjava.server.handler.HandlerMain;
 import io.egressjava.source.browser.BrowserEnvironment;
 import io.egressjava.source.browser.BrowserSource;
 import io.egressjava.source.browser.TemplateServer;
@@ -15,6 +16,7 @@ import io.egressjava.testrig.FilePublisher;
 import io.egressjava.testrig.LiveKitServer;
 import io.egressjava.testrig.Ports;
 import io.egressjava.testrig.RedisServer;
+import io.livekit.server.EgressServiceClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import livekit.LivekitEgress;
+import livekit.LivekitEgress.EgressInfo;
 import livekit.LivekitEgress.EgressStatus;
 
 /**
@@ -43,6 +46,7 @@ public final class RoomCompositeBench {
     int seconds = Integer.parseInt(args[1]);
     Path work = Path.of(args[2]);
     int publishers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    Path jar = args.length > 4 ? Path.of(args[4]) : null;
     try (RedisServer redis = new RedisServer().start();
         LiveKitServer livekit = new LiveKitServer(redis.address()).start()) {
       EgressConfig config = EgressConfigLoader.fromYaml(String.join("\n", "api_key: " + LiveKitServer.API_KEY,
@@ -60,6 +64,9 @@ public final class RoomCompositeBench {
             "api_secret: " + LiveKitServer.API_SECRET, "ws_url: " + livekit.wsUrl(), "room_composite_renderer: native"),
             Map.of()).config();
         double[] nativeCost = runNative(nativeConfig, work, seconds, publishers); // first: the JVM's memory is its own
+        if (jar != null) {
+          runPackaged(livekit, redis, jar, work, seconds, publishers);
+        }
         double[] chromeCost = run(config, work, seconds, publishers);
         System.out.printf("native / Chrome, %d publishers: cores %.2f / %.2f = %.2fx, RSS %.0f MB / %.0f MB = %.2fx%n",
             publishers, nativeCost[0], chromeCost[0], nativeCost[0] / chromeCost[0], nativeCost[1], chromeCost[1],
@@ -107,6 +114,73 @@ public final class RoomCompositeBench {
     System.out.println("native egress " + session.info().getStatus() + ", file " + Files.size(file) + " bytes");
     RepeatedPictures.print(file, publishers, 1280, 720);
     return new double[] {cores, rss};
+  }
+
+  /**
+   * The same composite as users run it: the packaged server ({@code java -jar egress-server.jar}, no
+   * renderer key) started for this room's livekit-server, asked by the Kotlin server SDK. The
+   * handler process that records it is measured on its own (what one more composite costs a node),
+   * and the server's whole tree with it (the service and the next spare handler included).
+   */
+  private static void runPackaged(LiveKitServer livekit, RedisServer redis, Path jar, Path work, int seconds,
+      int publishers) throws Exception {
+    try (BenchServer server = new BenchServer(BenchServer.Kind.ours(jar), livekit, redis, work.resolve("packaged"), "")) {
+      // a node past its start: the spare handler warmed up, the class-data archive made (its training
+      // run is a busy child process of its own for a few seconds)
+      Ports.await(Duration.ofSeconds(90), "the spare handler and the class-data archive", () -> {
+        try {
+          String log = Files.readString(server.log);
+          return log.contains("warm-up done") && log.contains("class-data archive");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      });
+      EgressServiceClient egress = EgressServiceClient.Companion.createClient(livekit.httpUrl(), LiveKitServer.API_KEY,
+          LiveKitServer.API_SECRET);
+      long asked = System.nanoTime();
+      EgressInfo started = egress.startRoomCompositeEgress("bench", LivekitEgress.EncodedFileOutput.newBuilder()
+          .setFilepath(work.resolve("packaged.mp4").toString()).build(), "grid", LivekitEgress.EncodingOptionsPreset.H264_720P_30,
+          null, false, false, "").execute().body();
+      if (started == null) {
+        throw new IllegalStateException("the packaged server refused the composite; see " + server.log);
+      }
+      String id = started.getEgressId();
+      Ports.await(Duration.ofSeconds(60), "the packaged server's composite to record", () -> status(egress, id) == EgressStatus.EGRESS_ACTIVE);
+      double active = (System.nanoTime() - asked) / 1e9;
+      Thread.sleep(3_000);
+      // the handler recording it: the one child JVM that is busy (an idle spare uses next to nothing)
+      ProcessHandle handler = server.process.children()
+          .filter(p -> p.info().arguments().map(a -> List.of(a).contains(HandlerMain.class.getName())).orElse(false))
+          .max(java.util.Comparator.comparingDouble(p -> ProcCpu.seconds(p.pid()))).orElseThrow();
+      double handler0 = ProcCpu.seconds(handler.pid());
+      double tree0 = server.tree.cpuSeconds();
+      server.tree.resetPeak();
+      long t0 = System.nanoTime();
+      double handlerRss = 0;
+      while (System.nanoTime() - t0 < seconds * 1_000_000_000L) {
+        Thread.sleep(1000);
+        handlerRss = Math.max(handlerRss, ProcCpu.rssMb(List.of(handler.pid())));
+      }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("the packaged server (java -jar egress-server.jar, default config), the same room, asked through the "
+          + "Kotlin server SDK: ACTIVE %.2f s after the request, %.0f s measured:%n", active, wall);
+      System.out.printf("  %-40s %.2f cores, RSS at most %.0f MB%n", "its handler process", (ProcCpu.seconds(handler.pid()) - handler0) / wall,
+          handlerRss);
+      System.out.printf("  %-40s %.2f cores, RSS at most %.0f MB%n", "whole server (service, handler, spare)",
+          (server.tree.cpuSeconds() - tree0) / wall, server.tree.peakRssBytes() / 1e6);
+      egress.stopEgress(id).execute();
+      Ports.await(Duration.ofSeconds(60), "the packaged server's composite to finish", () -> EgressSession.isTerminal(status(egress, id)));
+      System.out.println("packaged server's egress " + status(egress, id));
+    }
+  }
+
+  private static EgressStatus status(EgressServiceClient egress, String id) {
+    try {
+      List<EgressInfo> listed = egress.listEgress(null, id, false).execute().body();
+      return listed == null || listed.isEmpty() ? EgressStatus.UNRECOGNIZED : listed.get(0).getStatus();
+    } catch (java.io.IOException e) {
+      return EgressStatus.UNRECOGNIZED;
+    }
   }
 
   /** The Chrome composite; returns its total cores and RSS (MB) (JVM, Chrome, Xvfb, PulseAudio). */

@@ -33,4 +33,12 @@ class JvmFootprintTest {
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor()).as(out).isZero();
   }
+
+  @Test
+  void handlersGetAFixedMmapThresholdUnlessMallocIsTunedAlready() {
+    assertThat(JvmFootprint.handlerEnvironment(java.util.Map.of("PATH", "/usr/bin")))
+        .containsExactly(java.util.Map.entry("MALLOC_MMAP_THRESHOLD_", "131072"));
+    assertThat(JvmFootprint.handlerEnvironment(java.util.Map.of("MALLOC_ARENA_MAX", "2"))).isEmpty();
+    assertThat(JvmFootprint.handlerEnvironment(java.util.Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=0"))).isEmpty();
+  }
 }

@@ -66,6 +66,7 @@ final class HandlerLauncher {
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).inheritIO();
     pb.environment().remove("EGRESS_CONFIG_BODY");
+    pb.environment().putAll(io.egressjava.server.JvmFootprint.handlerEnvironment(pb.environment()));
     pb.environment().put(HandlerMain.ENV_CONFIG, configBody);
     pb.environment().put(HandlerMain.ENV_SOCKET, socket.toString());
     pb.environment().put(HandlerMain.ENV_WORK_ROOT, workRoot.toString());
