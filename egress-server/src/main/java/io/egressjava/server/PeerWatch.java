@@ -24,6 +24,8 @@ final class PeerWatch implements AutoCloseable {
   static final Duration INTERVAL = Duration.ofSeconds(5);
   /** How long answers are collected: every instance answers from memory, within milliseconds. */
   static final Duration ANSWERS = Duration.ofMillis(300);
+  /** After a check nobody answered: soon again, not a whole interval later. */
+  static final Duration RETRY = Duration.ofSeconds(1);
 
   private final RpcClient internal;
   private final Consumer<Boolean> onChange;
@@ -42,23 +44,44 @@ final class PeerWatch implements AutoCloseable {
   }
 
   void start() {
-    timer.scheduleWithFixedDelay(this::check, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    timer.execute(this::checkAndReschedule);
+  }
+
+  private void checkAndReschedule() {
+    boolean answered = false;
+    try {
+      answered = check();
+    } finally {
+      try {
+        timer.schedule(this::checkAndReschedule, (answered ? INTERVAL : RETRY).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        // closed meanwhile
+      }
+    }
   }
 
   /**
-   * Asks once; no answer (not even this instance's) counts as not alone. Alone only when the answer
-   * before said so too: instances started together (a cluster's rollout) each answer alone at first,
-   * and one taking every idle request fully would undo the reference's "busy before idle".
+   * Asks once. Alone only when the answer before said so too: instances started together (a
+   * cluster's rollout) each answer alone at first, and one taking every idle request fully would
+   * undo the reference's "busy before idle". No answer at all (not even this instance's) counts as
+   * not alone before anything is known, and is left out of the count after.
+   *
+   * @return whether anyone answered
    */
-  void check() {
-    boolean answer;
+  boolean check() {
+    int answers;
     try {
-      answer = internal.callMulti(EgressRpc.LIST_ACTIVE_EGRESS, "", ListActiveEgressRequest.getDefaultInstance(),
-          ListActiveEgressResponse.parser(), RpcClient.CallOptions.multi(ANSWERS)).size() == 1;
+      answers = internal.callMulti(EgressRpc.LIST_ACTIVE_EGRESS, "", ListActiveEgressRequest.getDefaultInstance(),
+          ListActiveEgressResponse.parser(), RpcClient.CallOptions.multi(ANSWERS)).size();
     } catch (RuntimeException e) {
       log.debug("peer check failed: {}", e.getMessage());
-      answer = false;
+      answers = 0;
     }
+    if (answers == 0 && alone != null) {
+      log.debug("peer check: no answer in {} ms, not even this instance's; asking again", ANSWERS.toMillis());
+      return false;
+    }
+    boolean answer = answers == 1;
     boolean now = answer && lastAnswer;
     lastAnswer = answer;
     if (alone == null || alone != now) {
@@ -67,6 +90,7 @@ final class PeerWatch implements AutoCloseable {
           : "other egress instances answer on this Redis: an idle instance claims with affinity 0.5, as the reference");
       onChange.accept(now);
     }
+    return answers > 0;
   }
 
   @Override

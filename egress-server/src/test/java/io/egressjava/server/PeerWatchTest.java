@@ -50,4 +50,20 @@ class PeerWatchTest {
       assertThat(told).containsExactly(false);
     }
   }
+
+  @Test
+  void aCheckNobodyAnsweredDoesNotBreakTheCount() {
+    List<Boolean> told = new CopyOnWriteArrayList<>();
+    try (LocalBus bus = new LocalBus(); PeerWatch watch = new PeerWatch(bus, told::add)) {
+      try (RpcServer self = instance(bus)) {
+        assertThat(watch.check()).isTrue();
+      }
+      assertThat(watch.check()).as("this instance too busy to answer in time").isFalse();
+      assertThat(told).containsExactly(false);
+      try (RpcServer self = instance(bus)) {
+        watch.check();
+      }
+      assertThat(told).as("its two answers count as consecutive").containsExactly(false, true);
+    }
+  }
 }

@@ -36,6 +36,51 @@ class ShippedNativeCompositeNetnsIT {
       + "{\"x\":0.5,\"y\":0,\"w\":0.5,\"h\":1,\"show\":\"identity:alice\"},"
       + "{\"x\":0,\"y\":0.5,\"w\":0.5,\"h\":0.5,\"show\":\"identity:carol\"}]}";
 
+  /**
+   * The issue's room: four publishers on a 1280x720 30 fps grid (the H264_720P_30 preset: H.264
+   * 3 Mbps + AAC), each flashing once a second and beeping at its own pitch. Every tile's flashes
+   * meet its own publisher's beeps within the sync bar in the first and the last seconds.
+   */
+  @Test
+  void gridOfFourIsInSyncPerTile(LiveKitRig rig, @TempDir Path tmp) throws Exception {
+    String room = "native-four";
+    Shipped.createRoom(rig, room);
+    EgressServiceClient client = Shipped.egressClient(rig);
+    int[] pitches = {440, 1000, 1600, 2500}; // a tone's harmonics stay clear of the others' pitches
+    // the grid of four in join order: top left, top right, bottom left, bottom right
+    String[] tiles = {"iw/2:ih/2:0:0", "iw/2:ih/2:iw/2:0", "iw/2:ih/2:0:ih/2", "iw/2:ih/2:iw/2:ih/2"};
+    List<PythonPublisher> publishers = new java.util.ArrayList<>();
+    try (PackagedServer server = new PackagedServer("shipped-native-four", rig, tmp.resolve("server"), "", "")) {
+      try {
+        for (int i = 0; i < pitches.length; i++) {
+          publishers.add(PythonPublisher.start(rig.livekit(), room, "p" + (i + 1), "--beep-hz", String.valueOf(pitches[i])));
+          Shipped.awaitTracks(rig, room, 2 * (i + 1)); // one after the other: tiles go by join time
+        }
+        try (StatusWatch watch = new StatusWatch(client, room)) {
+          EgressInfo started = ok(client.startRoomCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
+              .setFilepath(tmp.resolve("out/four.mp4").toString()).build(), "grid", LivekitEgress.EncodingOptionsPreset.H264_720P_30,
+              null, false, false, "").execute());
+          watch.note(started);
+          Shipped.awaitActive(watch, started.getEgressId());
+          Thread.sleep(14_000);
+          EgressInfo done = Shipped.stop(client, watch, started.getEgressId());
+          assertComplete(done);
+          Path mp4 = Path.of(done.getFileResults(0).getLocation());
+          java.nio.file.Files.copy(mp4, Path.of("target", "e2e", "shipped-native-four.mp4"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING); // kept for a look when a check fails
+          assertThat(Probe.info(mp4).get("streams")).hasSize(2);
+          for (int i = 0; i < pitches.length; i++) {
+            assertThat(Probe.meanVolumeDbAt(mp4, 1, Shipped.probedSeconds(mp4) - 2, pitches[i])).as("p%d's tone", i + 1)
+                .isGreaterThan(-40);
+            Shipped.assertInSync(Shipped.sync(mp4, tiles[i], pitches[i], 4), "p" + (i + 1) + "'s tile");
+          }
+        }
+      } finally {
+        publishers.forEach(PythonPublisher::close);
+      }
+    }
+  }
+
   @Test
   void gridOfTwoWithoutChrome(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     String room = "native-grid";
