@@ -66,6 +66,8 @@ go_tool livekit-server "github.com/livekit/livekit-server/cmd/server@v$LIVEKIT_S
 # storage-test servers: GCS emulator and a TCP fault-injection proxy
 go_tool fake-gcs-server github.com/fsouza/fake-gcs-server@v1.52.2
 go_tool toxiproxy-server github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0
+# helm for the chart's lint/template test (deploy/helm)
+go_tool helm helm.sh/helm/v4/cmd/helm@v4.3.2
 
 # test publisher on the LiveKit Go SDK (test-fixtures/publisher); rebuilt when its sources change.
 # (the lk CLI is not served by the Go module proxy here, so this takes its place)

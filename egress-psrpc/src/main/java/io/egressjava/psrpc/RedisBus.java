@@ -44,6 +44,11 @@ public final class RedisBus implements MessageBus {
       return colon < 0 ? new Endpoint(address, 6379, "", "", 0, false)
           : new Endpoint(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), "", "", 0, false);
     }
+
+    /** The same address with these credentials ("" for none), database and TLS. */
+    public Endpoint with(String user, String password, int database, boolean tls) {
+      return new Endpoint(host, port, user, password, database, tls);
+    }
   }
 
   private record Sub(Listener listener, boolean queue) {}

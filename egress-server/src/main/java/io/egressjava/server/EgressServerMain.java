@@ -47,6 +47,12 @@ public final class EgressServerMain {
       System.exit(2);
       return;
     }
+    if (config.redis() != null && (!config.redis().sentinelAddresses().isEmpty() || !config.redis().clusterAddresses().isEmpty())) {
+      System.err.println("egress-server: config keys 'redis.sentinel_addresses' and 'redis.cluster_addresses' are not "
+          + "supported yet: give the Redis master in 'redis.address'");
+      System.exit(2);
+      return;
+    }
     if (config.redis() == null || config.redis().address().isEmpty()) {
       System.err.println("egress-server: config key 'redis.address' is required");
       System.exit(2);
@@ -57,7 +63,7 @@ public final class EgressServerMain {
 
   private void run(EgressConfig config, String body) {
     JvmFootprint.applyToService();
-    RedisBus bus = new RedisBus(RedisBus.Endpoint.of(config.redis().address()));
+    RedisBus bus = new RedisBus(redisEndpoint(config.redis()));
     HandlerProcesses runners = new HandlerProcesses(config, body, config.tmpDir());
     EgressService service = new EgressService(config, bus, runners, Clock.systemUTC());
     // before the first egress: every spool there now was left by an earlier run
@@ -94,6 +100,15 @@ public final class EgressServerMain {
     bus.close();
     log.info("egress-server stopped");
     System.exit(0);
+  }
+
+  /** Where Redis is and how to log in, from the config's {@code redis:} section (as livekit-server reads it). */
+  static RedisBus.Endpoint redisEndpoint(io.egressjava.api.config.ServiceSettings.Redis r) {
+    if (r.tls().insecure() || !r.tls().caCertFile().isEmpty() || !r.tls().clientCertFile().isEmpty()) {
+      log.warn("redis.tls: insecure, ca_cert_file and client certificates are not used; TLS checks the server "
+          + "against the JVM's trust store");
+    }
+    return RedisBus.Endpoint.of(r.address()).with(r.username(), r.password(), r.db(), r.useTls() || r.tls().enabled());
   }
 
   private static void shutdown(EgressService service, CountDownLatch exit, boolean endRunning) {

@@ -33,6 +33,11 @@ public final class LiveKitServer implements AutoCloseable {
   }
 
   public LiveKitServer(String redisAddress) {
+    this(redisAddress, "");
+  }
+
+  /** @param redisSection more lines of its {@code redis:} section (e.g. "password: x\ndb: 2"), or "" */
+  public LiveKitServer(String redisAddress, String redisSection) {
     String binary = ManagedProcess.findExecutable("EGRESS_LIVEKIT_SERVER", "livekit-server",
         toolsDir() + "/bin/livekit-server");
     String config = String.join("\n",
@@ -45,6 +50,7 @@ public final class LiveKitServer implements AutoCloseable {
         "  enable_loopback_candidate: true",
         "redis:",
         "  address: " + redisAddress,
+        redisSection.isEmpty() ? "" : redisSection.indent(2).stripTrailing(),
         "keys:",
         "  " + API_KEY + ": " + API_SECRET,
         "logging:",

@@ -19,6 +19,11 @@ public final class RedisServer implements AutoCloseable {
 
   /** Persists to an append-only file in a temporary directory, so a restart keeps livekit-server's store. */
   public RedisServer() {
+    this("");
+  }
+
+  /** @param password what clients must AUTH with ({@code requirepass}), or "" for none */
+  public RedisServer(String password) {
     String binary = ManagedProcess.findExecutable("EGRESS_REDIS_SERVER", "redis-server");
     Path dir;
     try {
@@ -26,9 +31,13 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    process = new ManagedProcess("redis-" + port, List.of(binary, "--port", Integer.toString(port),
+    List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always",
         "--dir", dir.toString()));
+    if (!password.isEmpty()) {
+      command.addAll(List.of("--requirepass", password));
+    }
+    process = new ManagedProcess("redis-" + port, command);
   }
 
   public RedisServer start() {
@@ -64,7 +73,8 @@ public final class RedisServer implements AutoCloseable {
       InputStream in = s.getInputStream();
       byte[] buf = new byte[7];
       int n = in.readNBytes(buf, 0, 7);
-      return n == 7 && new String(buf, StandardCharsets.US_ASCII).startsWith("+PONG");
+      String answer = new String(buf, 0, n, StandardCharsets.US_ASCII);
+      return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH"); // up, and asking for a password
     } catch (IOException e) {
       return false;
     }

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * egress-server as operators start it: {@code java -jar target/egress-server.jar --config
- * config.yaml}, its libraries from {@code target/lib} (the jar's manifest class path, never the
- * test class path), each egress in a handler process. The log goes to {@code target/e2e/<name>.log}.
+ * egress-server as operators start it: the server distribution that {@code mvn package} builds
+ * ({@code target/egress-server-<version>-dist.tar.gz}), unpacked, started by its
+ * {@code bin/egress-server --config config.yaml} (its libraries from the archive's {@code lib/},
+ * never the test class path), each egress in a handler process. The log goes to
+ * {@code target/e2e/<name>.log}.
  *
  * <p>Closing it checks that nothing is left behind (the reliability issue's bar for every test
  * that runs it): no PulseAudio sink of an egress that has ended, no process that names the
@@ -74,9 +76,11 @@ final class PackagedServer implements AutoCloseable {
     Files.writeString(file, config);
     Path logs = Files.createDirectories(Path.of("target", "e2e"));
     this.log = logs.resolve(name + ".log");
-    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.io.tmpdir=" + tmp, "-jar", jar().toString(), "--config", file.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(distribution().resolve("bin").resolve("egress-server").toString(),
+        "--config", file.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment().put("EGRESS_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
+    process = pb.start();
     Ports.await(Duration.ofSeconds(30), "the packaged egress-server to serve health (log: " + log + ")", () -> {
       if (!process.isAlive()) {
         throw new IllegalStateException("egress-server exited " + process.exitValue() + "; see " + log);
@@ -85,13 +89,39 @@ final class PackagedServer implements AutoCloseable {
     });
   }
 
-  /** The packaged jar, next to its lib/ (built by `mvn package`). */
-  static Path jar() {
-    Path jar = Path.of("target", "egress-server.jar").toAbsolutePath();
-    if (!Files.exists(jar) || !Files.isDirectory(jar.resolveSibling("lib"))) {
-      throw new IllegalStateException("run `mvn package` first: " + jar + " with its lib/ is what is tested here");
+  private static Path unpacked;
+
+  /** The server distribution built by `mvn package`, unpacked under target/dist once per test JVM: its home. */
+  static synchronized Path distribution() throws IOException {
+    if (unpacked == null) {
+      unpacked = unpack(Path.of("target").toAbsolutePath(), Path.of("target", "dist").toAbsolutePath());
     }
-    return jar;
+    return unpacked;
+  }
+
+  /** Unpacks the distribution archive found in {@code target} into {@code into} (emptied first); returns its home. */
+  static Path unpack(Path target, Path into) throws IOException {
+    Path archive;
+    try (var files = Files.list(target)) {
+      archive = files.filter(f -> f.getFileName().toString().matches("egress-server-.*-dist\\.tar\\.gz")).findFirst()
+          .orElseThrow(() -> new IllegalStateException("run `mvn package` first: the distribution archive in " + target
+              + " is what is tested here"));
+    }
+    if (Files.exists(into)) {
+      io.egressjava.core.files.FileTrees.delete(into);
+    }
+    Files.createDirectories(into);
+    try {
+      Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", into.toString()).inheritIO().start();
+      if (tar.waitFor() != 0) {
+        throw new IOException("tar -xzf " + archive + " failed");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    String name = archive.getFileName().toString();
+    return into.resolve(name.substring(0, name.length() - "-dist.tar.gz".length()));
   }
 
   String health() {
