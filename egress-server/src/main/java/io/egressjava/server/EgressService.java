@@ -1,5 +1,6 @@
 package io.egressjava.server;
 
+import io.egressjava.core.lifecycle.EgressLogFields;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.errors.EgressErrors;
 import io.egressjava.api.errors.PsrpcCode;
@@ -158,6 +159,7 @@ public final class EgressService implements AutoCloseable {
       admission.release(id);
       throw e;
     }
+    EgressLogFields.register(plan);
     Active a = new Active(plan);
     a.request = req;
     if (active.putIfAbsent(id, a) != null) {

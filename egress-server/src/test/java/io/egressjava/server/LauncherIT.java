@@ -93,6 +93,21 @@ class LauncherIT {
       assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"logger\":\"egress.EgressServerMain\"")
           .contains("\"msg\":\"egress-server ").contains("\"ts\":"));
       assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"msg\":\"egress " + id + " finished: EGRESS_COMPLETE\""));
+      // the Go egress's per-egress fields on every line about it, the handler's included
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      List<com.fasterxml.jackson.databind.JsonNode> parsed = new java.util.ArrayList<>();
+      for (String l : lines) {
+        parsed.add(json.readTree(l));
+      }
+      List<com.fasterxml.jackson.databind.JsonNode> naming = parsed.stream().filter(j -> j.get("msg").asText().contains(id)).toList();
+      List<com.fasterxml.jackson.databind.JsonNode> tagged = parsed.stream().filter(j -> j.has("egressID")).toList();
+      assertThat(naming).isNotEmpty().allSatisfy(j -> assertThat(j.path("egressID").asText()).as(j.toString()).isEqualTo(id));
+      assertThat(tagged).allSatisfy(j -> {
+        assertThat(j.get("egressID").asText()).isEqualTo(id);
+        assertThat(j.path("requestType").asText()).as(j.toString()).isEqualTo("web");
+      });
+      System.out.printf("log lines: %d about the egress by their text, %d carry its fields%n", naming.size(), tagged.size());
+      assertThat(tagged.size()).as("its threads' lines too, not only those naming it").isGreaterThan(naming.size());
     } finally {
       server.destroyForcibly();
     }

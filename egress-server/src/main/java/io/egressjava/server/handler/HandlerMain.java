@@ -1,5 +1,6 @@
 package io.egressjava.server.handler;
 
+import io.egressjava.core.lifecycle.EgressLogFields;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
 import io.egressjava.core.plan.EgressPlan;
@@ -99,6 +100,7 @@ public final class HandlerMain {
         // plan as the service did, at the same instant: the same file names and token
         Clock planClock = Clock.fixed(Instant.ofEpochSecond(0, a.plannedAt()), ZoneOffset.UTC);
         EgressPlan plan = new EgressPlanner(config, planClock).plan(a.request());
+        EgressLogFields.register(plan);
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(a.socket()));
         new HostedEgress(new HandlerLink(channel), workRoot.resolve(id)).run(plan, runners);

@@ -5,12 +5,14 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
+import io.egressjava.core.lifecycle.EgressLogFields;
 import java.util.Locale;
 
 /**
  * One JSON object per line with the field names of the Go egress's zap logger ({@code level},
  * {@code ts} in seconds, {@code logger}, {@code caller}, {@code msg}, {@code error}), so existing
- * log pipelines keep parsing egress logs.
+ * log pipelines keep parsing egress logs; a line about an egress also carries {@code egressID},
+ * {@code roomName} and {@code requestType} ({@link EgressLogFields}).
  */
 public final class ZapJsonLayout extends LayoutBase<ILoggingEvent> {
 
@@ -25,6 +27,17 @@ public final class ZapJsonLayout extends LayoutBase<ILoggingEvent> {
       field(b, "caller", caller[0].getFileName() + ":" + caller[0].getLineNumber()).append(',');
     }
     field(b, "msg", event.getFormattedMessage());
+    // the Go egress's per-egress fields, on every line about one
+    EgressLogFields.of(event.getThreadName(), event.getFormattedMessage(), event.getMDCPropertyMap().get("egressID"))
+        .ifPresent(f -> {
+          field(b.append(','), "egressID", f.egressId());
+          if (!f.roomName().isEmpty()) {
+            field(b.append(','), "roomName", f.roomName());
+          }
+          if (!f.requestType().isEmpty()) {
+            field(b.append(','), "requestType", f.requestType());
+          }
+        });
     IThrowableProxy error = event.getThrowableProxy();
     if (error != null) {
       b.append(',');
