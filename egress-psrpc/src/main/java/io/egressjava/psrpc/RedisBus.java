@@ -23,6 +23,8 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.SetParams;
 
@@ -36,26 +38,45 @@ public final class RedisBus implements MessageBus {
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
   private static final long QUEUE_LOCK_SECONDS = 5;
   private static final int POOL_SIZE = 8;
+  /** How long a command waits for Sentinel's new master. */
+  private static final long FAILOVER_WAIT_NANOS = 15_000_000_000L;
 
-  /** Where Redis is. */
-  public record Endpoint(String host, int port, String user, String password, int database, boolean tls) {
+  /** Where Redis is: one address, or the master that Sentinel names ({@link #sentinel} not null). */
+  public record Endpoint(String host, int port, String user, String password, int database, boolean tls, Sentinel sentinel) {
     public static Endpoint of(String address) {
-      int colon = address.lastIndexOf(':');
-      return colon < 0 ? new Endpoint(address, 6379, "", "", 0, false)
-          : new Endpoint(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), "", "", 0, false);
+      HostAndPort hp = hostAndPort(address);
+      return new Endpoint(hp.getHost(), hp.getPort(), "", "", 0, false, null);
     }
 
-    /** The same address with these credentials ("" for none), database and TLS. */
-    public Endpoint with(String user, String password, int database, boolean tls) {
-      return new Endpoint(host, port, user, password, database, tls);
+    /** The master named {@code masterName} by these Sentinels (host:port each). */
+    public static Endpoint sentinel(String masterName, List<String> addresses, String sentinelUser, String sentinelPassword) {
+      return new Endpoint("", 0, "", "", 0, false, new Sentinel(masterName, List.copyOf(addresses), sentinelUser, sentinelPassword));
     }
+
+    /** The same Redis with these credentials ("" for none), database and TLS (for the data nodes). */
+    public Endpoint with(String user, String password, int database, boolean tls) {
+      return new Endpoint(host, port, user, password, database, tls, sentinel);
+    }
+
+    public Endpoint(String host, int port, String user, String password, int database, boolean tls) {
+      this(host, port, user, password, database, tls, null);
+    }
+  }
+
+  /** Sentinel's view of the master: its name, the Sentinels' addresses, and their own login. */
+  public record Sentinel(String masterName, List<String> addresses, String user, String password) {}
+
+  private static HostAndPort hostAndPort(String address) {
+    int colon = address.lastIndexOf(':');
+    return colon < 0 ? new HostAndPort(address, 6379)
+        : new HostAndPort(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
   }
 
   private record Sub(Listener listener, boolean queue) {}
 
   private final Endpoint endpoint;
   private final JedisClientConfig clientConfig;
-  private final RedisClient commands;
+  private final UnifiedJedis commands;
   private final Map<String, List<Sub>> subscriptions = new ConcurrentHashMap<>();
   private final Object connectionLock = new Object();
   private final ExecutorService dispatch;
@@ -82,11 +103,31 @@ public final class RedisBus implements MessageBus {
     this.clientConfig = b.build();
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(POOL_SIZE);
-    this.commands = RedisClient.builder()
-        .hostAndPort(new HostAndPort(endpoint.host(), endpoint.port()))
-        .clientConfig(clientConfig)
-        .poolConfig(pool)
-        .build();
+    if (endpoint.sentinel() == null) {
+      this.commands = RedisClient.builder()
+          .hostAndPort(new HostAndPort(endpoint.host(), endpoint.port()))
+          .clientConfig(clientConfig)
+          .poolConfig(pool)
+          .build();
+    } else {
+      // Sentinel names the master and tells of a failover (+switch-master): the pool follows it
+      Sentinel st = endpoint.sentinel();
+      DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder().protocol(redis.clients.jedis.RedisProtocol.RESP2)
+          .connectionTimeoutMillis(2000).socketTimeoutMillis(2000);
+      if (!st.password().isEmpty()) {
+        sb.password(st.password());
+        if (!st.user().isEmpty()) {
+          sb.user(st.user());
+        }
+      }
+      this.commands = RedisSentinelClient.builder()
+          .masterName(st.masterName())
+          .sentinels(st.addresses().stream().map(RedisBus::hostAndPort).collect(java.util.stream.Collectors.toSet()))
+          .sentinelClientConfig(sb.build())
+          .clientConfig(clientConfig)
+          .poolConfig(pool)
+          .build();
+    }
     AtomicInteger n = new AtomicInteger();
     this.dispatch = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "psrpc-dispatch-" + n.incrementAndGet());
@@ -114,7 +155,10 @@ public final class RedisBus implements MessageBus {
    */
   private <T> T withReconnect(java.util.function.Supplier<T> command) {
     JedisConnectionException last = null;
-    for (int attempt = 0; attempt < POOL_SIZE + 2; attempt++) {
+    // behind Sentinel a master may be down for its failover (down-after-milliseconds, then the
+    // election): commands wait for the new one rather than fail
+    long deadline = System.nanoTime() + (endpoint.sentinel() == null ? 0 : FAILOVER_WAIT_NANOS);
+    for (int attempt = 0; attempt < POOL_SIZE + 2 || System.nanoTime() < deadline; attempt++) {
       try {
         return command.get();
       } catch (JedisConnectionException e) {
@@ -213,7 +257,7 @@ public final class RedisBus implements MessageBus {
         ps.requested.addAll(subscriptions.keySet());
         channels = ps.requested.stream().map(RedisBus::bytes).toArray(byte[][]::new);
       }
-      try (Jedis jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), clientConfig)) {
+      try (Jedis jedis = new Jedis(master(), clientConfig)) {
         current = ps;
         connections.incrementAndGet();
         backoffMs = 100;
@@ -230,6 +274,12 @@ public final class RedisBus implements MessageBus {
         current = null;
       }
     }
+  }
+
+  /** Where to subscribe: the one address, or the master Sentinel names now (after a failover, the new one). */
+  private HostAndPort master() {
+    return commands instanceof RedisSentinelClient sentinel ? sentinel.getCurrentMaster()
+        : new HostAndPort(endpoint.host(), endpoint.port());
   }
 
   private static void sleep(long ms) {

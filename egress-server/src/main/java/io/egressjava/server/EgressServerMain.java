@@ -47,14 +47,19 @@ public final class EgressServerMain {
       System.exit(2);
       return;
     }
-    if (config.redis() != null && (!config.redis().sentinelAddresses().isEmpty() || !config.redis().clusterAddresses().isEmpty())) {
-      System.err.println("egress-server: config keys 'redis.sentinel_addresses' and 'redis.cluster_addresses' are not "
-          + "supported yet: give the Redis master in 'redis.address'");
+    if (config.redis() != null && !config.redis().clusterAddresses().isEmpty()) {
+      System.err.println("egress-server: config key 'redis.cluster_addresses' is not supported yet: give 'redis.address' "
+          + "or 'redis.sentinel_master_name' with 'redis.sentinel_addresses'");
       System.exit(2);
       return;
     }
-    if (config.redis() == null || config.redis().address().isEmpty()) {
-      System.err.println("egress-server: config key 'redis.address' is required");
+    if (config.redis() != null && !config.redis().sentinelAddresses().isEmpty() && config.redis().sentinelMasterName().isEmpty()) {
+      System.err.println("egress-server: config key 'redis.sentinel_master_name' is required with 'redis.sentinel_addresses'");
+      System.exit(2);
+      return;
+    }
+    if (config.redis() == null || config.redis().address().isEmpty() && config.redis().sentinelAddresses().isEmpty()) {
+      System.err.println("egress-server: config key 'redis.address' (or 'redis.sentinel_addresses') is required");
       System.exit(2);
       return;
     }
@@ -108,7 +113,9 @@ public final class EgressServerMain {
       log.warn("redis.tls: insecure, ca_cert_file and client certificates are not used; TLS checks the server "
           + "against the JVM's trust store");
     }
-    return RedisBus.Endpoint.of(r.address()).with(r.username(), r.password(), r.db(), r.useTls() || r.tls().enabled());
+    RedisBus.Endpoint where = r.sentinelAddresses().isEmpty() ? RedisBus.Endpoint.of(r.address())
+        : RedisBus.Endpoint.sentinel(r.sentinelMasterName(), r.sentinelAddresses(), r.sentinelUsername(), r.sentinelPassword());
+    return where.with(r.username(), r.password(), r.db(), r.useTls() || r.tls().enabled());
   }
 
   private static void shutdown(EgressService service, CountDownLatch exit, boolean endRunning) {

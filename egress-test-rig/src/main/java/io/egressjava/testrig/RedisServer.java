@@ -24,6 +24,15 @@ public final class RedisServer implements AutoCloseable {
 
   /** @param password what clients must AUTH with ({@code requirepass}), or "" for none */
   public RedisServer(String password) {
+    this(password, List.of());
+  }
+
+  /** A replica of the Redis on {@code masterPort} (for Sentinel tests). */
+  public static RedisServer replicaOf(int masterPort) {
+    return new RedisServer("", List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort)));
+  }
+
+  private RedisServer(String password, List<String> extra) {
     String binary = ManagedProcess.findExecutable("EGRESS_REDIS_SERVER", "redis-server");
     Path dir;
     try {
@@ -37,6 +46,7 @@ public final class RedisServer implements AutoCloseable {
     if (!password.isEmpty()) {
       command.addAll(List.of("--requirepass", password));
     }
+    command.addAll(extra);
     process = new ManagedProcess("redis-" + port, command);
   }
 
