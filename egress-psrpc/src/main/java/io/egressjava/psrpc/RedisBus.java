@@ -23,6 +23,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -41,25 +42,35 @@ public final class RedisBus implements MessageBus {
   /** How long a command waits for Sentinel's new master. */
   private static final long FAILOVER_WAIT_NANOS = 15_000_000_000L;
 
-  /** Where Redis is: one address, or the master that Sentinel names ({@link #sentinel} not null). */
-  public record Endpoint(String host, int port, String user, String password, int database, boolean tls, Sentinel sentinel) {
+  /**
+   * Where Redis is: one address; or the master that Sentinel names ({@link #sentinel} not null); or
+   * a Redis Cluster ({@link #cluster} not empty: some of its nodes, the rest are discovered).
+   */
+  public record Endpoint(String host, int port, String user, String password, int database, boolean tls, Sentinel sentinel,
+      List<String> cluster) {
     public static Endpoint of(String address) {
       HostAndPort hp = hostAndPort(address);
-      return new Endpoint(hp.getHost(), hp.getPort(), "", "", 0, false, null);
+      return new Endpoint(hp.getHost(), hp.getPort(), "", "", 0, false, null, List.of());
     }
 
     /** The master named {@code masterName} by these Sentinels (host:port each). */
     public static Endpoint sentinel(String masterName, List<String> addresses, String sentinelUser, String sentinelPassword) {
-      return new Endpoint("", 0, "", "", 0, false, new Sentinel(masterName, List.copyOf(addresses), sentinelUser, sentinelPassword));
+      return new Endpoint("", 0, "", "", 0, false, new Sentinel(masterName, List.copyOf(addresses), sentinelUser, sentinelPassword),
+          List.of());
+    }
+
+    /** A Redis Cluster reached through these nodes (host:port each). */
+    public static Endpoint cluster(List<String> nodes) {
+      return new Endpoint("", 0, "", "", 0, false, null, List.copyOf(nodes));
     }
 
     /** The same Redis with these credentials ("" for none), database and TLS (for the data nodes). */
     public Endpoint with(String user, String password, int database, boolean tls) {
-      return new Endpoint(host, port, user, password, database, tls, sentinel);
+      return new Endpoint(host, port, user, password, database, tls, sentinel, cluster);
     }
 
     public Endpoint(String host, int port, String user, String password, int database, boolean tls) {
-      this(host, port, user, password, database, tls, null);
+      this(host, port, user, password, database, tls, null, List.of());
     }
   }
 
@@ -85,12 +96,14 @@ public final class RedisBus implements MessageBus {
   private final AtomicInteger connections = new AtomicInteger();
   private volatile PubSub current;
   private volatile boolean closed;
+  /** Which of a cluster's nodes the subscriber connects to next (only the subscriber thread touches it). */
+  private int nextNode;
 
   public RedisBus(Endpoint endpoint) {
     this.endpoint = endpoint;
     DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
         .protocol(redis.clients.jedis.RedisProtocol.RESP2) // pub/sub as psrpc uses it; no negotiation
-        .database(endpoint.database())
+        .database(endpoint.cluster().isEmpty() ? endpoint.database() : 0) // a cluster has database 0 only
         .ssl(endpoint.tls())
         .connectionTimeoutMillis(2000)
         .socketTimeoutMillis(2000);
@@ -103,7 +116,14 @@ public final class RedisBus implements MessageBus {
     this.clientConfig = b.build();
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(POOL_SIZE);
-    if (endpoint.sentinel() == null) {
+    if (!endpoint.cluster().isEmpty()) {
+      // a cluster routes each key to its slot's node; a PUBLISH reaches the subscribers of every node
+      this.commands = RedisClusterClient.builder()
+          .nodes(endpoint.cluster().stream().map(RedisBus::hostAndPort).collect(java.util.stream.Collectors.toSet()))
+          .clientConfig(clientConfig)
+          .poolConfig(pool)
+          .build();
+    } else if (endpoint.sentinel() == null) {
       this.commands = RedisClient.builder()
           .hostAndPort(new HostAndPort(endpoint.host(), endpoint.port()))
           .clientConfig(clientConfig)
@@ -278,6 +298,10 @@ public final class RedisBus implements MessageBus {
 
   /** Where to subscribe: the one address, or the master Sentinel names now (after a failover, the new one). */
   private HostAndPort master() {
+    if (!endpoint.cluster().isEmpty()) {
+      // any node: a cluster's PUBLISH goes to the subscribers of all of them; the next one after a drop
+      return hostAndPort(endpoint.cluster().get(Math.floorMod(nextNode++, endpoint.cluster().size())));
+    }
     return commands instanceof RedisSentinelClient sentinel ? sentinel.getCurrentMaster()
         : new HostAndPort(endpoint.host(), endpoint.port());
   }

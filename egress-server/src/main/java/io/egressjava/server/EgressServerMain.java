@@ -47,19 +47,13 @@ public final class EgressServerMain {
       System.exit(2);
       return;
     }
-    if (config.redis() != null && !config.redis().clusterAddresses().isEmpty()) {
-      System.err.println("egress-server: config key 'redis.cluster_addresses' is not supported yet: give 'redis.address' "
-          + "or 'redis.sentinel_master_name' with 'redis.sentinel_addresses'");
-      System.exit(2);
-      return;
-    }
     if (config.redis() != null && !config.redis().sentinelAddresses().isEmpty() && config.redis().sentinelMasterName().isEmpty()) {
       System.err.println("egress-server: config key 'redis.sentinel_master_name' is required with 'redis.sentinel_addresses'");
       System.exit(2);
       return;
     }
-    if (config.redis() == null || config.redis().address().isEmpty() && config.redis().sentinelAddresses().isEmpty()) {
-      System.err.println("egress-server: config key 'redis.address' (or 'redis.sentinel_addresses') is required");
+    if (config.redis() == null || !config.redis().isConfigured()) {
+      System.err.println("egress-server: config key 'redis.address' (or 'redis.sentinel_addresses', 'redis.cluster_addresses') is required");
       System.exit(2);
       return;
     }
@@ -113,8 +107,17 @@ public final class EgressServerMain {
       log.warn("redis.tls: insecure, ca_cert_file and client certificates are not used; TLS checks the server "
           + "against the JVM's trust store");
     }
-    RedisBus.Endpoint where = r.sentinelAddresses().isEmpty() ? RedisBus.Endpoint.of(r.address())
-        : RedisBus.Endpoint.sentinel(r.sentinelMasterName(), r.sentinelAddresses(), r.sentinelUsername(), r.sentinelPassword());
+    RedisBus.Endpoint where;
+    if (!r.clusterAddresses().isEmpty()) {
+      if (r.db() != 0) {
+        log.warn("redis.db {} is not used: a Redis Cluster has database 0 only", r.db());
+      }
+      where = RedisBus.Endpoint.cluster(r.clusterAddresses());
+    } else if (!r.sentinelAddresses().isEmpty()) {
+      where = RedisBus.Endpoint.sentinel(r.sentinelMasterName(), r.sentinelAddresses(), r.sentinelUsername(), r.sentinelPassword());
+    } else {
+      where = RedisBus.Endpoint.of(r.address());
+    }
     return where.with(r.username(), r.password(), r.db(), r.useTls() || r.tls().enabled());
   }
 

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A Redis that asks for a password, with livekit-server and the packaged server both configured for
  * it (and for database 2), as production Redis usually is: the server comes up, takes livekit-server's
  * StartEgress and StopEgress and reports the egress's end back. Before, the server ignored
- * {@code redis.password}, {@code username}, {@code db} and {@code use_tls}. Cluster addresses are
- * refused at start with the key named, not ignored (Sentinel: {@link RedisSentinelIT}).
+ * {@code redis.password}, {@code username}, {@code db} and {@code use_tls}. Sentinel addresses
+ * without the master's name are refused at start with the key named (Sentinel and Cluster:
+ * {@link RedisHaIT}).
  */
 class RedisAuthIT {
 
@@ -70,12 +71,12 @@ class RedisAuthIT {
         server.destroyForcibly();
       }
 
-      // Cluster addresses, which the server does not take yet: a startup error naming the key
+      // Sentinels without the master's name: a startup error naming the key
       Process refused = start(tmp, String.join("\n", "api_key: k", "api_secret: s", "ws_url: ws://127.0.0.1:1",
-          "redis: {cluster_addresses: [127.0.0.1:7000]}"), tmp.resolve("refused.log"));
+          "redis: {sentinel_addresses: [127.0.0.1:26379]}"), tmp.resolve("refused.log"));
       assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(refused.exitValue()).isEqualTo(2);
-      assertThat(read(tmp.resolve("refused.log"))).contains("redis.cluster_addresses");
+      assertThat(read(tmp.resolve("refused.log"))).contains("redis.sentinel_master_name");
     }
   }
 

@@ -32,6 +32,12 @@ public final class RedisServer implements AutoCloseable {
     return new RedisServer("", List.of("--replicaof", "127.0.0.1", Integer.toString(masterPort)));
   }
 
+  /** A node of a Redis Cluster (joined by {@link RedisCluster}). */
+  static RedisServer clusterNode() {
+    return new RedisServer("", List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+        "--cluster-node-timeout", "2000"));
+  }
+
   private RedisServer(String password, List<String> extra) {
     String binary = ManagedProcess.findExecutable("EGRESS_REDIS_SERVER", "redis-server");
     Path dir;
