@@ -76,6 +76,9 @@ public final class EgressServerMain {
       servers.add(StatusServer.health(config.bindAddress(), config.healthPort(), service, config.apiKey(),
           config.apiSecret()));
     }
+    if (config.debugHandlerPort() > 0) {
+      servers.add(DebugServer.start(config.bindAddress(), config.debugHandlerPort(), runners::running));
+    }
     if (config.prometheusPort() > 0) {
       servers.add(StatusServer.metrics(config.bindAddress(), config.prometheusPort(), service, service.serverId(),
           config.clusterId()));

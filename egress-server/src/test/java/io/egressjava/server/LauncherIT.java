@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged service as operators run it: {@code java -jar target/egress-server.jar} with a YAML
  * body in the environment, taking a web egress from livekit-server, showing it on the health and
- * metrics ports, and on SIGTERM letting it finish before exiting.
+ * metrics ports, dumping its handler's threads, media graph and a Flight Recorder recording on the
+ * debug port, and on SIGTERM letting it finish before exiting.
  */
 @ExtendWith(LiveKitRig.class)
 class LauncherIT {
@@ -43,9 +44,10 @@ class LauncherIT {
   void jarServesAWebEgressAndDrainsOnSigterm(LiveKitRig rig, @TempDir Path tmp) throws Exception {
     int health = Ports.free();
     int metrics = Ports.free();
+    int debug = Ports.free();
     String config = String.join("\n", "api_key: " + LiveKitServer.API_KEY, "api_secret: " + LiveKitServer.API_SECRET,
         "ws_url: " + rig.livekit().wsUrl(), "redis: {address: " + rig.redis().address() + "}",
-        "health_port: " + health, "prometheus_port: " + metrics, "bind_address: 127.0.0.1",
+        "health_port: " + health, "prometheus_port: " + metrics, "debug_handler_port: " + debug, "bind_address: 127.0.0.1",
         "template_port: " + Ports.free(), "cpu_cost: {web_cpu_cost: 1}", "logging: {json: true}");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.io.tmpdir=" + tmp, "-jar", Path.of("target/egress-server.jar").toAbsolutePath().toString())
@@ -76,6 +78,27 @@ class LauncherIT {
       String text = get(metrics);
       assertThat(text).contains("livekit_egress_requests{node_id=\"").contains(",type=\"web\"} 1")
           .contains("livekit_egress_available{").contains("} 0\n").contains("livekit_egress_is_terminating{");
+
+      // debug_handler_port: the handler's threads, the egress's graph, a Flight Recorder recording
+      HttpResponse<String> threads = fetch(debug, "/debug/" + id + "/threads");
+      assertThat(threads.statusCode()).isEqualTo(200);
+      assertThat(threads.body()).startsWith("handler pid ").contains("\"egress-" + id + "\"").contains("\tat ");
+      HttpResponse<String> graph = fetch(debug, "/debug/" + id + "/graph");
+      System.out.println(graph.body());
+      assertThat(graph.statusCode()).isEqualTo(200);
+      assertThat(graph.body()).startsWith("digraph \"" + id + "\"").contains("video encoder\\nlibx264 640x360")
+          .contains("audio encoder\\naac").contains("file launched.mp4").contains("source -> video");
+      HttpResponse<byte[]> jfr = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + debug + "/debug/" + id
+          + "/jfr?seconds=2")).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(jfr.statusCode()).as(new String(jfr.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+      Path recording = java.nio.file.Files.write(tmp.resolve("handler.jfr"), jfr.body());
+      List<jdk.jfr.consumer.RecordedEvent> events = jdk.jfr.consumer.RecordingFile.readAllEvents(recording);
+      System.out.printf("debug port: %d threads' stacks, graph %d bytes, JFR %d bytes with %d events%n",
+          threads.body().split("\n\"").length, graph.body().length(), jfr.body().length, events.size());
+      java.util.Set<String> kinds = new java.util.TreeSet<>();
+      events.forEach(e -> kinds.add(e.getEventType().getName()));
+      assertThat(kinds).contains("jdk.CPULoad").containsAnyOf("jdk.ExecutionSample", "jdk.NativeMethodSample");
+      assertThat(fetch(debug, "/debug/EG_notHere00000/graph").statusCode()).isEqualTo(404);
 
       server.toHandle().destroy(); // SIGTERM: no new work, the running egress finishes by itself
       Thread.sleep(1_000);
@@ -111,6 +134,11 @@ class LauncherIT {
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  private static HttpResponse<String> fetch(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static EgressStatus status(EgressServiceClient client, String id) {

@@ -53,6 +53,11 @@ public interface EgressRunner {
     }
   }
 
+  /** Its media graph as a Graphviz DOT digraph, for the debug port (the Go egress dumps GStreamer's). */
+  default String describe() {
+    return "digraph egress {\n  runner [label=\"" + getClass().getSimpleName() + "\"];\n}\n";
+  }
+
   /** Adds and removes stream URLs while running. */
   default void updateStream(List<String> addUrls, List<String> removeUrls) {
     throw EgressErrors.nonStreamingPipeline();

@@ -178,4 +178,10 @@ public final class AudioEncoder implements AutoCloseable {
     swr_free(resampler);
     avcodec_free_context(context);
   }
+
+  /** What it encodes, for a pipeline dump: codec, rate, channels, bitrate. */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "%s %d Hz %d ch %d kbps", context.codec().name().getString(), context.sample_rate(),
+        context.ch_layout().nb_channels(), context.bit_rate() / 1000);
+  }
 }

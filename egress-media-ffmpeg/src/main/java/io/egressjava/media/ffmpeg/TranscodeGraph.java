@@ -60,6 +60,35 @@ public final class TranscodeGraph implements AutoCloseable {
     this.audio = audioCodec == null ? null : new AudioEncoder(audioCodec, encoding.audioBitrate(), encoding.audioFrequency(), false);
   }
 
+  /**
+   * The graph as Graphviz DOT statements (nodes and edges, no enclosing graph), fed by {@code from}:
+   * each encoder, then every output it feeds. The pipeline's dump, as the Go egress's GStreamer dot files.
+   */
+  public String dot(String from) {
+    StringBuilder b = new StringBuilder();
+    List<String> encoders = new ArrayList<>();
+    if (video != null) {
+      b.append("  video [shape=box,label=\"video encoder\\n").append(video.describe()).append("\"];\n");
+      encoders.add("video");
+    }
+    if (audio != null) {
+      b.append("  audio [shape=box,label=\"audio encoder\\n").append(audio.describe()).append("\"];\n");
+      encoders.add("audio");
+    }
+    encoders.forEach(e -> b.append("  ").append(from).append(" -> ").append(e).append(";\n"));
+    int n = 0;
+    for (Output o : List.copyOf(outputs)) {
+      String id = "out" + n++;
+      b.append("  ").append(id).append(" [label=\"").append(o.name().replace("\"", "'")).append("\"];\n");
+      encoders.forEach(e -> b.append("  ").append(e).append(" -> ").append(id).append(";\n"));
+    }
+    for (int i = 0; i < stills.size(); i++) {
+      b.append("  stills").append(i).append(" [label=\"images every ").append(stills.get(i).interval).append(" s\"];\n");
+      b.append("  ").append(from).append(" -> stills").append(i).append(";\n");
+    }
+    return b.toString();
+  }
+
   public VideoEncoder videoEncoder() {
     return video;
   }

@@ -157,6 +157,13 @@ public final class VideoEncoder implements AutoCloseable {
     return nextPts * secondsPerTick();
   }
 
+  /** What it encodes, for a pipeline dump: codec, size, rate, bitrate, threads. */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "%s %dx%d %d/%d fps %d kbps, %d threads, gop %d", codecName, context.width(),
+        context.height(), context.framerate().num(), context.framerate().den(), context.bit_rate() / 1000, context.thread_count(),
+        context.gop_size());
+  }
+
   public String codecName() {
     return codecName;
   }

@@ -40,7 +40,11 @@ final class HandlerLink implements AutoCloseable {
     /** handler → service: UpdateStream done; payload empty, or "code\nmessage" on failure. */
     UPDATE_STREAM_RESULT,
     /** service → handler: pause, resume…; payload = LayoutControl JSON. */
-    CONTROL
+    CONTROL,
+    /** service → handler (debug port): "threads", "graph" or "jfr SECONDS". */
+    DEBUG,
+    /** handler → service: the DEBUG answer; payload = the dump's bytes. */
+    DEBUG_RESULT
   }
 
   record Frame(Kind kind, byte[] payload) {

@@ -72,6 +72,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   /** Completes when the request has gone to a running handler. */
   private final CompletableFuture<Void> assigned = new CompletableFuture<>();
   private final SynchronousQueue<String> updateResults = new SynchronousQueue<>();
+  private final SynchronousQueue<byte[]> debugResults = new SynchronousQueue<>();
 
   /** Told when the egress's handler is ready, and when the egress has left it and its session is final. */
   interface Listener {
@@ -246,6 +247,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
           case INFO -> session.mirror(EgressInfo.parseFrom(f.payload()));
           case RELINQUISHED -> session.relinquish();
           case UPDATE_STREAM_RESULT -> updateResults.offer(f.text(), 1, TimeUnit.SECONDS);
+          case DEBUG_RESULT -> debugResults.offer(f.payload(), 1, TimeUnit.SECONDS);
           default -> log.warn("unexpected {} from the handler of {}", f.kind(), session.plan().egressId());
         }
       }
@@ -336,6 +338,22 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   @Override
   public void control(LayoutControl control) {
     send(Kind.CONTROL, control.toJson());
+  }
+
+  /**
+   * Asks the egress's handler for a dump (debug port): "threads", "graph" or "jfr SECONDS"; null
+   * if it did not answer within {@code timeoutMs}. One question at a time per egress.
+   */
+  public byte[] debug(String what, long timeoutMs) {
+    synchronized (debugResults) {
+      send(Kind.DEBUG, what);
+      try {
+        return debugResults.poll(timeoutMs, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
   }
 
   @Override

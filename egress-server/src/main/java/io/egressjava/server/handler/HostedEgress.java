@@ -138,6 +138,7 @@ final class HostedEgress {
           case FAIL -> fail(HandlerLink.error(f.text()));
           case UPDATE_STREAM -> updateStream(LivekitEgress.UpdateStreamRequest.parseFrom(f.payload()));
           case CONTROL -> control(f.text());
+          case DEBUG -> debug(f.text());
           default -> log.warn("unexpected {} from the service", f.kind());
         }
       }
@@ -195,6 +196,20 @@ final class HostedEgress {
     }
     byte[] answer = result.getBytes(StandardCharsets.UTF_8);
     post(() -> send(Kind.UPDATE_STREAM_RESULT, answer)); // after the info the update changed
+  }
+
+  /** A debug-port request, answered on a thread of its own (a JFR recording takes its seconds). */
+  private void debug(String what) {
+    EgressRunner r;
+    synchronized (this) {
+      r = runner;
+    }
+    Thread t = new Thread(() -> {
+      byte[] answer = EgressDebug.answer(what, r);
+      post(() -> send(Kind.DEBUG_RESULT, answer));
+    }, "egress-debug-" + workDir.getFileName());
+    t.setDaemon(true);
+    t.start();
   }
 
   private void control(String json) {
