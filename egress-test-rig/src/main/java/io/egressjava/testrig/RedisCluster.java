@@ -27,7 +27,7 @@ public final class RedisCluster implements AutoCloseable {
       throw new IOException("redis-cli --cluster create failed: " + out);
     }
     for (RedisServer n : nodes) {
-      Ports.await(Duration.ofSeconds(30), "cluster_state:ok on " + n.address(), () -> info(n.port()).contains("cluster_state:ok"));
+      Ports.await(Duration.ofSeconds(30), "cluster_state:ok on " + n.address(), () -> RedisCli.run(n.port(), "cluster", "info").contains("cluster_state:ok"));
     }
     return this;
   }
@@ -35,21 +35,6 @@ public final class RedisCluster implements AutoCloseable {
   /** The nodes' addresses (host:port). */
   public List<String> addresses() {
     return nodes.stream().map(RedisServer::address).toList();
-  }
-
-  private static String info(int port) {
-    try {
-      Process p = new ProcessBuilder(ManagedProcess.findExecutable("EGRESS_REDIS_CLI", "redis-cli"), "-p", Integer.toString(port),
-          "cluster", "info").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      p.waitFor();
-      return out;
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
   }
 
   @Override

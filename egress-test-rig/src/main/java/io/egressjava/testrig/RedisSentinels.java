@@ -47,7 +47,7 @@ public final class RedisSentinels implements AutoCloseable {
     sentinels.forEach(ManagedProcess::start);
     for (int port : sentinelPorts) {
       Ports.await(Duration.ofSeconds(30), "sentinel " + port + " to see the replica",
-          () -> cli(port, "SENTINEL", "replicas", MASTER).contains(Integer.toString(replica.port())));
+          () -> RedisCli.run(port, "SENTINEL", "replicas", MASTER).contains(Integer.toString(replica.port())));
     }
     return this;
   }
@@ -59,7 +59,7 @@ public final class RedisSentinels implements AutoCloseable {
 
   /** The master's port as the first Sentinel names it now. */
   public int masterPort() {
-    String[] reply = cli(sentinelPorts.get(0), "SENTINEL", "get-master-addr-by-name", MASTER).trim().split("\\s+");
+    String[] reply = RedisCli.run(sentinelPorts.get(0), "SENTINEL", "get-master-addr-by-name", MASTER).trim().split("\\s+");
     return reply.length < 2 ? -1 : Integer.parseInt(reply[1]);
   }
 
@@ -71,23 +71,6 @@ public final class RedisSentinels implements AutoCloseable {
 
   public int replicaPort() {
     return replica.port();
-  }
-
-  private static String cli(int port, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(ManagedProcess.findExecutable("EGRESS_REDIS_CLI", "redis-cli"), "-p",
-        Integer.toString(port)));
-    cmd.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      p.waitFor();
-      return out;
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
   }
 
   @Override
