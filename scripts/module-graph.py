@@ -25,7 +25,7 @@ LAYERS = [
     ("api", ["egress-api"]),
 ]
 LAYER = {m: i for i, (_, ms) in enumerate(LAYERS) for m in ms}
-SKIP = {"egress-parent", "egress-sources", "egress-docs"}
+SKIP = {"egress-parent", "egress-sources", "egress-docs", "egress-bom"}  # no code: aggregators, docs, the BOM
 
 
 def modules():
