@@ -239,34 +239,17 @@ public final class PipelineRunner implements EgressRunner {
   }
 
   /** Feeds the graph from the source thread. */
-  /**
-   * The egress's media graph as DOT: its source, the transcode graph (encoders with their settings,
-   * each output), and what bypasses it (passthrough, WebSocket, streams). For the debug port.
-   */
+  /** The egress's media graph as DOT, for the debug port ({@link GraphDump}). */
   @Override
   public String describe() {
     EgressPlan p = plan;
     if (p == null) {
       return EgressRunner.super.describe();
     }
-    StringBuilder b = new StringBuilder("digraph \"").append(p.egressId()).append("\" {\n  rankdir=LR;\n");
-    b.append("  source [shape=box,label=\"").append(source.getClass().getSimpleName()).append("\\n")
-        .append(p.requestType().label()).append(p.roomName().isEmpty() ? "" : " " + p.roomName().replace("\"", "'"))
-        .append("\"];\n");
     synchronized (graphLock) {
-      if (graph != null) {
-        b.append(graph.dot("source"));
-      }
+      return GraphDump.dot(p, source, graph, java.util.Arrays.asList(passthrough, websockets, streams),
+          (session == null ? "" : session.status().toString()) + (stopping.get() ? ", stopping" : ""));
     }
-    for (var part : java.util.Arrays.asList(passthrough, websockets, streams)) {
-      if (part != null) {
-        String id = part.getClass().getSimpleName();
-        b.append("  ").append(id).append(" [label=\"").append(id).append("\"];\n  source -> ").append(id).append(";\n");
-      }
-    }
-    b.append("  state [shape=note,label=\"").append(session == null ? "" : session.status())
-        .append(stopping.get() ? ", stopping" : "").append("\"];\n}\n");
-    return b.toString();
   }
 
   private final class Receiver implements MediaSource.Receiver {
