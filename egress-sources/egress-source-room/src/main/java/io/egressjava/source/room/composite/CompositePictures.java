@@ -55,6 +55,8 @@ public final class CompositePictures implements MediaSource {
   private final EgressPlan plan;
   private final Map<String, TileState> tiles = new ConcurrentHashMap<>();
   private final SpeakerFollower speakers = new SpeakerFollower();
+  /** The speaker drawn last (composer thread). */
+  private String shownSpeaker;
   private final PeopleOnShow people = new PeopleOnShow();
   private final ExecutorService decoding;
   private final Object lock = new Object();
@@ -186,7 +188,10 @@ public final class CompositePictures implements MediaSource {
 
     @Override
     public void onSpeakers(List<String> identities) {
-      speakers.update(identities, System.nanoTime());
+      log.debug("{}: the server's speakers, loudest first: {}", plan.egressId(), identities);
+      synchronized (lock) { // the composer reads it on its ticker (SpeakerFollower is not thread-safe)
+        speakers.update(identities, System.nanoTime());
+      }
     }
 
     @Override
@@ -348,6 +353,10 @@ public final class CompositePictures implements MediaSource {
     List<Tile> list = new ArrayList<>(placeholders);
     showing.forEach(s -> list.add(new Tile(s.sid, s.identity, s.screen, s.joined)));
     String speaker = speakers.at(now);
+    if (speaker != null && !speaker.equals(shownSpeaker)) {
+      log.info("{}: speaker {} (was {})", plan.egressId(), speaker, shownSpeaker); // (the speaker layouts' main area)
+      shownSpeaker = speaker;
+    }
     RegionLayout data = regions;
     List<Placement> placements = data != null
         ? Placements.regions(data, list, speaker, e.width(), e.height())
