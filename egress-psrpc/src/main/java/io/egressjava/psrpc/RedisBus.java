@@ -77,6 +77,23 @@ public final class RedisBus implements MessageBus {
   /** Sentinel's view of the master: its name, the Sentinels' addresses, and their own login. */
   public record Sentinel(String masterName, List<String> addresses, String user, String password) {}
 
+  /** How to talk to a Redis (a data node, or a Sentinel): RESP2, as psrpc's pub/sub uses it; 2 s timeouts. */
+  private static JedisClientConfig clientConfig(String user, String password, int database, boolean tls) {
+    DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+        .protocol(redis.clients.jedis.RedisProtocol.RESP2)
+        .database(database)
+        .ssl(tls)
+        .connectionTimeoutMillis(2000)
+        .socketTimeoutMillis(2000);
+    if (!password.isEmpty()) {
+      b.password(password);
+      if (!user.isEmpty()) {
+        b.user(user);
+      }
+    }
+    return b.build();
+  }
+
   private static HostAndPort hostAndPort(String address) {
     int colon = address.lastIndexOf(':');
     return colon < 0 ? new HostAndPort(address, 6379)
@@ -101,19 +118,9 @@ public final class RedisBus implements MessageBus {
 
   public RedisBus(Endpoint endpoint) {
     this.endpoint = endpoint;
-    DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-        .protocol(redis.clients.jedis.RedisProtocol.RESP2) // pub/sub as psrpc uses it; no negotiation
-        .database(endpoint.cluster().isEmpty() ? endpoint.database() : 0) // a cluster has database 0 only
-        .ssl(endpoint.tls())
-        .connectionTimeoutMillis(2000)
-        .socketTimeoutMillis(2000);
-    if (!endpoint.password().isEmpty()) {
-      b.password(endpoint.password());
-      if (!endpoint.user().isEmpty()) {
-        b.user(endpoint.user());
-      }
-    }
-    this.clientConfig = b.build();
+    // a cluster has database 0 only
+    this.clientConfig = clientConfig(endpoint.user(), endpoint.password(), endpoint.cluster().isEmpty() ? endpoint.database() : 0,
+        endpoint.tls());
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(POOL_SIZE);
     if (!endpoint.cluster().isEmpty()) {
@@ -132,18 +139,10 @@ public final class RedisBus implements MessageBus {
     } else {
       // Sentinel names the master and tells of a failover (+switch-master): the pool follows it
       Sentinel st = endpoint.sentinel();
-      DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder().protocol(redis.clients.jedis.RedisProtocol.RESP2)
-          .connectionTimeoutMillis(2000).socketTimeoutMillis(2000);
-      if (!st.password().isEmpty()) {
-        sb.password(st.password());
-        if (!st.user().isEmpty()) {
-          sb.user(st.user());
-        }
-      }
       this.commands = RedisSentinelClient.builder()
           .masterName(st.masterName())
           .sentinels(st.addresses().stream().map(RedisBus::hostAndPort).collect(java.util.stream.Collectors.toSet()))
-          .sentinelClientConfig(sb.build())
+          .sentinelClientConfig(clientConfig(st.user(), st.password(), 0, false))
           .clientConfig(clientConfig)
           .poolConfig(pool)
           .build();

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.egressjava.server.handler.HandlerProcessRunner;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -60,12 +59,12 @@ public final class DebugServer implements AutoCloseable {
     URI uri = exchange.getRequestURI();
     String[] parts = uri.getPath().split("/"); // "", "debug", id, what
     if (!exchange.getRequestMethod().equals("GET") || parts.length != 4) {
-      send(exchange, 404, "GET /debug/<egress id>/threads | graph | jfr?seconds=N\n".getBytes(StandardCharsets.UTF_8), "text/plain");
+      StatusServer.respond(exchange, 404, "GET /debug/<egress id>/threads | graph | jfr?seconds=N\n", "text/plain");
       return;
     }
     HandlerProcessRunner runner = running.get(parts[2]);
     if (runner == null) {
-      send(exchange, 404, ("no egress " + parts[2] + " runs here\n").getBytes(StandardCharsets.UTF_8), "text/plain");
+      StatusServer.respond(exchange, 404, "no egress " + parts[2] + " runs here\n", "text/plain");
       return;
     }
     String question;
@@ -88,17 +87,17 @@ public final class DebugServer implements AutoCloseable {
         type = "application/octet-stream";
       }
       default -> {
-        send(exchange, 404, ("unknown dump " + parts[3] + ": threads, graph or jfr\n").getBytes(StandardCharsets.UTF_8), "text/plain");
+        StatusServer.respond(exchange, 404, "unknown dump " + parts[3] + ": threads, graph or jfr\n", "text/plain");
         return;
       }
     }
     byte[] answer = runner.debug(question, waitMs);
     if (answer == null) {
-      send(exchange, 504, "the handler did not answer\n".getBytes(StandardCharsets.UTF_8), "text/plain");
+      StatusServer.respond(exchange, 504, "the handler did not answer\n", "text/plain");
     } else if (new String(answer, 0, Math.min(answer.length, 7), StandardCharsets.UTF_8).equals("error: ")) {
-      send(exchange, 500, answer, "text/plain; charset=utf-8");
+      StatusServer.respond(exchange, 500, answer, "text/plain; charset=utf-8");
     } else {
-      send(exchange, 200, answer, type);
+      StatusServer.respond(exchange, 200, answer, type);
     }
   }
 
@@ -115,14 +114,6 @@ public final class DebugServer implements AutoCloseable {
       }
     }
     return 10;
-  }
-
-  private static void send(HttpExchange exchange, int status, byte[] body, String type) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
   }
 
   public int port() {

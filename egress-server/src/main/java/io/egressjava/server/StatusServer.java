@@ -65,7 +65,11 @@ public final class StatusServer implements AutoCloseable {
 
   /** Sends {@code text} with {@code status}; the caller closes the exchange. */
   static void respond(HttpExchange exchange, int status, String text, String type) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    respond(exchange, status, text.getBytes(StandardCharsets.UTF_8), type);
+  }
+
+  /** Sends {@code bytes} with {@code status}; the caller closes the exchange. */
+  static void respond(HttpExchange exchange, int status, byte[] bytes, String type) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {

@@ -31,10 +31,8 @@ class CpuMonitorIT {
   void measuresEachTreeAndStopsThenKillsTheHungriestUnderSustainedOverload() throws Exception {
     java.util.concurrent.atomic.AtomicLong admissionClock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     Admission admission = new Admission(costs, 2.0, admissionClock::get);
-    RecordedHandler hungry = new RecordedHandler(processes, "sh", "-c", "while :; do :; done");
-    RecordedHandler quiet = new RecordedHandler(processes, "sleep", "60");
-    admission.tryReserve("EG_hungry", Admission.Cost.cpu(0.1));
-    admission.tryReserve("EG_quiet", Admission.Cost.cpu(0.1));
+    RecordedHandler hungry = reserved(admission, "EG_hungry", "sh", "-c", "while :; do :; done");
+    RecordedHandler quiet = reserved(admission, "EG_quiet", "sleep", "60");
     CpuMonitor monitor = new CpuMonitor(admission, costs, () -> Map.of("EG_hungry", hungry, "EG_quiet", quiet));
 
     monitor.sample(System.nanoTime(), 0.2);
@@ -78,6 +76,13 @@ class CpuMonitorIT {
     assertThat(quiet.killedWith).isNull();
   }
 
+  /** A handler process running {@code command}, its egress {@code id} admitted at 0.1 cores. */
+  private RecordedHandler reserved(Admission admission, String id, String... command) throws Exception {
+    RecordedHandler h = new RecordedHandler(processes, command);
+    admission.tryReserve(id, Admission.Cost.cpu(0.1));
+    return h;
+  }
+
   @Test
   void oneEgressAloneIsNeverStopped() throws Exception {
     Admission admission = new Admission(costs, 2.0);
@@ -95,10 +100,8 @@ class CpuMonitorIT {
   void theNodesOwnUpkeepIsNotLoad() throws Exception {
     java.util.concurrent.atomic.AtomicLong admissionClock = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     Admission admission = new Admission(costs, 2.0, admissionClock::get);
-    RecordedHandler hungry = new RecordedHandler(processes, "sh", "-c", "while :; do :; done");
-    RecordedHandler quiet = new RecordedHandler(processes, "sleep", "60");
-    admission.tryReserve("EG_hungry", Admission.Cost.cpu(0.1));
-    admission.tryReserve("EG_quiet", Admission.Cost.cpu(0.1));
+    RecordedHandler hungry = reserved(admission, "EG_hungry", "sh", "-c", "while :; do :; done");
+    RecordedHandler quiet = reserved(admission, "EG_quiet", "sleep", "60");
     admissionClock.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(15)); // past their start
     // e.g. the class-data archive's training run: a busy process tree that is no egress's
     Process training = new ProcessBuilder("sh", "-c", "sh -c 'while :; do :; done' & wait").start();

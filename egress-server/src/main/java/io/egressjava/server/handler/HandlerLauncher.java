@@ -1,5 +1,6 @@
 package io.egressjava.server.handler;
 
+import io.egressjava.server.JvmFootprint;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class HandlerLauncher {
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).inheritIO();
     pb.environment().remove("EGRESS_CONFIG_BODY");
-    pb.environment().putAll(io.egressjava.server.JvmFootprint.handlerEnvironment(pb.environment()));
+    pb.environment().putAll(JvmFootprint.handlerEnvironment(pb.environment()));
     pb.environment().put(HandlerMain.ENV_CONFIG, configBody);
     pb.environment().put(HandlerMain.ENV_SOCKET, socket.toString());
     pb.environment().put(HandlerMain.ENV_WORK_ROOT, workRoot.toString());
@@ -90,7 +91,7 @@ final class HandlerLauncher {
     // 1/64 of the machine's memory, is touched by allocation before the first collection)
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xms32m");
-    cmd.addAll(io.egressjava.server.JvmFootprint.handlerOptions());
+    cmd.addAll(JvmFootprint.handlerOptions());
     String extra = System.getProperty(OPTIONS_PROPERTY, "").trim();
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.split("\\s+")));

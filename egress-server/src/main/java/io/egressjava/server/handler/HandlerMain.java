@@ -1,8 +1,8 @@
 package io.egressjava.server.handler;
 
-import io.egressjava.core.lifecycle.EgressLogFields;
 import io.egressjava.api.config.EgressConfig;
 import io.egressjava.api.config.EgressConfigLoader;
+import io.egressjava.core.lifecycle.EgressLogFields;
 import io.egressjava.core.plan.EgressPlan;
 import io.egressjava.core.plan.EgressPlanner;
 import io.egressjava.embedded.MediaRunners;
