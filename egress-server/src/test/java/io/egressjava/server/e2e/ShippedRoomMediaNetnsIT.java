@@ -87,8 +87,15 @@ class ShippedRoomMediaNetnsIT {
       Path playlist = stores.fetch(seg.getPlaylistLocation(), tmp.resolve("hls"));
       List<String> segments = Files.readAllLines(playlist).stream().filter(l -> l.endsWith(".ts")).toList();
       assertThat(segments).hasSize((int) seg.getSegmentCount()).hasSizeGreaterThanOrEqualTo(5);
-      Path last = stores.fetch(seg.getPlaylistLocation().replace("carol.m3u8", segments.get(segments.size() - 1)), tmp.resolve("hls"));
-      assertThat(codec(last, "video")).isEqualTo("h264");
+      for (String name : segments) {
+        Path segment = stores.fetch(seg.getPlaylistLocation().replace("carol.m3u8", name), tmp.resolve("hls"));
+        if (!"h264".equals(codec(segment, "video"))) {
+          Path kept = Files.copy(segment, Files.createDirectories(Path.of("target", "e2e")).resolve("shipped-participant-" + name),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          throw new AssertionError("segment " + name + " of " + segments + " (" + Files.size(segment) + " bytes, kept as " + kept
+              + ") has no H.264 video: " + Shipped.probe(segment) + "\nplaylist:\n" + Files.readString(playlist));
+        }
+      }
     }
   }
 
