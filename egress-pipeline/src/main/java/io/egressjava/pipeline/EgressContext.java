@@ -25,7 +25,7 @@ record EgressContext(EgressConfig config, EgressPlan plan, EgressSession session
 
   /** The primary storage with the configured backup behind it. */
   EgressStorage storage(StorageConfig primary) {
-    return EgressStorage.of(primary, config.backup(), localRoot);
+    return EgressStorage.of(primary, config.backup(), localRoot).observedBy(new UploadMetrics(session.metrics(), plan));
   }
 
   Duration maxUploadQueue() {

@@ -122,6 +122,7 @@ public final class PipelineRunner implements EgressRunner {
     }
     scheduleSessionLimit();
     startLayout();
+    PipelineMetrics.register(session.metrics(), source, graph, raw, plan.video().enabled());
     source.start(receiver);
   }
 

@@ -36,6 +36,9 @@ final class RawFeed {
   private double pendingSeconds;
   /** Where on the timeline late audio was last warned about (see {@link #warnLateAudio}). */
   private double lateAudioWarnedAt = Double.NEGATIVE_INFINITY;
+  /** Video slots that repeated the shown picture; bytes of PCM dropped as late (metrics). */
+  private volatile long repeatedFrames;
+  private volatile long lateAudioBytes;
 
   /** @param pcmOut also gets the sound as placed on the timeline; null for none */
   RawFeed(EgressPlan plan, TranscodeGraph graph, MediaSource source, AudioDecoder.PcmConsumer pcmOut) {
@@ -47,6 +50,15 @@ final class RawFeed {
     this.scaler = plan.video().enabled() ? new VideoScaler(e.width(), e.height()) : null;
     this.frameRate = new ConstantFrameRate(e.framerate());
     this.audioTimeline = new AudioTimeline(source.audioJitterSeconds());
+  }
+
+  long repeatedFrames() {
+    return repeatedFrames;
+  }
+
+  /** Seconds of sound dropped because it came after the timeline passed its place. */
+  double lateAudioSeconds() {
+    return lateAudioBytes / (double) AudioTimeline.bytes(48_000);
   }
 
   /** Whether pictures are recorded at all. */
@@ -72,6 +84,7 @@ final class RawFeed {
   void audio(byte[] pcm, int length, double seconds) {
     AudioTimeline.Placement place = audioTimeline.place(length, seconds);
     if (place.offset() > 0) {
+      lateAudioBytes += place.offset();
       warnLateAudio(seconds);
     }
     writeSilence(place.silenceSamples());
@@ -105,6 +118,7 @@ final class RawFeed {
   private void emit(ConstantFrameRate.Slots slots) {
     if (slots.repeats() > 0) {
       if (hasPicture) {
+        repeatedFrames += slots.repeats();
         for (int i = 0; i < slots.repeats(); i++) {
           graph.pushVideo(scaler.held());
         }

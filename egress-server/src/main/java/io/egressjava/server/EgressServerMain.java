@@ -80,8 +80,8 @@ public final class EgressServerMain {
       servers.add(DebugServer.start(config.bindAddress(), config.debugHandlerPort(), runners::running));
     }
     if (config.prometheusPort() > 0) {
-      servers.add(StatusServer.metrics(config.bindAddress(), config.prometheusPort(), service, service.serverId(),
-          config.clusterId()));
+      servers.add(StatusServer.metrics(config.bindAddress(), config.prometheusPort(),
+          new NodeMetrics(service, cpu, memory, service.serverId(), config.clusterId())));
     }
     CountDownLatch exit = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> shutdown(service, exit, false));

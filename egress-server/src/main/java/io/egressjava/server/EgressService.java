@@ -130,6 +130,11 @@ public final class EgressService implements AutoCloseable {
     return Map.copyOf(results);
   }
 
+  /** Each running egress's metrics (for a handler's egress, the mirror of what the handler sent). */
+  public List<io.egressjava.core.metrics.EgressMetrics> egressMetrics() {
+    return active.values().stream().map(a -> a.session.metrics()).toList();
+  }
+
   public boolean isShuttingDown() {
     return shuttingDown;
   }

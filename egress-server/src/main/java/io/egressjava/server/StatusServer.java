@@ -11,11 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The reference's {@code health_port} and {@code prometheus_port}. Health: any path answers 200 with
  * {"CpuLoad": available cores (the reference's misnomer), "<egress id>": the request, …}. Metrics:
- * Prometheus text with the reference's {@code livekit_egress_*} names and labels.
+ * {@link NodeMetrics}.
  */
 public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
@@ -41,8 +37,9 @@ public final class StatusServer implements AutoCloseable {
     return s;
   }
 
-  public static StatusServer metrics(String host, int port, EgressService service, String nodeId, String clusterId) {
-    return start("prometheus", host, port, () -> metricsText(service, nodeId, clusterId), "text/plain; version=0.0.4");
+  /** Any path answers the node's metrics in Prometheus text (as the reference's port does). */
+  public static StatusServer metrics(String host, int port, NodeMetrics metrics) {
+    return start("prometheus", host, port, metrics::scrape, metrics.contentType());
   }
 
   private static StatusServer start(String what, String host, int port, Supplier<String> body, String type) {
@@ -111,38 +108,6 @@ public final class StatusServer implements AutoCloseable {
       b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
     }
     return b.toString();
-  }
-
-  static String metricsText(EgressService service, String nodeId, String clusterId) {
-    String labels = "node_id=\"" + nodeId + "\",cluster_id=\"" + clusterId + "\"";
-    StringBuilder t = new StringBuilder();
-    List<EgressService.Running> running = service.running();
-    gauge(t, "livekit_egress_available", "1 when this instance is idle", labels, running.isEmpty() ? 1 : 0);
-    gauge(t, "livekit_egress_can_accept_request", "1 when a web request would be accepted now", labels,
-        !service.isShuttingDown() && service.admission().canAccept(service.admission().webCost()) ? 1 : 0);
-    gauge(t, "livekit_egress_is_terminating", "1 while shutting down", labels, service.isShuttingDown() ? 1 : 0);
-    t.append("# HELP livekit_egress_requests running egresses by type\n# TYPE livekit_egress_requests gauge\n");
-    Map<String, Long> byType = new TreeMap<>();
-    for (String type : List.of("room_composite", "web", "participant", "track_composite", "track", "template", "media")) {
-      byType.put(type, 0L);
-    }
-    running.forEach(r -> byType.merge(r.type(), 1L, Long::sum));
-    byType.forEach((type, n) -> t.append("livekit_egress_requests{").append(labels).append(",type=\"").append(type)
-        .append("\"} ").append(n).append('\n'));
-    t.append("# HELP livekit_egress_handler_results_total finished egresses by type and result\n")
-        .append("# TYPE livekit_egress_handler_results_total counter\n");
-    Map<EgressService.Outcome, Long> results = new TreeMap<>(
-        Comparator.comparing(EgressService.Outcome::type).thenComparing(EgressService.Outcome::result));
-    results.putAll(service.results());
-    results.forEach((o, n) -> t.append("livekit_egress_handler_results_total{").append(labels).append(",type=\"")
-        .append(o.type()).append("\",result=\"").append(o.result()).append("\"} ").append(n).append('\n'));
-    return t.toString();
-  }
-
-  private static void gauge(StringBuilder t, String name, String help, String labels, double value) {
-    t.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n")
-        .append(name).append('{').append(labels).append("} ").append(value == (long) value ? String.valueOf((long) value)
-            : String.valueOf(value)).append('\n');
   }
 
   @Override

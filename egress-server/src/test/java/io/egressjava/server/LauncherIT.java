@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import livekit.LivekitEgress;
 import livekit.LivekitEgress.EgressInfo;
@@ -75,9 +76,25 @@ class LauncherIT {
 
       String healthJson = get(health);
       assertThat(healthJson).contains("\"" + id + "\":{\"Web\":{\"url\":\"" + pages.url("/pattern.html?end"));
-      String text = get(metrics);
-      assertThat(text).contains("livekit_egress_requests{node_id=\"").contains(",type=\"web\"} 1")
-          .contains("livekit_egress_available{").contains("} 0\n").contains("livekit_egress_is_terminating{");
+      // the handler's metrics reach the service every 2 s
+      Ports.await(Duration.ofSeconds(10), "the handler's metrics", () -> {
+        try {
+          return get(metrics).contains("livekit_egress_output_fps{");
+        } catch (IOException | InterruptedException e) {
+          return false;
+        }
+      });
+      ScrapedMetrics scraped = ScrapedMetrics.parse(get(metrics));
+      assertThat(scraped.samples("livekit_egress_requests", "livekit_egress_requests", Map.of("type", "web")))
+          .singleElement().extracting(ScrapedMetrics.Sample::value).isEqualTo(1.0);
+      assertThat(scraped.samples("livekit_egress_available", "livekit_egress_available", Map.of())).singleElement()
+          .extracting(ScrapedMetrics.Sample::value).isEqualTo(0.0);
+      assertThat(scraped.samples("livekit_egress_output_fps", "livekit_egress_output_fps", Map.of("egress_id", id)))
+          .singleElement().extracting(ScrapedMetrics.Sample::value).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DOUBLE)
+          .isGreaterThan(10.0);
+      assertThat(scraped.samples("livekit_egress_handler_rss_bytes", "livekit_egress_handler_rss_bytes", Map.of("egress_id", id)))
+          .singleElement().extracting(ScrapedMetrics.Sample::value).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DOUBLE)
+          .isGreaterThan(50e6);
 
       // debug_handler_port: the handler's threads, the egress's graph, a Flight Recorder recording
       HttpResponse<String> threads = fetch(debug, "/debug/" + id + "/threads");
@@ -103,7 +120,8 @@ class LauncherIT {
       server.toHandle().destroy(); // SIGTERM: no new work, the running egress finishes by itself
       Thread.sleep(1_000);
       assertThat(server.isAlive()).as("still running while the egress records").isTrue();
-      assertThat(get(metrics)).containsPattern("livekit_egress_is_terminating\\{[^}]*\\} 1");
+      assertThat(ScrapedMetrics.parse(get(metrics)).samples("livekit_egress_is_terminating", "livekit_egress_is_terminating",
+          Map.of())).singleElement().extracting(ScrapedMetrics.Sample::value).isEqualTo(1.0);
       assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("exited after the egress").isTrue();
       assertThat(server.exitValue()).isZero();
       EgressInfo done = ok(client.listEgress(null, id, false).execute()).get(0);

@@ -28,6 +28,17 @@ public final class EgressStorage implements OutputStore, AutoCloseable {
   private final StorageConfig backupConfig;
   private final Uploader backup;
   private volatile boolean usingBackup;
+  private volatile UploadObserver observer = UploadObserver.NONE;
+
+  /** Told of every upload (metrics). */
+  @FunctionalInterface
+  public interface UploadObserver {
+    UploadObserver NONE = (storagePath, contentType, success, millis, bytes, retries, backup) -> { };
+
+    /** @param retries failed attempts before this upload's outcome; {@code bytes} 0 when it failed */
+    void uploaded(String storagePath, String contentType, boolean success, double millis, long bytes, long retries,
+        boolean backup);
+  }
 
   public EgressStorage(StorageConfig primaryConfig, Uploader primary, StorageConfig backupConfig, Uploader backup) {
     this.primaryConfig = primaryConfig;
@@ -40,6 +51,12 @@ public final class EgressStorage implements OutputStore, AutoCloseable {
   public static EgressStorage of(StorageConfig primary, StorageConfig backup, java.nio.file.Path localRoot) {
     return new EgressStorage(primary, Uploaders.create(primary, localRoot), backup,
         backup == null ? null : Uploaders.create(backup, localRoot));
+  }
+
+  /** Reports every upload from now on to {@code observer}. */
+  public EgressStorage observedBy(UploadObserver observer) {
+    this.observer = observer;
+    return this;
   }
 
   @Override
@@ -90,14 +107,28 @@ public final class EgressStorage implements OutputStore, AutoCloseable {
     return " (recording kept at " + local.toAbsolutePath() + ")";
   }
 
-  private static Stored put(Uploader uploader, StorageConfig config, Path local, String storagePath, String contentType,
+  private Stored put(Uploader uploader, StorageConfig config, Path local, String storagePath, String contentType,
       long size, boolean isBackup) throws IOException {
     String key = StoragePaths.join(config.prefix(), storagePath);
-    String location = uploader.upload(local, key, contentType);
-    if (config.generatePresignedUrl()) {
-      location = uploader.presign(key, PRESIGN_VALIDITY);
+    long began = System.nanoTime();
+    long retriesBefore = retries(uploader);
+    try {
+      String location = uploader.upload(local, key, contentType);
+      if (config.generatePresignedUrl()) {
+        location = uploader.presign(key, PRESIGN_VALIDITY);
+      }
+      observer.uploaded(storagePath, contentType, true, (System.nanoTime() - began) / 1e6, size,
+          retries(uploader) - retriesBefore, isBackup);
+      return new Stored(key, location, size, isBackup);
+    } catch (IOException | RuntimeException e) {
+      observer.uploaded(storagePath, contentType, false, (System.nanoTime() - began) / 1e6, 0,
+          retries(uploader) - retriesBefore, isBackup);
+      throw e;
     }
-    return new Stored(key, location, size, isBackup);
+  }
+
+  private static long retries(Uploader uploader) {
+    return uploader instanceof RetryingUploader r ? r.retries() : 0;
   }
 
   /** Releases the stores' connections at the end of the egress. */

@@ -84,4 +84,17 @@ class EgressStorageTest {
     assertThat(storage(gcs, null).store(local, "c.ogg", "audio/ogg", true).location()).isEqualTo("mem://GCP/rec/c.ogg");
     assertThat(local).doesNotExist();
   }
+
+  @Test
+  void everyUploadIsReportedWithItsOutcomeRetriesAndStore() throws Exception {
+    FaultyUploader s3 = new FaultyUploader("S3").failNext(503, 403);
+    FaultyUploader backup = new FaultyUploader("Local");
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    EgressStorage storage = storage(s3, backup).observedBy((path, type, success, millis, bytes, retries, isBackup) -> {
+      assertThat(millis).isGreaterThanOrEqualTo(0);
+      seen.add(path + " " + (success ? "ok" : "failed") + " bytes=" + bytes + " retries=" + retries + (isBackup ? " backup" : ""));
+    });
+    storage.store(file("s0.ts"), "s0.ts", "video/mp2t", true);
+    assertThat(seen).containsExactly("s0.ts failed bytes=0 retries=1", "s0.ts ok bytes=14 retries=0 backup");
+  }
 }

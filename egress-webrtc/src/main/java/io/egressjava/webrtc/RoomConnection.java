@@ -29,6 +29,11 @@ public interface RoomConnection extends AutoCloseable {
 
   List<LivekitModels.ParticipantInfo> participants();
 
+  /** Per-track receive counters by SSRC (none for a connection that does not receive RTP). */
+  default Map<Long, TrackReceiver> receivers() {
+    return Map.of();
+  }
+
   void subscribe(String... trackSids);
 
   /** Asks the publisher of a subscribed video track for a key frame soon. */

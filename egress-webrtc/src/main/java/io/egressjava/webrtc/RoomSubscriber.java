@@ -259,6 +259,7 @@ public final class RoomSubscriber implements RoomConnection {
   }
 
   /** Per-track receive counters, for tests and metrics. */
+  @Override
   public Map<Long, TrackReceiver> receivers() {
     return Map.copyOf(receivers);
   }

@@ -64,7 +64,7 @@ public final class TrackReceiver {
   private Depacketizer depacketizer;
   private String codec;
   private long lastPliNanos;
-  private long firstPacketNanos;
+  private volatile long firstPacketNanos;
   private long lastReportNanos;
   private volatile RtcpRecord.SenderReport lastSenderReport;
   private volatile ClockReference lastCapture;
@@ -77,6 +77,7 @@ public final class TrackReceiver {
   private boolean networkDelay;
   /** While a release pushes packets that came late because of the network. */
   private boolean emittingDelayed;
+  private volatile long bytes;
   private int lastReleased = -1;
 
   TrackReceiver(OfferedStreams.Stream stream, long rtcpSsrc, Consumer<byte[]> rtcpOut, Consumer<Frame> out) {
@@ -90,6 +91,7 @@ public final class TrackReceiver {
 
   /** A decrypted RTP packet of this track (media or RTX); reader thread. */
   synchronized void onRtp(byte[] datagram, int length, boolean isRtx, long nowNanos) {
+    bytes += length;
     RtpPacket p = RtpPacket.parse(datagram, length);
     long capture = AbsCaptureTime.read(datagram, length, stream.captureTimeExtension());
     if (capture != AbsCaptureTime.NONE) {
@@ -280,6 +282,16 @@ public final class TrackReceiver {
 
   public long packets() {
     return packets;
+  }
+
+  /** When the first packet came (System.nanoTime); 0 before. */
+  public long firstPacketNanos() {
+    return firstPacketNanos;
+  }
+
+  /** RTP bytes received (media and retransmissions, headers included). */
+  public long bytes() {
+    return bytes;
   }
 
   public long frames() {

@@ -26,6 +26,7 @@ public final class EgressSession {
   private final Consumer<EgressInfo> listener;
   private final EgressInfo.Builder info;
   private final EgressPlan plan;
+  private final io.egressjava.core.metrics.EgressMetrics metrics;
 
   private boolean relinquished;
   /** Set by {@link #failWhenFinalized}: the end the runner reports becomes this failure. */
@@ -39,10 +40,16 @@ public final class EgressSession {
     this.clock = clock;
     this.listener = listener;
     this.info = plan.info().toBuilder();
+    this.metrics = new io.egressjava.core.metrics.EgressMetrics(plan.egressId());
   }
 
   public EgressPlan plan() {
     return plan;
+  }
+
+  /** What the egress counts while it runs (in a handler's service, the mirror of the handler's). */
+  public io.egressjava.core.metrics.EgressMetrics metrics() {
+    return metrics;
   }
 
   public synchronized EgressInfo info() {

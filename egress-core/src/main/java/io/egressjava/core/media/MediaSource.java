@@ -111,4 +111,7 @@ public interface MediaSource {
 
   /** Stops pushing; returns once no more calls will be made. */
   void stop();
+
+  /** Registers what this source counts (received bytes, packets, losses per track) into the egress's metrics. */
+  default void registerMetrics(io.egressjava.core.metrics.EgressMetrics metrics) {}
 }

@@ -18,6 +18,12 @@ public final class SplitSource implements MediaSource {
   }
 
   @Override
+  public void registerMetrics(io.egressjava.core.metrics.EgressMetrics metrics) {
+    pictures.registerMetrics(metrics);
+    sound.registerMetrics(metrics);
+  }
+
+  @Override
   public void start(Receiver receiver) {
     pictures.start(new Half(receiver, true));
     sound.start(new Half(receiver, false));

@@ -40,6 +40,28 @@ public final class TranscodeGraph implements AutoCloseable {
   private final List<Output> outputs = new ArrayList<>();
   private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
   private final List<Stills> stills = new ArrayList<>();
+  /** Bytes and video frames each output took, by output name (kept after the output ends). */
+  private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What one output took so far. */
+  public static final class Written {
+    private final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder videoFrames = new java.util.concurrent.atomic.LongAdder();
+    private final long startedNanos = System.nanoTime();
+
+    /** When the output took its first packet (System.nanoTime). */
+    public long startedNanos() {
+      return startedNanos;
+    }
+
+    public long bytes() {
+      return bytes.sum();
+    }
+
+    public long videoFrames() {
+      return videoFrames.sum();
+    }
+  }
   private SegmentWriter segments;
 
   /** @param audioCodec null for video-only; {@code withVideo} false for audio-only */
@@ -205,11 +227,28 @@ public final class TranscodeGraph implements AutoCloseable {
   }
 
   private void fanOutVideo(AVPacket p) {
-    forEachOutput(o -> o.video(p));
+    forEachOutput(o -> {
+      o.video(p);
+      Written w = written(o);
+      w.bytes.add(p.size());
+      w.videoFrames.increment();
+    });
   }
 
   private void fanOutAudio(AVPacket p) {
-    forEachOutput(o -> o.audio(p));
+    forEachOutput(o -> {
+      o.audio(p);
+      written(o).bytes.add(p.size());
+    });
+  }
+
+  private Written written(Output o) {
+    return written.computeIfAbsent(o.name(), n -> new Written());
+  }
+
+  /** Per output name: the encoded bytes and video frames it took (metrics). */
+  public java.util.Map<String, Written> written() {
+    return java.util.Map.copyOf(written);
   }
 
   private void forEachOutput(Consumer<Output> action) {

@@ -44,7 +44,9 @@ final class HandlerLink implements AutoCloseable {
     /** service → handler (debug port): "threads", "graph" or "jfr SECONDS". */
     DEBUG,
     /** handler → service: the DEBUG answer; payload = the dump's bytes. */
-    DEBUG_RESULT
+    DEBUG_RESULT,
+    /** handler → service, every few seconds: the egress's metrics ({@code EgressMetrics#export}). */
+    METRICS
   }
 
   record Frame(Kind kind, byte[] payload) {

@@ -114,6 +114,10 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   @Override
   public void start(EgressPlan plan, EgressSession session) {
     this.session = session;
+    io.egressjava.server.HandlerResources.register(session.metrics(), () -> {
+      Process p = host.process();
+      return p == null ? null : p.toHandle();
+    });
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
     CompletableFuture<Void> up = CompletableFuture.runAsync(() -> bringUp(plan, deadline), WAITS);
     try {
@@ -248,6 +252,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
           case RELINQUISHED -> session.relinquish();
           case UPDATE_STREAM_RESULT -> updateResults.offer(f.text(), 1, TimeUnit.SECONDS);
           case DEBUG_RESULT -> debugResults.offer(f.payload(), 1, TimeUnit.SECONDS);
+          case METRICS -> session.metrics().mirror(f.text());
           default -> log.warn("unexpected {} from the handler of {}", f.kind(), session.plan().egressId());
         }
       }

@@ -36,6 +36,8 @@ final class HostedEgress {
   private static final long CLOSE_GRACE_MS = 300;
   /** A journal write slower than this is logged: it delays every report after it. */
   private static final long SLOW_JOURNAL_MS = 100;
+  /** How often the egress's metrics go to the service (its /metrics shows them this fresh). */
+  private static final long METRICS_EVERY_MS = 2000;
 
   private final HandlerLink link;
   private final Path workDir;
@@ -83,6 +85,15 @@ final class HostedEgress {
     Thread commands = new Thread(this::takeCommands, "egress-commands-" + plan.egressId());
     commands.setDaemon(true);
     commands.start();
+    var metricsTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "egress-metrics");
+      t.setDaemon(true);
+      return t;
+    });
+    metricsTimer.scheduleWithFixedDelay(() -> {
+      String exported = session.metrics().export(); // collected here, not on the outbox: it may read /proc
+      post(() -> send(Kind.METRICS, exported.getBytes(StandardCharsets.UTF_8)));
+    }, METRICS_EVERY_MS, METRICS_EVERY_MS, TimeUnit.MILLISECONDS);
     try {
       EgressRunner created = runners.create(plan);
       synchronized (this) {
@@ -96,6 +107,7 @@ final class HostedEgress {
       session.fail(new PsrpcException(PsrpcCode.INTERNAL, String.valueOf(e.getMessage())), b -> { });
     }
     ended.await();
+    metricsTimer.shutdownNow();
     Thread.sleep(CLOSE_GRACE_MS);
     outbox.shutdown();
     outbox.awaitTermination(5, TimeUnit.SECONDS); // what the grace allowed in is sent before the link closes

@@ -37,6 +37,7 @@ final class PackagedServer implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int healthPort;
+  private final int metricsPort;
   private final Path tmp;
   private final Path dir;
   private final Path spool;
@@ -54,6 +55,7 @@ final class PackagedServer implements AutoCloseable {
   /** @param wsUrl where the egress joins rooms (e.g. through a proxy that can cut the signalling) */
   PackagedServer(String name, LiveKitRig rig, String wsUrl, Path dir, String storage, String extra) throws IOException {
     this.healthPort = Ports.free();
+    this.metricsPort = Ports.free();
     this.tmp = Files.createDirectories(dir.resolve("tmp"));
     this.dir = dir.toAbsolutePath();
     java.util.regex.Matcher tmpDir = java.util.regex.Pattern.compile("(?m)^tmp_dir: (\\S+)$").matcher(extra);
@@ -64,7 +66,7 @@ final class PackagedServer implements AutoCloseable {
         "ws_url: " + wsUrl,
         "redis: {address: " + rig.redis().address() + "}",
         "health_port: " + healthPort,
-        "prometheus_port: " + Ports.free(),
+        "prometheus_port: " + metricsPort,
         "template_port: " + Ports.free(),
         "bind_address: 127.0.0.1",
         "logging: {level: " + System.getProperty("e2e.log.level", "info") + ", json: false}",
@@ -134,6 +136,12 @@ final class PackagedServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return "";
     }
+  }
+
+  /** What the server's prometheus_port answers. */
+  String metrics() throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   Path log() {

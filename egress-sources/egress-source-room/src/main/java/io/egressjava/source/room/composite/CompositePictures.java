@@ -87,6 +87,11 @@ public final class CompositePictures implements MediaSource {
   }
 
   @Override
+  public void registerMetrics(io.egressjava.core.metrics.EgressMetrics metrics) {
+    io.egressjava.source.room.media.SubscriberMetrics.register(metrics, () -> room);
+  }
+
+  @Override
   public void start(Receiver receiver) {
     this.receiver = receiver;
     DaemonThreads.start("composite-join-" + plan.egressId(), this::join);

@@ -57,7 +57,9 @@ public final class RoomMediaSource implements MediaSource {
   private final Object pushLock = new Object();
   private final AudioMixer mixer = new AudioMixer();
   private final LipSync lipSync = new LipSync();
-  private final java.util.concurrent.ExecutorService decoding = Executors.newSingleThreadExecutor(DaemonThreads.named("room-decode"));
+  /** Frames waiting to be decoded and encoded, one thread (its queue is the encoder queue metric). */
+  private final java.util.concurrent.ThreadPoolExecutor decoding = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), DaemonThreads.named("room-decode"));
   private volatile Receiver receiver;
   private volatile RoomSubscriber room;
   private volatile boolean stopped;
@@ -142,6 +144,11 @@ public final class RoomMediaSource implements MediaSource {
     return r == null ? Double.NaN : tracks.values().stream()
         .filter(s -> s.pick.track().getSource() == LivekitModels.TrackSource.MICROPHONE && s.pick.participantIdentity().equals(identity))
         .mapToDouble(s -> s.placedAfterSender(r)).findFirst().orElse(Double.NaN);
+  }
+
+  @Override
+  public void registerMetrics(io.egressjava.core.metrics.EgressMetrics metrics) {
+    RoomMediaMetrics.register(metrics, () -> room, tracks, decoding, this::mixedAfterSender);
   }
 
   @Override

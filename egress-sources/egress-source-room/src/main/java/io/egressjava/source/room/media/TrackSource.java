@@ -69,6 +69,11 @@ public final class TrackSource implements MediaSource {
   }
 
   @Override
+  public void registerMetrics(io.egressjava.core.metrics.EgressMetrics metrics) {
+    SubscriberMetrics.register(metrics, () -> room);
+  }
+
+  @Override
   public void start(Receiver receiver) {
     this.receiver = receiver;
     this.startNanos = System.nanoTime();
