@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fills in its result once the graph is closed (its finisher).
  */
 final class GraphOutputs {
+  /** The status page's picture: small, and a new one every few seconds of media. */
+  static final int PREVIEW_WIDTH = 320;
+  static final java.time.Duration PREVIEW_EVERY = java.time.Duration.ofSeconds(3);
   private final EgressContext ctx;
   private final TranscodeGraph graph;
   private final List<Runnable> finishers;
@@ -39,6 +42,18 @@ final class GraphOutputs {
     outputs.addFile();
     outputs.addSegments();
     outputs.addImages();
+    outputs.addPreview();
+  }
+
+  /** A small picture every few seconds for the status page (kept in the session, never stored). */
+  private void addPreview() {
+    var e = ctx.plan().encoding();
+    if (!ctx.plan().video().enabled() || e.width() <= 0 || e.height() <= 0) {
+      return;
+    }
+    int width = PREVIEW_WIDTH;
+    int height = Math.max(2, (int) Math.round(PREVIEW_WIDTH * (double) e.height() / e.width() / 2) * 2);
+    graph.addPreview(width, height, PREVIEW_EVERY, ctx.session()::picture);
   }
 
   private void addFile() {

@@ -74,7 +74,7 @@ public final class EgressServerMain {
     List<AutoCloseable> servers = new ArrayList<>();
     if (config.healthPort() > 0) {
       servers.add(StatusServer.health(config.bindAddress(), config.healthPort(), service, config.apiKey(),
-          config.apiSecret()));
+          config.apiSecret(), cpu, memory));
     }
     if (config.debugHandlerPort() > 0) {
       servers.add(DebugServer.start(config.bindAddress(), config.debugHandlerPort(), runners::running));

@@ -132,7 +132,12 @@ public final class EgressService implements AutoCloseable {
 
   /** Each running egress's metrics (for a handler's egress, the mirror of what the handler sent). */
   public List<io.egressjava.core.metrics.EgressMetrics> egressMetrics() {
-    return active.values().stream().map(a -> a.session.metrics()).toList();
+    return sessions().stream().map(EgressSession::metrics).toList();
+  }
+
+  /** The service's session of each running egress (for a handler's egress, the mirror of the handler's). */
+  public List<EgressSession> sessions() {
+    return active.values().stream().map(a -> a.session).toList();
   }
 
   public boolean isShuttingDown() {

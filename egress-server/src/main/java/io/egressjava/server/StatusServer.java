@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reference's {@code health_port} and {@code prometheus_port}. Health: any path answers 200 with
+ * The reference's {@code health_port} and {@code prometheus_port}. Health: any path (but the
+ * control endpoint's and the status page's) answers 200 with
  * {"CpuLoad": available cores (the reference's misnomer), "<egress id>": the request, …}. Metrics:
  * {@link NodeMetrics}.
  */
@@ -30,10 +31,13 @@ public final class StatusServer implements AutoCloseable {
   }
 
   /** The health JSON, and the control endpoint under /egress/ (see {@link ControlEndpoint}). */
-  public static StatusServer health(String host, int port, EgressService service, String apiKey, String apiSecret) {
+  /** The health JSON, the control endpoint under /egress/, and the status page under /status ({@link StatusPage}). */
+  public static StatusServer health(String host, int port, EgressService service, String apiKey, String apiSecret,
+      CpuMonitor cpu, MemoryMonitor memory) {
     StatusServer s = start("health", host, port, () -> healthJson(service), "application/json");
-    s.server.createContext("/egress/", new ControlEndpoint(service,
-        new AccessTokenVerifier(apiKey, apiSecret, java.time.Clock.systemUTC())));
+    AccessTokenVerifier tokens = new AccessTokenVerifier(apiKey, apiSecret, java.time.Clock.systemUTC());
+    s.server.createContext("/egress/", new ControlEndpoint(service, tokens));
+    new StatusPage(service, cpu, memory, tokens, java.time.Clock.systemUTC()).register(s.server);
     return s;
   }
 

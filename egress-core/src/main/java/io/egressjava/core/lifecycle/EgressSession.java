@@ -27,6 +27,8 @@ public final class EgressSession {
   private final EgressInfo.Builder info;
   private final EgressPlan plan;
   private final io.egressjava.core.metrics.EgressMetrics metrics;
+  /** The latest small JPEG of what the egress records (status page); null without one. */
+  private volatile byte[] picture;
 
   private boolean relinquished;
   /** Set by {@link #failWhenFinalized}: the end the runner reports becomes this failure. */
@@ -45,6 +47,15 @@ public final class EgressSession {
 
   public EgressPlan plan() {
     return plan;
+  }
+
+  /** The latest small JPEG of the recorded picture (refreshed every few seconds); null if there is none. */
+  public byte[] picture() {
+    return picture;
+  }
+
+  public void picture(byte[] jpeg) {
+    this.picture = jpeg;
   }
 
   /** What the egress counts while it runs (in a handler's service, the mirror of the handler's). */

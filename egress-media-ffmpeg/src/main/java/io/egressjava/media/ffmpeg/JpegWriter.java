@@ -70,6 +70,20 @@ public final class JpegWriter implements AutoCloseable {
 
   /** Encodes {@code frame} (I420, any size) as a JPEG file at {@code target}; returns its size in bytes. */
   public long write(AVFrame frame, Path target) {
+    byte[] jpeg = encode(frame);
+    try {
+      Path partial = target.resolveSibling(target.getFileName() + ".part");
+      Files.createDirectories(target.toAbsolutePath().getParent());
+      Files.write(partial, jpeg);
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return jpeg.length;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Encodes {@code frame} (I420, any size) as JPEG at this writer's size. */
+  public byte[] encode(AVFrame frame) {
     if (scaler == null || frame.width() != sourceWidth || frame.height() != sourceHeight) {
       if (scaler != null) {
         sws_freeContext(scaler);
@@ -85,13 +99,7 @@ public final class JpegWriter implements AutoCloseable {
     try {
       byte[] jpeg = new byte[packet.size()];
       packet.data().get(jpeg);
-      Path partial = target.resolveSibling(target.getFileName() + ".part");
-      Files.createDirectories(target.toAbsolutePath().getParent());
-      Files.write(partial, jpeg);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return jpeg.length;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return jpeg;
     } finally {
       av_packet_unref(packet);
     }

@@ -40,6 +40,7 @@ public final class TranscodeGraph implements AutoCloseable {
   private final List<Output> outputs = new ArrayList<>();
   private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
   private final List<Stills> stills = new ArrayList<>();
+  private final List<Preview> previews = new ArrayList<>();
   /** Bytes and video frames each output took, by output name (kept after the output ends). */
   private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -192,6 +193,14 @@ public final class TranscodeGraph implements AutoCloseable {
     stills.add(new Stills(new JpegWriter(width, height), interval.toNanos() / 1e9, pathForIndex, onImage));
   }
 
+  /**
+   * A small JPEG of the picture every {@code interval} of media time, handed to {@code onPicture}
+   * (a status page's view of the egress; nothing is written to disk).
+   */
+  public void addPreview(int width, int height, Duration interval, Consumer<byte[]> onPicture) {
+    previews.add(new Preview(new JpegWriter(width, height), interval.toNanos() / 1e9, onPicture));
+  }
+
   /** Takes the next output frame (I420 at the plan's size): stills, then encode and fan out. */
   public void pushVideo(AVFrame frame) {
     AVFrame target = video.writableFrame();
@@ -216,6 +225,9 @@ public final class TranscodeGraph implements AutoCloseable {
     AVFrame frame = video.writableFrame();
     for (Stills s : stills) {
       s.maybeTake(frame, t);
+    }
+    for (Preview p : previews) {
+      p.maybeTake(frame, t);
     }
     boolean key = segments != null && segments.keyFrameDue(t);
     video.encode(key, this::fanOutVideo);
@@ -295,6 +307,7 @@ public final class TranscodeGraph implements AutoCloseable {
       }
     } finally {
       stills.forEach(s -> s.writer.close());
+      previews.forEach(p -> p.writer.close());
       if (video != null) {
         video.close();
       }
@@ -331,6 +344,31 @@ public final class TranscodeGraph implements AutoCloseable {
         failures.add(new Failure("images", String.valueOf(e.getMessage())));
       }
       taken++;
+    }
+  }
+
+  private static final class Preview {
+    final JpegWriter writer;
+    final double interval;
+    final Consumer<byte[]> onPicture;
+    double next;
+
+    Preview(JpegWriter writer, double interval, Consumer<byte[]> onPicture) {
+      this.writer = writer;
+      this.interval = interval;
+      this.onPicture = onPicture;
+    }
+
+    void maybeTake(AVFrame frame, double t) {
+      if (t + 1e-9 < next) {
+        return;
+      }
+      next = t + interval;
+      try {
+        onPicture.accept(writer.encode(frame));
+      } catch (RuntimeException e) {
+        log.debug("preview not taken: {}", e.getMessage()); // only a view: the recording goes on
+      }
     }
   }
 }

@@ -46,7 +46,9 @@ final class HandlerLink implements AutoCloseable {
     /** handler → service: the DEBUG answer; payload = the dump's bytes. */
     DEBUG_RESULT,
     /** handler → service, every few seconds: the egress's metrics ({@code EgressMetrics#export}). */
-    METRICS
+    METRICS,
+    /** handler → service, when it changed: the egress's latest small JPEG (status page). */
+    PICTURE
   }
 
   record Frame(Kind kind, byte[] payload) {

@@ -253,6 +253,7 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
           case UPDATE_STREAM_RESULT -> updateResults.offer(f.text(), 1, TimeUnit.SECONDS);
           case DEBUG_RESULT -> debugResults.offer(f.payload(), 1, TimeUnit.SECONDS);
           case METRICS -> session.metrics().mirror(f.text());
+          case PICTURE -> session.picture(f.payload());
           default -> log.warn("unexpected {} from the handler of {}", f.kind(), session.plan().egressId());
         }
       }

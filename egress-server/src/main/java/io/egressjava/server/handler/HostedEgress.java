@@ -90,9 +90,19 @@ final class HostedEgress {
       t.setDaemon(true);
       return t;
     });
+    byte[][] pictureSent = {null};
     metricsTimer.scheduleWithFixedDelay(() -> {
-      String exported = session.metrics().export(); // collected here, not on the outbox: it may read /proc
-      post(() -> send(Kind.METRICS, exported.getBytes(StandardCharsets.UTF_8)));
+      try {
+        String exported = session.metrics().export(); // collected here, not on the outbox: it may read /proc
+        post(() -> send(Kind.METRICS, exported.getBytes(StandardCharsets.UTF_8)));
+        byte[] picture = session.picture();
+        if (picture != null && picture != pictureSent[0]) {
+          pictureSent[0] = picture;
+          post(() -> send(Kind.PICTURE, picture));
+        }
+      } catch (RuntimeException e) {
+        log.warn("metrics of {} not sent: {}", plan.egressId(), e.toString()); // the next round tries again
+      }
     }, METRICS_EVERY_MS, METRICS_EVERY_MS, TimeUnit.MILLISECONDS);
     try {
       EgressRunner created = runners.create(plan);
