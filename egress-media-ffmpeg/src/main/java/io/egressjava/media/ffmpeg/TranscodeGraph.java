@@ -43,14 +43,25 @@ public final class TranscodeGraph implements AutoCloseable {
   private final List<Preview> previews = new ArrayList<>();
   /** Bytes and video frames each output took, by output name (kept after the output ends). */
   private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Long> addedNanos = new java.util.concurrent.ConcurrentHashMap<>();
+  /** When the first picture or sound reached the encoders (System.nanoTime; 0 before). */
+  private volatile long firstInputNanos;
 
   /** What one output took so far. */
   public static final class Written {
     private final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder videoFrames = new java.util.concurrent.atomic.LongAdder();
-    private final long startedNanos = System.nanoTime();
+    private final long startedNanos;
 
-    /** When the output took its first packet (System.nanoTime). */
+    Written(long startedNanos) {
+      this.startedNanos = startedNanos;
+    }
+
+    /**
+     * When the output started taking media (System.nanoTime): when the first picture or sound
+     * reached the encoders, or when the output was added if that was later. Its first packet comes
+     * later by the encoder's delay, and a rate counted from there would count that backlog too fast.
+     */
     public long startedNanos() {
       return startedNanos;
     }
@@ -125,7 +136,7 @@ public final class TranscodeGraph implements AutoCloseable {
     FileMuxer mux = new FileMuxer(file, format);
     int vs = video == null ? -1 : mux.addStream(video);
     int as = audio == null ? -1 : mux.addStream(audio);
-    outputs.add(new Output() {
+    addOutput(new Output() {
       public String name() {
         return "file " + file.getFileName();
       }
@@ -147,7 +158,7 @@ public final class TranscodeGraph implements AutoCloseable {
   /** HLS segments; the video encoder makes key frames on the segment boundaries. */
   public void addSegments(SegmentWriter writer) {
     this.segments = writer;
-    outputs.add(new Output() {
+    addOutput(new Output() {
       public String name() {
         return "segments";
       }
@@ -168,7 +179,7 @@ public final class TranscodeGraph implements AutoCloseable {
 
   /** Live streams (their own per-URL isolation and retries). */
   public void addStreams(StreamPublisher publisher) {
-    outputs.add(new Output() {
+    addOutput(new Output() {
       public String name() {
         return "streams";
       }
@@ -221,6 +232,7 @@ public final class TranscodeGraph implements AutoCloseable {
   }
 
   public void encodeFilledVideo() {
+    noteInput();
     double t = video.nextFrameTime();
     AVFrame frame = video.writableFrame();
     for (Stills s : stills) {
@@ -235,7 +247,14 @@ public final class TranscodeGraph implements AutoCloseable {
 
   /** Takes mixed PCM (s16le 48 kHz stereo). */
   public void pushAudio(byte[] pcm, int length) {
+    noteInput();
     audio.encode(pcm, length, this::fanOutAudio);
+  }
+
+  private void noteInput() {
+    if (firstInputNanos == 0) {
+      firstInputNanos = System.nanoTime();
+    }
   }
 
   private void fanOutVideo(AVPacket p) {
@@ -255,7 +274,12 @@ public final class TranscodeGraph implements AutoCloseable {
   }
 
   private Written written(Output o) {
-    return written.computeIfAbsent(o.name(), n -> new Written());
+    return written.computeIfAbsent(o.name(), n -> new Written(Math.max(firstInputNanos, addedNanos.getOrDefault(n, 0L))));
+  }
+
+  private void addOutput(Output o) {
+    addedNanos.put(o.name(), System.nanoTime());
+    outputs.add(o);
   }
 
   /** Per output name: the encoded bytes and video frames it took (metrics). */
