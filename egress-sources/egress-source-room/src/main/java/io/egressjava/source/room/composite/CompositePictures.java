@@ -17,6 +17,7 @@ import io.egressjava.source.room.composite.Placements.Placement;
 import io.egressjava.templates.layout.Box;
 import io.egressjava.templates.layout.BuiltInLayouts;
 import io.egressjava.templates.layout.SpeakerFollower;
+import io.egressjava.templates.layout.SpeechDetector;
 import io.egressjava.templates.layout.Tile;
 import io.egressjava.webrtc.RoomSubscriber;
 import java.io.IOException;
@@ -55,6 +56,15 @@ public final class CompositePictures implements MediaSource {
   private final EgressPlan plan;
   private final Map<String, TileState> tiles = new ConcurrentHashMap<>();
   private final SpeakerFollower speakers = new SpeakerFollower();
+  /** Who speaks, from the mixed sound's levels; unused without sound. */
+  private final SpeechDetector speech = new SpeechDetector();
+  /**
+   * Guards {@link #speakers} and {@link #speech}: not {@link #lock}, which the composer holds while it
+   * draws and encodes, and the sound's decoding must not wait for that.
+   */
+  private final Object speakerLock = new Object();
+  /** Whether the speakers come from the sound ({@link #heard}) rather than the server's updates. */
+  private volatile boolean hearsSpeech;
   /** The speaker drawn last (composer thread). */
   private String shownSpeaker;
   private final PeopleOnShow people = new PeopleOnShow();
@@ -79,6 +89,19 @@ public final class CompositePictures implements MediaSource {
     this.layout = initial.layout();
     this.regions = initial.regions();
     this.decoding = Executors.newSingleThreadExecutor(DaemonThreads.named("composite-decode-" + plan.egressId()));
+  }
+
+  /**
+   * A packet of a participant's sound as the room's sound source decodes it: speakers are then
+   * detected from it (within a packet, and including who already spoke when the egress joined)
+   * instead of from livekit-server's updates, which come every 400 ms and only on changes.
+   */
+  public void heard(String identity, double rms, long decodedNanos) {
+    hearsSpeech = true;
+    synchronized (speakerLock) {
+      speech.heard(identity, rms, decodedNanos);
+      speakers.update(speech.speakers(decodedNanos), decodedNanos);
+    }
   }
 
   /** Who learns time zero (the room's sound, on the same {@link System#nanoTime} clock); set before start. */
@@ -194,7 +217,10 @@ public final class CompositePictures implements MediaSource {
     @Override
     public void onSpeakers(List<String> identities) {
       log.debug("{}: the server's speakers, loudest first: {}", plan.egressId(), identities);
-      synchronized (lock) { // the composer reads it on its ticker (SpeakerFollower is not thread-safe)
+      if (hearsSpeech) {
+        return; // the sound says it sooner (see heard)
+      }
+      synchronized (speakerLock) { // the composer reads it on its ticker (SpeakerFollower is not thread-safe)
         speakers.update(identities, System.nanoTime());
       }
     }
@@ -357,7 +383,10 @@ public final class CompositePictures implements MediaSource {
     var e = plan.encoding();
     List<Tile> list = new ArrayList<>(placeholders);
     showing.forEach(s -> list.add(new Tile(s.sid, s.identity, s.screen, s.joined)));
-    String speaker = speakers.at(now);
+    String speaker;
+    synchronized (speakerLock) {
+      speaker = speakers.at(now);
+    }
     if (speaker != null && !speaker.equals(shownSpeaker)) {
       log.info("{}: speaker {} (was {})", plan.egressId(), speaker, shownSpeaker); // (the speaker layouts' main area)
       shownSpeaker = speaker;

@@ -46,6 +46,7 @@ public final class NativeComposites implements SourceProvider {
     }
     RoomMediaSource sound = new RoomMediaSource(plan, plan.source().roomAudioToken(), null);
     pictures.origin(sound.originFromElsewhere());
+    sound.onLevels(pictures::heard); // the speaker layouts follow the sound the egress hears
     sound.delayAudio(new PictureLipSync(pictures::shownAfterSender, sound::mixedAfterSender, pictures.halfFrameSeconds(),
         PICTURE_DELAY_SECONDS, System::nanoTime, plan.egressId()));
     return new SplitSource(pictures, sound);

@@ -50,6 +50,14 @@ public final class RoomMediaSource implements MediaSource {
   private final EgressPlan plan;
   private final String token;
   private volatile java.util.function.ToDoubleFunction<String> audioDelay = identity -> 0;
+  private volatile LevelListener levels;
+
+  /** Told the level of each decoded packet of the mix, by participant (a speaker layout's speech detection). */
+  @FunctionalInterface
+  public interface LevelListener {
+    /** @param rms 0..1 of full scale; {@code decodedNanos} System.nanoTime when the packet was decoded */
+    void heard(String identity, double rms, long decodedNanos);
+  }
   private final TrackSelection selection;
   private final InetAddress localAddress;
   private final Map<String, TrackState> tracks = new ConcurrentHashMap<>();
@@ -131,6 +139,11 @@ public final class RoomMediaSource implements MediaSource {
    * How much later than its own clock says each participant's sound is mixed (seconds, by
    * identity): a room composite's sound waits for the picture Chrome shows of the same moment.
    */
+  /** Who is told each mixed packet's level (set before start). */
+  public void onLevels(LevelListener listener) {
+    this.levels = listener;
+  }
+
   public void delayAudio(java.util.function.ToDoubleFunction<String> secondsByIdentity) {
     this.audioDelay = secondsByIdentity;
   }
@@ -376,7 +389,11 @@ public final class RoomMediaSource implements MediaSource {
     String id = s.pick.track().getSid();
     double delay = audioDelay.applyAsDouble(s.pick.participantIdentity());
     long[] at = {Math.round(seconds * 48_000)};
+    LevelListener l = levels;
     s.audio.decode(frame.data(), (pcm, length) -> {
+      if (l != null && heard) { // one left out is not heard, so never shown as the speaker either
+        l.heard(s.pick.participantIdentity(), io.egressjava.templates.layout.SpeechDetector.rms(pcm, length), System.nanoTime());
+      }
       DelayGlide.Placed placed = s.delay.place(at[0], heard ? pcm : LeftOut.silence(pcm, length), length, delay);
       mixer.write(id, placed.position(), placed.pcm(), placed.length());
       at[0] += length / 4;
