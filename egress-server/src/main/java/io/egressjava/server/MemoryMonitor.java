@@ -44,6 +44,8 @@ public final class MemoryMonitor implements AutoCloseable {
   private final ScheduledExecutorService timer;
 
   private volatile long usedBytes;
+  /** Per running egress: the resident memory of its handler's process tree at the last sample. */
+  private volatile Map<String, Long> handlerRss = Map.of();
   private int highSeconds;
   private String failing;
   private long failingSince;
@@ -82,6 +84,11 @@ public final class MemoryMonitor implements AutoCloseable {
     return usedBytes;
   }
 
+  /** Per running egress, its handler process tree's resident memory at the last sample (shared by the egresses in it). */
+  public Map<String, Long> handlerRss() {
+    return handlerRss;
+  }
+
   private void sampleSafely() {
     try {
       sample(System.nanoTime(), ProcessMemory::treeRss);
@@ -100,6 +107,9 @@ public final class MemoryMonitor implements AutoCloseable {
       sharing.merge(p.pid(), 1, Integer::sum);
       byProcess.computeIfAbsent(p.pid(), pid -> treeRss.applyAsLong(p));
     }
+    Map<String, Long> rss = new HashMap<>();
+    running.forEach((egressId, h) -> rss.put(egressId, byProcess.get(h.process().pid())));
+    handlerRss = Map.copyOf(rss);
     long processes = ownRss.getAsLong() + byProcess.values().stream().mapToLong(Long::longValue).sum();
     OptionalLong group = cgroup.isPresent() ? cgroup.get().workingSet() : OptionalLong.empty();
     long used = group.orElse(processes);

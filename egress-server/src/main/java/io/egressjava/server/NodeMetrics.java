@@ -42,6 +42,7 @@ public final class NodeMetrics {
 
   private final EgressService service;
   private final CpuMonitor cpu;
+  private final MemoryMonitor memory;
   private final String nodeId;
   private final String clusterId;
   private final MetricRegistry registry = new MetricRegistry();
@@ -51,6 +52,7 @@ public final class NodeMetrics {
   public NodeMetrics(EgressService service, CpuMonitor cpu, MemoryMonitor memory, String nodeId, String clusterId) {
     this.service = service;
     this.cpu = cpu;
+    this.memory = memory;
     this.nodeId = nodeId;
     this.clusterId = clusterId;
     gauge(MetricFamilies.AVAILABLE, () -> service.running().isEmpty() ? 1 : 0);
@@ -97,14 +99,13 @@ public final class NodeMetrics {
       c.inc(n);
       add(families, MetricKey.of(MetricFamilies.HANDLER_RESULTS, "type", outcome.type(), "result", outcome.result()), c);
     });
+    // of running egresses only: the monitors keep a handler's figures until the handler has let go of it
+    java.util.Set<String> running = new java.util.HashSet<>(service.activeEgressIds());
     if (cpu != null) { // each egress's share of its handler's cores, as admission counts it
-      // of running egresses only: the monitor keeps a handler's figure until the handler has let go of it
-      java.util.Set<String> running = new java.util.HashSet<>(service.activeEgressIds());
-      cpu.usage().forEach((egressId, cores) -> {
-        if (running.contains(egressId)) {
-          add(families, MetricKey.of(MetricFamilies.HANDLER_CPU, "egress_id", egressId), (Gauge<Double>) () -> cores);
-        }
-      });
+      perEgress(families, MetricFamilies.HANDLER_CPU, cpu.usage(), running);
+    }
+    if (memory != null) {
+      perEgress(families, MetricFamilies.HANDLER_RSS, memory.handlerRss(), running);
     }
     for (EgressMetrics egress : service.egressMetrics()) {
       egress.collect().getMetrics().forEach((key, m) -> add(families, key, m));
@@ -117,6 +118,15 @@ public final class NodeMetrics {
       }
     });
     return b.build();
+  }
+
+  private void perEgress(Map<String, List<Sample>> families, String family, Map<String, ? extends Number> byEgress,
+      java.util.Set<String> running) {
+    byEgress.forEach((egressId, value) -> {
+      if (running.contains(egressId)) {
+        add(families, MetricKey.of(family, "egress_id", egressId), (Gauge<Double>) value::doubleValue);
+      }
+    });
   }
 
   private record Sample(Labels labels, Metric metric) {}
@@ -167,21 +177,13 @@ public final class NodeMetrics {
     GaugeSnapshot.Builder g = GaugeSnapshot.builder().name(family).help(help);
     int points = 0;
     for (Sample s : samples) {
-      Double v = gaugeValue(s.metric());
+      Double v = EgressMetrics.valueOf(s.metric());
       if (v != null) {
         g.dataPoint(GaugeDataPointSnapshot.builder().labels(s.labels()).value(v).build());
         points++;
       }
     }
     return points == 0 ? null : g.build();
-  }
-
-  private static Double gaugeValue(Metric m) {
-    try {
-      return m instanceof Gauge<?> g && g.getValue() instanceof Number n ? n.doubleValue() : null;
-    } catch (RuntimeException e) {
-      return null; // what it reads went away (an egress ending)
-    }
   }
 
   private static ClassicHistogramBuckets buckets(BucketHistogram h) {

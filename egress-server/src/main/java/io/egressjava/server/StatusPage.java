@@ -1,14 +1,12 @@
 package io.egressjava.server;
 
-import com.codahale.metrics.Counting;
-import com.codahale.metrics.Gauge;
-import com.codahale.metrics.Metric;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.egressjava.core.lifecycle.EgressSession;
+import io.egressjava.core.metrics.EgressMetrics;
 import io.egressjava.core.metrics.MetricFamilies;
 import io.egressjava.core.metrics.MetricKey;
 import java.io.IOException;
@@ -122,6 +120,7 @@ final class StatusPage {
     node.put("acceptsWeb", !service.isShuttingDown() && service.admission().canAccept(service.admission().webCost()));
     node.put("terminating", service.isShuttingDown());
     Map<String, Double> cores = cpu == null ? Map.of() : cpu.usage();
+    Map<String, Long> rssByEgress = memory == null ? Map.of() : memory.handlerRss();
     if (cpu != null) {
       node.put("cpuLoad", cpu.load());
     }
@@ -140,6 +139,8 @@ final class StatusPage {
       long started = info.getStartedAt() > 0 ? info.getStartedAt() / 1_000_000 : 0;
       e.put("runningSeconds", started > 0 ? (now - started) / 1000.0 : 0);
       putNumber(e, "cpuCores", cores.get(info.getEgressId()));
+      Long rss = rssByEgress.get(info.getEgressId());
+      putNumber(e, "rssBytes", rss == null ? null : rss.doubleValue());
       byte[] picture = s.picture();
       if (picture != null) {
         e.put("picture", Integer.toHexString(System.identityHashCode(picture))); // changes with each new picture
@@ -148,9 +149,8 @@ final class StatusPage {
       Map<String, ObjectNode> inputs = new TreeMap<>();
       s.metrics().collect().getMetrics().forEach((key, metric) -> {
         MetricKey k = MetricKey.parse(key);
-        Double v = value(metric);
+        Double v = EgressMetrics.valueOf(metric);
         switch (k.family()) {
-          case MetricFamilies.HANDLER_RSS -> putNumber(e, "rssBytes", v);
           case MetricFamilies.AV_OFFSET -> putNumber(e, "avOffsetMs", v);
           case MetricFamilies.OUTPUT_BYTES -> putNumber(row(outputs, k, "output"), "bytes", v);
           case MetricFamilies.OUTPUT_BITRATE -> putNumber(row(outputs, k, "output"), "bitrateBps", v);
@@ -180,17 +180,6 @@ final class StatusPage {
   private static void putNumber(ObjectNode n, String field, Double v) {
     if (v != null && !v.isNaN() && !v.isInfinite()) {
       n.put(field, v);
-    }
-  }
-
-  private static Double value(Metric m) {
-    try {
-      if (m instanceof Counting c) {
-        return (double) c.getCount();
-      }
-      return m instanceof Gauge<?> g && g.getValue() instanceof Number n ? n.doubleValue() : null;
-    } catch (RuntimeException e) {
-      return null;
     }
   }
 }

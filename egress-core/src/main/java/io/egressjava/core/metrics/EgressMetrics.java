@@ -107,12 +107,6 @@ public final class EgressMetrics {
     }
   }
 
-  /** Removes every metric of this egress whose key starts with {@code family} and carries {@code label=value}. */
-  public void removeMatching(String family, String label, String value) {
-    String needle = label + "=" + MetricKey.clean(value);
-    registry.removeMatching((name, m) -> MetricKey.parse(name).family().equals(family) && name.contains(needle));
-  }
-
   /**
    * The current values as lines a handler sends: {@code g key value} (gauge), {@code c key count}
    * (counter), {@code h key sum b0 b1 … bn} (histogram buckets, the last above every bound).
@@ -129,19 +123,23 @@ public final class EgressMetrics {
         b.append('\n');
       } else if (m instanceof Counting c) {
         b.append("c ").append(e.getKey()).append(' ').append(c.getCount()).append('\n');
-      } else if (m instanceof Gauge<?> g) {
-        Number n = read(g);
-        if (n != null) {
-          b.append("g ").append(e.getKey()).append(' ').append(n.doubleValue()).append('\n');
+      } else {
+        Double v = valueOf(m);
+        if (v != null) {
+          b.append("g ").append(e.getKey()).append(' ').append(v).append('\n');
         }
       }
     }
     return b.toString();
   }
 
-  private static Number read(Gauge<?> g) {
+  /** A counter's count or a numeric gauge's value; null for other metrics, or when what it reads went away. */
+  public static Double valueOf(Metric m) {
     try {
-      return g.getValue() instanceof Number n ? n : null;
+      if (m instanceof Counting c) {
+        return (double) c.getCount();
+      }
+      return m instanceof Gauge<?> g && g.getValue() instanceof Number n ? n.doubleValue() : null;
     } catch (RuntimeException e) {
       return null; // what it reads went away (the egress ending)
     }
@@ -150,10 +148,16 @@ public final class EgressMetrics {
   /** Takes a handler's {@link #export()}: the service's copy then shows the same values. */
   public void mirror(String exported) {
     for (String line : exported.split("\n")) {
-      String[] f = line.split(" ");
-      if (f.length < 3) {
-        continue;
+      try {
+        mirrorLine(line.split(" "));
+      } catch (IllegalArgumentException e) {
+        // a line this version cannot take: the others still count (the link's reader must not die of it)
       }
+    }
+  }
+
+  private void mirrorLine(String[] f) {
+    if (f.length >= 3) {
       switch (f[0]) {
         case "g" -> mirroredGauge(f[1]).setValue(Double.parseDouble(f[2]));
         case "c" -> {

@@ -41,9 +41,8 @@ public final class TranscodeGraph implements AutoCloseable {
   private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
   private final List<Stills> stills = new ArrayList<>();
   private final List<Preview> previews = new ArrayList<>();
-  /** Bytes and video frames each output took, by output name (kept after the output ends). */
-  private final java.util.Map<String, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, Long> addedNanos = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Bytes and video frames each output took (kept after the output ends). */
+  private final java.util.Map<Output, Written> written = new java.util.concurrent.ConcurrentHashMap<>();
   /** When the first picture or sound reached the encoders (System.nanoTime; 0 before). */
   private volatile long firstInputNanos;
 
@@ -51,10 +50,14 @@ public final class TranscodeGraph implements AutoCloseable {
   public static final class Written {
     private final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder videoFrames = new java.util.concurrent.atomic.LongAdder();
-    private final long startedNanos;
+    private final String name;
+    private final long addedNanos;
+    private final java.util.function.LongSupplier firstInputNanos;
 
-    Written(long startedNanos) {
-      this.startedNanos = startedNanos;
+    Written(String name, long addedNanos, java.util.function.LongSupplier firstInputNanos) {
+      this.name = name;
+      this.addedNanos = addedNanos;
+      this.firstInputNanos = firstInputNanos;
     }
 
     /**
@@ -63,7 +66,7 @@ public final class TranscodeGraph implements AutoCloseable {
      * later by the encoder's delay, and a rate counted from there would count that backlog too fast.
      */
     public long startedNanos() {
-      return startedNanos;
+      return Math.max(firstInputNanos.getAsLong(), addedNanos);
     }
 
     public long bytes() {
@@ -260,7 +263,7 @@ public final class TranscodeGraph implements AutoCloseable {
   private void fanOutVideo(AVPacket p) {
     forEachOutput(o -> {
       o.video(p);
-      Written w = written(o);
+      Written w = written.get(o);
       w.bytes.add(p.size());
       w.videoFrames.increment();
     });
@@ -269,22 +272,24 @@ public final class TranscodeGraph implements AutoCloseable {
   private void fanOutAudio(AVPacket p) {
     forEachOutput(o -> {
       o.audio(p);
-      written(o).bytes.add(p.size());
+      written.get(o).bytes.add(p.size());
     });
   }
 
-  private Written written(Output o) {
-    return written.computeIfAbsent(o.name(), n -> new Written(Math.max(firstInputNanos, addedNanos.getOrDefault(n, 0L))));
-  }
-
   private void addOutput(Output o) {
-    addedNanos.put(o.name(), System.nanoTime());
+    written.put(o, new Written(o.name(), System.nanoTime(), () -> firstInputNanos));
     outputs.add(o);
   }
 
-  /** Per output name: the encoded bytes and video frames it took (metrics). */
+  /** Per output name: the encoded bytes and video frames it took, once it has taken some (metrics). */
   public java.util.Map<String, Written> written() {
-    return java.util.Map.copyOf(written);
+    java.util.Map<String, Written> byName = new java.util.HashMap<>();
+    written.values().forEach(w -> {
+      if (w.bytes() > 0) {
+        byName.put(w.name, w);
+      }
+    });
+    return byName;
   }
 
   private void forEachOutput(Consumer<Output> action) {

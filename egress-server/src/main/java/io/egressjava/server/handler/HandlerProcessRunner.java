@@ -114,10 +114,6 @@ public final class HandlerProcessRunner implements EgressRunner, CpuMonitor.Hand
   @Override
   public void start(EgressPlan plan, EgressSession session) {
     this.session = session;
-    io.egressjava.server.HandlerResources.register(session.metrics(), () -> {
-      Process p = host.process();
-      return p == null ? null : p.toHandle();
-    });
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
     CompletableFuture<Void> up = CompletableFuture.runAsync(() -> bringUp(plan, deadline), WAITS);
     try {

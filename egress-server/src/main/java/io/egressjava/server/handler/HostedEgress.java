@@ -57,6 +57,8 @@ final class HostedEgress {
   });
   private EgressSession session;
   private EgressRunner runner;
+  /** The picture last sent to the service (metrics timer thread). */
+  private byte[] pictureSent;
 
   /** @param workDir the egress's work directory, held by this process while the egress runs */
   HostedEgress(HandlerLink link, Path workDir) {
@@ -90,14 +92,13 @@ final class HostedEgress {
       t.setDaemon(true);
       return t;
     });
-    byte[][] pictureSent = {null};
     metricsTimer.scheduleWithFixedDelay(() -> {
       try {
         String exported = session.metrics().export(); // collected here, not on the outbox: it may read /proc
         post(() -> send(Kind.METRICS, exported.getBytes(StandardCharsets.UTF_8)));
         byte[] picture = session.picture();
-        if (picture != null && picture != pictureSent[0]) {
-          pictureSent[0] = picture;
+        if (picture != null && picture != pictureSent) {
+          pictureSent = picture;
           post(() -> send(Kind.PICTURE, picture));
         }
       } catch (RuntimeException e) {
