@@ -174,7 +174,7 @@ public final class CompositePictures implements MediaSource {
   /** A muted camera shows its placeholder; its last picture is dropped, so an unmute does not show it stale. */
   private void muted(TileState s, boolean muted) {
     log.info("{}: video {} of {} {}", plan.egressId(), s.sid, s.identity, muted ? "muted" : "unmuted");
-    s.muted = muted;
+    s.muted = muted; // (a picture decoded after this is not held)
     if (muted) {
       synchronized (lock) {
         s.dropPictures();
@@ -196,9 +196,11 @@ public final class CompositePictures implements MediaSource {
     public void onFrame(String trackSid, String codecName, EncodedFrame frame) {
       TileState s = tiles.get(trackSid);
       if (s != null && !stopped) {
-        long arrived = System.nanoTime();
+        // the schedule learns the arrival here, as the frame comes, not once it is decoded: a
+        // decoder behind must not keep the on-time arrivals from the schedule while it settles
+        Playout.Slot slot = s.playout.arrived(frame.rtpTimestamp(), System.nanoTime());
         try {
-          decoding.execute(() -> decode(s, frame, arrived));
+          decoding.execute(() -> decode(s, frame, slot));
         } catch (java.util.concurrent.RejectedExecutionException e) {
           // stopping: the frame is not needed
         }
@@ -289,7 +291,7 @@ public final class CompositePictures implements MediaSource {
   }
 
   /** On the decoding thread: the tile's latest picture becomes this one. */
-  private void decode(TileState s, EncodedFrame frame, long arrived) {
+  private void decode(TileState s, EncodedFrame frame, Playout.Slot slot) {
     if (s.decoder == null) {
       if (!frame.keyFrame()) {
         RoomSubscriber r = room;
@@ -308,11 +310,9 @@ public final class CompositePictures implements MediaSource {
             picture.height(), (System.nanoTime() - s.subscribedNanos) / 1_000_000);
       }
       AVFrame copy = org.bytedeco.ffmpeg.global.avutil.av_frame_clone(picture);
-      Playout.Slot slot = s.playout.arrived(frame.rtpTimestamp(), arrived);
-      AVFrame dropped;
-      synchronized (lock) {
-        dropped = s.muted ? copy : s.hold(copy, slot); // (a picture decoded after the mute is not shown)
-      }
+      // not under the composer's lock: it is held while a picture is drawn and encoded (the first
+      // one opens the encoder), and decoding that waited for it fell 0.7 s behind at the start
+      AVFrame dropped = s.hold(copy, slot);
       if (dropped != null) {
         org.bytedeco.ffmpeg.global.avutil.av_frame_free(dropped);
       }

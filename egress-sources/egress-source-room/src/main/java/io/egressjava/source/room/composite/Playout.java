@@ -15,8 +15,9 @@ package io.egressjava.source.room.composite;
  * their beeps in the first half second; a rule that settled once pictures stopped coming earlier
  * was fooled by the steady lag. So nothing of a schedule is shown for its first
  * {@link #SETTLE_SECONDS} (the participant's placeholder is), and its earliest arrival over that
- * time places the pictures held; those already past are skipped. Thread-safe: pictures arrive on
- * the decoding thread, the composer asks on its ticker.
+ * time places the pictures held; those already past are skipped. Thread-safe: frames are noted on
+ * the network thread as they arrive (a decoder running behind must not hide the on-time ones while
+ * the schedule settles), the composer asks on its ticker.
  */
 final class Playout {
   /** What jitter is absorbed; the room's sound is placed this much later too ({@link NativeComposites}). */
