@@ -123,6 +123,12 @@ public final class FileMuxer implements AutoCloseable {
       // each page, cluster or fragment the muxer finishes reaches the file at once, not when the
       // 32 KB I/O buffer fills (≈5 s of Opus): a process killed mid-recording leaves it on disk
       av_dict_set(options, "flush_packets", "1", 0);
+      if (format.equals("webm") || format.equals("matroska")) {
+        // a cluster is written when it closes: by default after 5 s (a WebRTC track has key frames
+        // only when asked), so a process killed mid-recording lost up to 5 s of a track egress's
+        // WebM; at most 1 s, as an MP4 fragment (a cluster costs some 20 bytes)
+        av_dict_set(options, "cluster_time_limit", "1000", 0);
+      }
     }
     if (format.equals("mpegts")) {
       // TS carries the audio priming's negative start as it is; shifting it away would shift only

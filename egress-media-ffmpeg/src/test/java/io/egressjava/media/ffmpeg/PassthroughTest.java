@@ -61,6 +61,29 @@ class PassthroughTest {
     assertThat(Probe.decodedVideoFrames(dst)).isEqualTo(90);
   }
 
+  /**
+   * A WebRTC track has a key frame only when one is asked for; a process killed while writing its
+   * WebM keeps what reached the disk: all but the last second (the open cluster). With the muxer's
+   * default 5 s clusters, nothing of the first 5 s was on disk.
+   */
+  @Test
+  void aWebmCutShortKeepsAllButTheLastSecond(@TempDir Path tmp) throws Exception {
+    Path src = source(tmp, "src.ivf", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=30", "-t", "4.5", "-c:v", "libvpx",
+        "-b:v", "300k", "-g", "1000");
+    Path dst = tmp.resolve("track.webm");
+    Path cut = tmp.resolve("cut.webm");
+    List<PacketReader.Packet> packets = PacketReader.read(src);
+    try (PassthroughMuxer mux = new PassthroughMuxer(dst, MediaCodec.VP8)) {
+      int track = mux.addTrack(PassthroughMuxer.TrackFormat.video(MediaCodec.VP8, 320, 180));
+      for (PacketReader.Packet p : packets) {
+        mux.write(track, p.data(), Math.round(p.seconds() * 90_000), p.key());
+      }
+      java.nio.file.Files.copy(dst, cut); // the file as a kill would leave it
+    }
+    assertThat(packets.stream().filter(PacketReader.Packet::key).count()).as("key frames").isEqualTo(1);
+    assertThat(Probe.decodedVideoFrames(cut)).as("frames of 135 on disk before close").isGreaterThanOrEqualTo(135 - 32);
+  }
+
   @Test
   void vp9IntoWebm(@TempDir Path tmp) throws Exception {
     Path src = source(tmp, "src.ivf", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30", "-t", "3", "-c:v", "libvpx-vp9",

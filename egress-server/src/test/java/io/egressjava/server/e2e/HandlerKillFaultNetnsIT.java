@@ -3,6 +3,7 @@ package io.egressjava.server.e2e;
 import static io.egressjava.server.e2e.Shipped.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.egressjava.source.browser.TestPages;
 import io.egressjava.testrig.LiveKitRig;
 import io.egressjava.testrig.PythonPublisher;
 import io.livekit.server.EgressServiceClient;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fault: every handler process of the packaged server SIGKILLed mid-recording (a native crash, the
- * OOM killer) while a room composite (Chrome), a track composite and a track egress record a
- * LiveKit Python SDK publisher to S3 (the room composite to MP4 and HLS). Each egress ends FAILED
+ * OOM killer) while a room composite (composed natively, the default), a web egress (Chrome, in a
+ * handler of its own), a track composite and a track egress record a LiveKit Python SDK publisher
+ * or a page to S3 (the room composite to MP4 and HLS). Each egress ends FAILED
  * with the exit as its error, as the reference reports it — but with its outputs: the files
  * finalized by the service, the HLS segments left on disk stored and the playlist ended, all on S3,
  * listed in the results, playing up to at most 2 s before the kill. Nothing is
@@ -45,11 +47,14 @@ class HandlerKillFaultNetnsIT {
     Shipped.createRoom(rig, room);
     EgressServiceClient client = Shipped.egressClient(rig);
     try (Stores stores = new Stores();
+        // four egresses on this 2-core machine: the costs are set so that admission takes them all
         PackagedServer server = new PackagedServer("fault-handler-kill", rig, tmp.resolve("server"), "",
-            "room_composite_renderer: chrome");
+            "cpu_cost: {max_cpu_utilization: 0.95, native_room_composite_cpu_cost: 0.5, web_cpu_cost: 0.8, "
+                + "track_composite_cpu_cost: 0.4, track_cpu_cost: 0.1}");
+        TestPages pages = new TestPages();
         PythonPublisher alice = PythonPublisher.start(rig.livekit(), room, "alice", "--beep-hz", "1000", "--video",
             "640x360");
-        StatusWatch watch = new StatusWatch(client, room)) {
+        StatusWatch watch = new StatusWatch(client, "")) { // (all rooms: the web egress has none)
       Map<String, String> tracks = Shipped.awaitTracks(rig, room, 2).get("alice");
       LivekitEgress.EncodingOptions small = LivekitEgress.EncodingOptions.newBuilder().setWidth(640).setHeight(360)
           .setFramerate(25).setVideoBitrate(1000).build();
@@ -60,6 +65,9 @@ class HandlerKillFaultNetnsIT {
               .setSegmentDuration(2).setS3(stores.s3Upload()).build(), null);
       started.put("room composite", ok(client.startRoomCompositeEgress(room, roomOutputs, "grid", null, small, false, false, "",
           io.livekit.server.AudioMixing.DEFAULT_MIXING).execute()));
+      started.put("web (Chrome)", ok(client.startWebEgress(pages.url("/flash-beep.html"), new io.livekit.server.EncodedOutputs(
+          LivekitEgress.EncodedFileOutput.newBuilder().setFilepath("fault/web-{time}.mp4").setS3(stores.s3Upload()).build(), null,
+          null, null), null, small, false, false, false).execute()));
       started.put("track composite", ok(client.startTrackCompositeEgress(room, LivekitEgress.EncodedFileOutput.newBuilder()
           .setFilepath("fault/tc-{room_name}.mp4").setS3(stores.s3Upload()).build(), tracks.get("audio/opus"),
           tracks.get("video/vp8"), null, small).execute()));
