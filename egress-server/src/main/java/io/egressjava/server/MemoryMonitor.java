@@ -102,13 +102,12 @@ public final class MemoryMonitor implements AutoCloseable {
     Map<String, ? extends CpuMonitor.Handler> running = handlers.get();
     Map<Long, Long> byProcess = new HashMap<>();
     Map<Long, Integer> sharing = new HashMap<>();
-    for (CpuMonitor.Handler h : running.values()) {
+    Map<String, Long> rss = new HashMap<>();
+    running.forEach((egressId, h) -> {
       ProcessHandle p = h.process();
       sharing.merge(p.pid(), 1, Integer::sum);
-      byProcess.computeIfAbsent(p.pid(), pid -> treeRss.applyAsLong(p));
-    }
-    Map<String, Long> rss = new HashMap<>();
-    running.forEach((egressId, h) -> rss.put(egressId, byProcess.get(h.process().pid())));
+      rss.put(egressId, byProcess.computeIfAbsent(p.pid(), pid -> treeRss.applyAsLong(p)));
+    });
     handlerRss = Map.copyOf(rss);
     long processes = ownRss.getAsLong() + byProcess.values().stream().mapToLong(Long::longValue).sum();
     OptionalLong group = cgroup.isPresent() ? cgroup.get().workingSet() : OptionalLong.empty();

@@ -40,11 +40,6 @@ public final class SpeechDetector {
     }
   }
 
-  /** A participant gone: forgotten. */
-  public void forget(String identity) {
-    voices.remove(identity);
-  }
-
   /** Who speaks at {@code nowNanos}, loudest first. */
   public List<String> speakers(long nowNanos) {
     List<Map.Entry<String, Voice>> speaking = new ArrayList<>();

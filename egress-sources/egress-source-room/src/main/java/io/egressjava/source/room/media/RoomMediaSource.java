@@ -51,13 +51,6 @@ public final class RoomMediaSource implements MediaSource {
   private final String token;
   private volatile java.util.function.ToDoubleFunction<String> audioDelay = identity -> 0;
   private volatile LevelListener levels;
-
-  /** Told the level of each decoded packet of the mix, by participant (a speaker layout's speech detection). */
-  @FunctionalInterface
-  public interface LevelListener {
-    /** @param rms 0..1 of full scale; {@code decodedNanos} System.nanoTime when the packet was decoded */
-    void heard(String identity, double rms, long decodedNanos);
-  }
   private final TrackSelection selection;
   private final InetAddress localAddress;
   private final Map<String, TrackState> tracks = new ConcurrentHashMap<>();
@@ -139,13 +132,20 @@ public final class RoomMediaSource implements MediaSource {
    * How much later than its own clock says each participant's sound is mixed (seconds, by
    * identity): a room composite's sound waits for the picture Chrome shows of the same moment.
    */
+  public void delayAudio(java.util.function.ToDoubleFunction<String> secondsByIdentity) {
+    this.audioDelay = secondsByIdentity;
+  }
+
+  /** Told the level of each decoded packet of the mix, by participant (a speaker layout's speech detection). */
+  @FunctionalInterface
+  public interface LevelListener {
+    /** @param rms 0..1 of full scale; {@code decodedNanos} System.nanoTime when the packet was decoded */
+    void heard(String identity, double rms, long decodedNanos);
+  }
+
   /** Who is told each mixed packet's level (set before start). */
   public void onLevels(LevelListener listener) {
     this.levels = listener;
-  }
-
-  public void delayAudio(java.util.function.ToDoubleFunction<String> secondsByIdentity) {
-    this.audioDelay = secondsByIdentity;
   }
 
   /**
